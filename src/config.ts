@@ -1,0 +1,130 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { z } from 'zod';
+import { licenceSchema, licenceTagSchema } from './licences.js';
+import { isPrivateHostLiteral } from './address-guard.js';
+
+// Config is validated before anything is fetched; every bad field is named by its path
+// (`config: sources[2].url: must be an https URL`).
+
+export const WATCHER_IDS = ['iso-page', 'iso-opendata'] as const;
+
+const sourceSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, _ and -'),
+    watcher: z.enum(WATCHER_IDS),
+    url: z.string().url('must be a URL'),
+    /** A licence tag, or a whole licence, overriding the watcher's. */
+    licence: z.union([licenceTagSchema, licenceSchema]).optional(),
+    /** A requirements standard (used for certification): some events rank higher (spec/severity.md). */
+    requirements: z.boolean().default(false),
+    /** iso-opendata: committees whose every row is watched. */
+    committees: z.array(z.string().min(1).max(80)).optional(),
+    /** iso-opendata: numeric ids of followed documents (their families are followed too). */
+    documents: z.array(z.number().int().positive()).optional(),
+    /** iso-opendata: ids of followed documents that are requirements standards. */
+    requirementsDocuments: z.array(z.number().int().positive()).optional(),
+  })
+  .strict();
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+export const configSchema = z
+  .object({
+    sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+    /** Sent as the User-Agent's comment: who to contact about this crawler. */
+    contact: z.string().url('must be a URL').default('https://github.com/regwatch/regwatch'),
+    userAgent: z.string().min(1).max(200).optional(),
+    /** Loopback and private addresses are refused as sources unless this is true (tests, local mirrors). */
+    allowPrivateNetwork: z.boolean().default(false),
+    /** Minimum seconds between two requests to the same host. */
+    hostIntervalSeconds: z.number().min(0).max(3600).default(5),
+    requestTimeoutSeconds: z.number().positive().max(600).default(30),
+    /** Consecutive failed checks before a source is published as degraded. */
+    degradedAfter: z.number().int().min(1).max(100).default(3),
+    /** Enables POST /refresh on `regwatch serve` when set. */
+    refreshToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    manualRefreshIntervalSeconds: z.number().min(0).max(86_400).default(60),
+    /** Items kept in each feed (changes.json keeps them all). */
+    feedItems: z.number().int().min(1).max(10_000).default(100),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.sources.forEach((source, index) => {
+      const first = seen.get(source.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'id'], message: `duplicates sources[${first}].id "${source.id}"` });
+      }
+      seen.set(source.id, index);
+      let url: URL;
+      try {
+        url = new URL(source.url);
+      } catch {
+        return; // reported by the url check
+      }
+      if (!config.allowPrivateNetwork) {
+        if (url.protocol !== 'https:') {
+          ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: 'must be an https URL' });
+        } else if (isPrivateHostLiteral(url.hostname)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'url'],
+            message: 'is a loopback or private address (set allowPrivateNetwork for a local mirror)',
+          });
+        }
+      } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: 'must be an http or https URL' });
+      }
+    });
+  });
+export type Config = z.infer<typeof configSchema>;
+
+export const DEFAULT_CONFIG_FILE = 'regwatch.config.json';
+
+export const DEFAULT_SOURCES: z.input<typeof sourceSchema>[] = [
+  { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
+  { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
+  { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
+  { id: 'iso_23894', watcher: 'iso-page', url: 'https://www.iso.org/standard/77304.html' },
+];
+
+export class ConfigError extends Error {
+  readonly code = 'REGWATCH_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(problems.map((p) => `config: ${p}`).join('\n'));
+  }
+}
+
+/** `sources[2].url` from zod's path array. */
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(root)';
+}
+
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+}
+
+/**
+ * The config file given, else ./regwatch.config.json when present, else the shipped defaults.
+ * A file that was asked for but is missing is an error, never a silent fallback.
+ */
+export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; origin: string } {
+  const path = file ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
+  if (path === undefined) return { config: parseConfig({ sources: DEFAULT_SOURCES }), origin: 'built-in defaults' };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
+  }
+  return { config: parseConfig(json), origin: path };
+}
