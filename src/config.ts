@@ -43,8 +43,12 @@ export const configSchema = z
     /** Enables POST /refresh on `regwatch serve` when set. */
     refreshToken: z.string().min(16, 'must be at least 16 characters').optional(),
     manualRefreshIntervalSeconds: z.number().min(0).max(86_400).default(60),
-    /** Items kept in each feed (changes.json keeps them all). */
+    /** Items in each feed (RSS, Atom, JSON Feed). */
     feedItems: z.number().int().min(1).max(10_000).default(100),
+    /** Items in the published changes.json (`regwatch changes` and /changes.json page through all). */
+    changelogItems: z.number().int().min(1).max(100_000).default(1000),
+    /** Public base URL of the published feeds (links, feed ids). */
+    publicUrl: z.string().url('must be a URL').default('http://127.0.0.1:8080/'),
   })
   .strict()
   .superRefine((config, ctx) => {

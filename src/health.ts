@@ -25,6 +25,6 @@ export interface SourceReport {
   consecutiveFailures: number;
   /** Documents this source reports, with the facts a reference page shows. */
   documents: Array<{ key: string; reference: string; status: string; stage: string; url: string }>;
-  /** Disagreements with other sources about the same document (issue 3), newest first. */
-  disagreements: Array<{ key: string; otherSource: string; field: string; here: string; there: string; seenAt: string }>;
+  /** Documents another source reports at another stage right now (derived from both baselines). */
+  disagreements: Array<{ key: string; otherSource: string; field: string; here: string; there: string }>;
 }

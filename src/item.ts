@@ -10,9 +10,13 @@ export const SEVERITIES = ['baseline', 'critical', 'major', 'minor', 'info'] as 
 export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 
-/** Stronger first; `baseline` is not a level of strength but is listed first as it always leads. */
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
+/**
+ * Strongest first, for --min-severity and sorting: a first observation says nothing has changed yet,
+ * so `baseline` ranks below `info` (min-severity info hides baselines; min-severity baseline shows all).
+ */
+export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'major', 'minor', 'info', 'baseline'];
+export function filterRank(s: Severity): number {
+  return SEVERITY_ORDER.indexOf(s);
 }
 
 export const EVENT_TYPES = [
@@ -41,9 +45,10 @@ export const EVENT_TYPES = [
   'ics-changed',
   'languages-changed',
   'new-project',
-  // Beyond spec/severity.md: an edition number corrected on the same id (info), and the watcher's own
-  // health (issue 4), which is about the source, never about the standard.
-  'edition-changed',
+  // Beyond spec/severity.md: a field no spec event covers changed (an edition number or a stage date
+  // corrected, a status without a stage move): info, so nothing is lost; and the watcher's own health
+  // (issue 4), which is about the source, never about the standard.
+  'record-corrected',
   'source-health',
 ] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES);

@@ -20,3 +20,16 @@ export interface PageWatcher {
   readonly maxResponseBytes: number;
   extract(body: string, context: { url: string }): ExtractOutcome;
 }
+
+/**
+ * A watcher of a large machine-readable dump (ISO Open Data). The fetch layer spools the body to a
+ * file (hashing it on the way); the watcher streams that file and returns only the rows in scope.
+ */
+export interface StreamWatcher<Context = unknown> {
+  readonly kind: 'stream';
+  readonly id: string;
+  readonly version: string;
+  readonly licence: Licence;
+  readonly maxResponseBytes: number;
+  extractFile(path: string, context: Context): Promise<ExtractOutcome>;
+}

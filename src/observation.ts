@@ -1,0 +1,63 @@
+import type { EventType, FieldChange, Item, Provenance, Severity } from './item.js';
+import { filterRank } from './item.js';
+import type { Licence } from './licences.js';
+import type { Classification } from './classify.js';
+
+// What one source saw change in one document during one check (or a health event of a source).
+// Observations are durable; items are composed from them: one per document per run, the strongest
+// observation leading and the other sources that saw the same document named in `alsoSeenBy`.
+
+export interface Observation {
+  sourceId: string;
+  /** null for a source-health observation. */
+  docKey: string | null;
+  /** The document's n-th observed change in this source (1 = baseline): part of the stable item id. */
+  seq: number;
+  documentUrl: string;
+  reference: string;
+  stage: string | null;
+  observedAt: string;
+  classification: Classification;
+  changes: FieldChange[];
+  provenance: Provenance;
+  licence: Licence;
+}
+
+export const TAG_AUTHORITY = 'tag:regwatch,2026:';
+
+export function itemId(observation: Observation): string {
+  return observation.docKey === null
+    ? `${TAG_AUTHORITY}${observation.sourceId}/health/${observation.seq}`
+    : `${TAG_AUTHORITY}${observation.sourceId}/${observation.docKey}/${observation.seq}`;
+}
+
+/** A real change leads a baseline; then the stronger severity; then the earlier observation. */
+function leadOrder(a: Observation, b: Observation): number {
+  const baseline = (o: Observation) => (o.classification.severity === 'baseline' ? 1 : 0);
+  return baseline(a) - baseline(b) || filterRank(a.classification.severity) - filterRank(b.classification.severity);
+}
+
+export function composeItem(group: Observation[]): Item {
+  const [lead, ...others] = [...group].sort(leadOrder);
+  if (lead === undefined) throw new Error('compose: empty observation group');
+  const alsoEvents = new Set<EventType>(lead.classification.alsoEvents);
+  for (const other of others) {
+    if (other.classification.event !== lead.classification.event && other.classification.event !== 'baseline') alsoEvents.add(other.classification.event);
+  }
+  return {
+    id: itemId(lead),
+    source: lead.sourceId,
+    document: lead.docKey === null ? null : { key: lead.docKey, reference: lead.reference, url: lead.documentUrl },
+    observedAt: lead.observedAt,
+    effectiveDate: lead.classification.effectiveDate,
+    effectiveDateKind: lead.classification.effectiveDateKind,
+    severity: lead.classification.severity as Severity,
+    event: lead.classification.event,
+    alsoEvents: [...alsoEvents],
+    summary: lead.classification.summary,
+    changes: lead.changes,
+    provenance: lead.provenance,
+    alsoSeenBy: others.map((o) => ({ source: o.sourceId, provenance: o.provenance })),
+    licence: lead.licence,
+  };
+}

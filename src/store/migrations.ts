@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+
+// Plain SQL, append-only: a released migration is never edited, a new one is appended.
+// PRAGMA user_version records how many have been applied.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    trigger TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT
+  );
+  CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    source_id TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('changed', 'unchanged', 'unreadable', 'extraction-failed')),
+    detail TEXT,
+    url TEXT NOT NULL,
+    http_status INTEGER,
+    sha256 TEXT,
+    fetched_at TEXT
+  );
+  CREATE INDEX checks_source ON checks (source_id, id);
+  -- The baseline: the last validated record of each document as each source reports it.
+  CREATE TABLE documents (
+    source_id TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    record_json TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    change_count INTEGER NOT NULL,
+    PRIMARY KEY (source_id, doc_key)
+  );
+  -- What one check saw change in one document; composed into items (one per document per run).
+  CREATE TABLE observations (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    check_id INTEGER NOT NULL REFERENCES checks(id),
+    source_id TEXT NOT NULL,
+    doc_key TEXT,
+    seq INTEGER NOT NULL,
+    observation_json TEXT NOT NULL,
+    item_id TEXT
+  );
+  CREATE INDEX observations_pending ON observations (item_id, run_id);
+  CREATE TABLE items (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    source_id TEXT NOT NULL,
+    doc_key TEXT,
+    observed_at TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    item_json TEXT NOT NULL
+  );
+  CREATE INDEX items_severity ON items (severity_rank, seq);
+  CREATE INDEX items_observed ON items (observed_at);
+  -- Every source that reported an item (the lead and those in alsoSeenBy).
+  CREATE TABLE item_sources (
+    item_seq INTEGER NOT NULL REFERENCES items(seq),
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (source_id, item_seq)
+  );
+  CREATE TABLE source_state (
+    source_id TEXT PRIMARY KEY,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    degraded INTEGER NOT NULL DEFAULT 0,
+    last_verdict TEXT,
+    last_detail TEXT,
+    last_checked_at TEXT,
+    last_good_at TEXT,
+    last_change_at TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    baselined INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE host_state (
+    host TEXT PRIMARY KEY,
+    not_before INTEGER,
+    robots_fetched_at INTEGER,
+    robots_status INTEGER,
+    robots_body TEXT
+  );
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(`store: database schema version ${applied} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
+  }
+  for (let version = applied; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrations.js';
+import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
+import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
+import type { Verdict } from '../health.js';
+import type { Observation } from '../observation.js';
+
+// SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
+// what changed, the source's health) is written in one transaction, so a refresh killed at any
+// moment leaves either all of a check or none of it.
+
+export interface SourceStateRow {
+  sourceId: string;
+  consecutiveFailures: number;
+  degraded: boolean;
+  lastVerdict: Verdict | null;
+  lastDetail: string | null;
+  lastCheckedAt: string | null;
+  lastGoodAt: string | null;
+  lastChangeAt: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  baselined: boolean;
+}
+
+export interface CheckWrite {
+  runId: number;
+  sourceId: string;
+  checkedAt: string;
+  verdict: Verdict;
+  detail: string | null;
+  url: string;
+  httpStatus: number | null;
+  sha256: string | null;
+  fetchedAt: string | null;
+  /** Validated records whose baseline is new or changed (a clean extraction only). */
+  baselines: DocumentRecord[];
+  /** Built once the new change counts are known: one per document that changed, or a health event. */
+  observations: (seqOf: (docKey: string) => number, checkId: number) => Observation[];
+  /** The source's health after this check; conditional-GET validators to keep. */
+  state: Omit<SourceStateRow, 'sourceId'>;
+}
+
+export interface ItemQuery {
+  source?: string;
+  minSeverity?: Severity;
+  /** Items observed at or after this instant. */
+  since?: string;
+  /** Items older than this cursor (an item's seq, as returned in `nextCursor`). */
+  before?: number;
+  limit?: number;
+}
+
+export type Store = ReturnType<typeof openStore>;
+
+export function openStore(path: string) {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const statements = {
+    beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
+    finishRun: db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?'),
+    baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ?'),
+    changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
+    upsertDocument: db.prepare(`
+      INSERT INTO documents (source_id, doc_key, record_json, first_seen, last_seen, last_changed, change_count)
+      VALUES (@source, @key, @json, @at, @at, @at, 1)
+      ON CONFLICT (source_id, doc_key) DO UPDATE SET
+        record_json = excluded.record_json, last_seen = excluded.last_seen,
+        last_changed = excluded.last_changed, change_count = change_count + 1`),
+    touchDocuments: db.prepare('UPDATE documents SET last_seen = ? WHERE source_id = ?'),
+    insertCheck: db.prepare(`
+      INSERT INTO checks (run_id, source_id, checked_at, verdict, detail, url, http_status, sha256, fetched_at)
+      VALUES (@runId, @sourceId, @checkedAt, @verdict, @detail, @url, @httpStatus, @sha256, @fetchedAt)`),
+    insertObservation: db.prepare(`
+      INSERT INTO observations (run_id, check_id, source_id, doc_key, seq, observation_json)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    sourceState: db.prepare('SELECT * FROM source_state WHERE source_id = ?'),
+    upsertState: db.prepare(`
+      INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_checked_at,
+        last_good_at, last_change_at, etag, last_modified, baselined)
+      VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCheckedAt,
+        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined)
+      ON CONFLICT (source_id) DO UPDATE SET
+        consecutive_failures = excluded.consecutive_failures, degraded = excluded.degraded,
+        last_verdict = excluded.last_verdict, last_detail = excluded.last_detail,
+        last_checked_at = excluded.last_checked_at, last_good_at = excluded.last_good_at,
+        last_change_at = excluded.last_change_at, etag = excluded.etag,
+        last_modified = excluded.last_modified, baselined = excluded.baselined`),
+    pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
+    settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
+    insertItem: db.prepare(`
+      INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
+    itemCount: db.prepare('SELECT count(*) AS n FROM items'),
+  };
+
+  function rowToState(row: Record<string, unknown> | undefined, sourceId: string): SourceStateRow | undefined {
+    if (row === undefined) return undefined;
+    return {
+      sourceId,
+      consecutiveFailures: row.consecutive_failures as number,
+      degraded: row.degraded === 1,
+      lastVerdict: row.last_verdict as Verdict | null,
+      lastDetail: row.last_detail as string | null,
+      lastCheckedAt: row.last_checked_at as string | null,
+      lastGoodAt: row.last_good_at as string | null,
+      lastChangeAt: row.last_change_at as string | null,
+      etag: row.etag as string | null,
+      lastModified: row.last_modified as string | null,
+      baselined: row.baselined === 1,
+    };
+  }
+
+  return {
+    db,
+
+    close(): void {
+      if (db.open) db.close();
+    },
+
+    beginRun(trigger: string, startedAt: string): number {
+      return Number(statements.beginRun.run(trigger, startedAt).lastInsertRowid);
+    },
+
+    finishRun(runId: number, finishedAt: string, outcome: string): void {
+      statements.finishRun.run(finishedAt, outcome, runId);
+    },
+
+    /** The stored baseline of every document a source reports, re-validated on the way out. */
+    baselines(sourceId: string): Map<string, DocumentRecord> {
+      const out = new Map<string, DocumentRecord>();
+      for (const row of statements.baselines.all(sourceId) as Array<{ doc_key: string; record_json: string }>) {
+        out.set(row.doc_key, recordSchema.parse(JSON.parse(row.record_json)));
+      }
+      return out;
+    },
+
+    sourceState(sourceId: string): SourceStateRow | undefined {
+      return rowToState(statements.sourceState.get(sourceId) as Record<string, unknown> | undefined, sourceId);
+    },
+
+    /** One check, all or nothing. Returns the check id. */
+    recordCheck(write: CheckWrite): number {
+      return db.transaction(() => {
+        const checkId = Number(
+          statements.insertCheck.run({
+            runId: write.runId,
+            sourceId: write.sourceId,
+            checkedAt: write.checkedAt,
+            verdict: write.verdict,
+            detail: write.detail,
+            url: write.url,
+            httpStatus: write.httpStatus,
+            sha256: write.sha256,
+            fetchedAt: write.fetchedAt,
+          }).lastInsertRowid,
+        );
+        if (write.verdict === 'changed' || write.verdict === 'unchanged') statements.touchDocuments.run(write.checkedAt, write.sourceId);
+        for (const record of write.baselines) {
+          statements.upsertDocument.run({ source: write.sourceId, key: record.key, json: JSON.stringify(canonicalRecord(record)), at: write.checkedAt });
+        }
+        const seqOf = (docKey: string): number => {
+          const row = statements.changeCount.get(write.sourceId, docKey) as { change_count: number } | undefined;
+          return row?.change_count ?? 0;
+        };
+        for (const observation of write.observations(seqOf, checkId)) {
+          statements.insertObservation.run(write.runId, checkId, write.sourceId, observation.docKey, observation.seq, JSON.stringify(observation));
+        }
+        statements.upsertState.run({
+          sourceId: write.sourceId,
+          ...write.state,
+          degraded: write.state.degraded ? 1 : 0,
+          baselined: write.state.baselined ? 1 : 0,
+        });
+        return checkId;
+      })();
+    },
+
+    /**
+     * Turns pending observations into items, one per document per run, in one transaction. Pending
+     * observations left by a refresh killed before this step are composed by the next one.
+     */
+    composeItems(compose: (group: Observation[]) => Item): number {
+      return db.transaction(() => {
+        const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
+        const groups = new Map<string, Array<{ rowId: number; runId: number; observation: Observation }>>();
+        for (const row of rows) {
+          const key = row.doc_key === null ? `${row.run_id}\u0000health\u0000${row.id}` : `${row.run_id}\u0000${row.doc_key}`;
+          const group = groups.get(key) ?? [];
+          group.push({ rowId: row.id, runId: row.run_id, observation: JSON.parse(row.observation_json) as Observation });
+          groups.set(key, group);
+        }
+        let created = 0;
+        for (const group of groups.values()) {
+          const item = itemSchema.parse(compose(group.map((g) => g.observation)));
+          const result = statements.insertItem.run(
+            item.id,
+            group[0]!.runId,
+            item.source,
+            item.document?.key ?? null,
+            item.observedAt,
+            filterRank(item.severity),
+            JSON.stringify(item),
+          );
+          if (result.changes === 1) {
+            created += 1;
+            for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) {
+              statements.insertItemSource.run(result.lastInsertRowid, source);
+            }
+          }
+          for (const g of group) statements.settleObservation.run(item.id, g.rowId);
+        }
+        return created;
+      })();
+    },
+
+    /** Items newest first, filtered; `nextCursor` pages further back. */
+    items(query: ItemQuery = {}): { items: Item[]; nextCursor: number | null } {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.source !== undefined) {
+        // An item reported by several sources belongs to each of them.
+        where.push('seq IN (SELECT item_seq FROM item_sources WHERE source_id = ?)');
+        params.push(query.source);
+      }
+      if (query.minSeverity !== undefined) {
+        where.push('severity_rank <= ?');
+        params.push(filterRank(query.minSeverity));
+      }
+      if (query.since !== undefined) {
+        where.push('observed_at >= ?');
+        params.push(query.since);
+      }
+      if (query.before !== undefined) {
+        where.push('seq < ?');
+        params.push(query.before);
+      }
+      const limit = query.limit ?? 1_000_000;
+      const sql = `SELECT seq, item_json FROM items ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...params, limit + 1) as Array<{ seq: number; item_json: string }>;
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((row) => JSON.parse(row.item_json) as Item),
+        nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+      };
+    },
+
+    itemCount(): number {
+      return (statements.itemCount.get() as { n: number }).n;
+    },
+  };
+}
