@@ -84,6 +84,14 @@ export type Config = z.infer<typeof configSchema>;
 
 export const DEFAULT_CONFIG_FILE = 'regwatch.config.json';
 
+/** ISO Open Data: SC 42 and the four followed documents (issue 3); 42001 and 42006 are requirements standards. */
+export const DEFAULT_CATALOGUE = {
+  url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
+  committees: ['ISO/IEC JTC 1/SC 42'],
+  documents: [81230, 44545, 44546, 77304],
+  requirementsDocuments: [81230, 44546],
+};
+
 export const DEFAULT_SOURCES: z.input<typeof sourceSchema>[] = [
   { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
   { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },

@@ -1,0 +1,273 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { openRuntime, databasePath } from './runtime.js';
+import { openStore } from './store/store.js';
+import { refresh } from './refresh.js';
+import { acquireRunLock, LockBusyError } from './run-lock.js';
+import { formatChanges, type ChangesFormat } from './format-changes.js';
+import { SEVERITY_ORDER, type Severity } from './item.js';
+import { sourceReports } from './source-reports.js';
+import { formatSources } from './format-sources.js';
+import { inspect } from './inspect.js';
+import { VERSION } from './version.js';
+
+// `regwatch <command>`. Exit codes are part of the interface: scripts rely on them.
+export const EXIT = {
+  ok: 0,
+  /** An unexpected internal error (a bug: please report it). */
+  internal: 1,
+  /** Bad command line or bad config: nothing was fetched. */
+  usage: 2,
+  /** The run completed but at least one source could not be checked (unreadable, extraction failed). */
+  sourcesFailed: 3,
+  /** Another refresh holds the lock. */
+  busy: 4,
+} as const;
+
+const HELP = `regwatch ${VERSION}: watches the ISO/IEC 42001 family's catalogue metadata and publishes
+a "recent changes" feed (RSS, Atom, JSON Feed, changes.json) with provenance and licence.
+
+Usage: regwatch <command> [options]
+
+Commands:
+  refresh            check every watched source once, store what changed, publish the feeds
+  changes            print the recent changes (Date | Severity | What changed)
+  sources            print each source's state, last good check and last change
+  inspect <url|file> print what a watcher extracts from a page, as JSON; stores nothing
+  serve              serve the feeds over HTTP and refresh on a schedule
+  help [command]     this help, or one command's
+
+Common options:
+  --config <file>    config file (default ./regwatch.config.json when present, else built-in defaults:
+                     ISO/IEC 42001, 42005, 42006, 23894 on iso.org)
+  --data <dir>       database and published feeds (default ./data; feeds go to <dir>/public)
+  -h, --help         help;  -v, --version  the version
+
+Exit codes: 0 ok; 1 internal error; 2 bad usage or config (nothing fetched);
+            3 some source could not be checked (see the verdicts); 4 another refresh is running.
+
+Examples:
+  regwatch refresh
+  regwatch changes --min-severity major --format markdown
+  regwatch inspect https://www.iso.org/standard/81230.html
+`;
+
+const COMMAND_HELP: Record<string, string> = {
+  refresh: `regwatch refresh [--config f] [--data d] [--source id ...] [--wait-lock seconds] [--quiet]
+
+Checks each source once: fetch, extract, validate, diff against the stored baseline, classify,
+store (one transaction per source), then regenerates the feeds in <data>/public. Prints one line per
+source: id, verdict (changed | unchanged | unreadable | extraction-failed) and what changed.
+A source that cannot be read is reported, never published as a change.
+  --source id        check only this source (repeatable)
+  --wait-lock s      wait this long for a running refresh to finish (default 10), then exit 4
+  --quiet            no progress lines on stderr
+Exit: 0 all sources checked; 3 at least one could not be; 2 bad config; 4 busy.`,
+  changes: `regwatch changes [--source id] [--last N] [--min-severity s] [--format table|markdown|json] [--data d]
+
+Prints the recorded changes, newest first. --min-severity is one of ${SEVERITY_ORDER.join(', ')}
+(in that order: "major" shows critical and major; "info" hides only first observations; "baseline"
+shows everything). --format markdown prints the "Recent Changes" table a reference page pastes in.
+  --last N           at most N items (default 20)`,
+  sources: `regwatch sources [--format table|json] [--config f] [--data d]
+
+Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
+  inspect: `regwatch inspect <url-or-file> [--watcher iso-page|iso-opendata] [--config f]
+
+Runs a watcher on one page (fetched politely, or read from a file) and prints the extracted record(s)
+as JSON. Stores nothing and publishes nothing: use it to check what regwatch sees on a page.`,
+  serve: `regwatch serve [--port 8080] [--host 127.0.0.1] [--schedule "0 6 * * *"] [--timezone UTC] [--config f] [--data d]
+
+Serves the published feeds and refreshes on a cron schedule.`,
+};
+
+class UsageError extends Error {}
+
+const COMMON = {
+  config: { type: 'string' },
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse<T extends ParseArgsConfig['options']>(command: string, args: string[], options: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals > 0, strict: true });
+    if (parsed.positionals.length > positionals) throw new UsageError(`${command}: unexpected argument "${parsed.positionals[positionals]}"`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name}: "${value}" is not a whole number`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+async function runRefresh(args: string[]): Promise<number> {
+  const { values } = parse('refresh', args, {
+    source: { type: 'string', multiple: true },
+    'wait-lock': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) return help('refresh');
+  const waitSeconds = positiveInteger('wait-lock', values['wait-lock'], 10);
+  const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
+  let lock;
+  try {
+    lock = await acquireRunLock(join(runtime.dataDir, 'refresh.lock'), waitSeconds * 1000);
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const progress = values.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    progress?.(`regwatch ${VERSION}: ${runtime.config.sources.length} source(s) from ${runtime.configOrigin}; data in ${runtime.dataDir}`);
+    const result = await refresh(
+      { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress },
+      { trigger: 'cli', only: values.source },
+    );
+    const width = Math.max(...result.outcomes.map((o) => o.sourceId.length));
+    for (const outcome of result.outcomes) {
+      const what = outcome.verdict === 'changed' ? outcome.summaries.join('; ') : (outcome.detail ?? '');
+      process.stdout.write(`${outcome.sourceId.padEnd(width)}  ${outcome.verdict.padEnd(17)}  ${what}\n`.replace(/\s+\n$/, '\n'));
+    }
+    progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
+    return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
+  } finally {
+    lock.release();
+    await runtime.close();
+  }
+}
+
+function openExistingStore(dataDir: string | undefined) {
+  const path = databasePath(resolve(dataDir ?? 'data'));
+  if (!existsSync(path)) return null;
+  return openStore(path);
+}
+
+async function runChanges(args: string[]): Promise<number> {
+  const { values } = parse('changes', args, {
+    source: { type: 'string' },
+    last: { type: 'string' },
+    'min-severity': { type: 'string' },
+    format: { type: 'string' },
+  });
+  if (values.help) return help('changes');
+  const last = positiveInteger('last', values.last, 20);
+  const minSeverity = values['min-severity'] === undefined ? undefined : oneOf<Severity>('min-severity', values['min-severity'], SEVERITY_ORDER, 'baseline');
+  const format = oneOf<ChangesFormat>('format', values.format, ['table', 'markdown', 'json'], 'table');
+  const store = openExistingStore(values.data);
+  if (store === null) {
+    process.stderr.write(`changes: no database in ${resolve(values.data ?? 'data')} yet: run \`regwatch refresh\` first\n`);
+    process.stdout.write(formatChanges([], format));
+    return EXIT.ok;
+  }
+  try {
+    const { items } = store.items({ ...(values.source ? { source: values.source } : {}), ...(minSeverity ? { minSeverity } : {}), limit: last });
+    process.stdout.write(formatChanges(items, format));
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+async function runSources(args: string[]): Promise<number> {
+  const { values } = parse('sources', args, { format: { type: 'string' } });
+  if (values.help) return help('sources');
+  const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
+  const { config } = loadConfig(values.config);
+  const store = openExistingStore(values.data) ?? openStore(':memory:');
+  try {
+    const reports = sourceReports(store, config);
+    process.stdout.write(format === 'json' ? `${JSON.stringify(reports, null, 2)}\n` : formatSources(reports));
+    return EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+async function runInspect(args: string[]): Promise<number> {
+  const { values, positionals } = parse('inspect', args, { watcher: { type: 'string' } }, 1);
+  if (values.help) return help('inspect');
+  const target = positionals[0];
+  if (target === undefined) throw new UsageError('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
+  const watcher = oneOf('watcher', values.watcher, ['iso-page', 'iso-opendata'] as const, 'iso-page');
+  const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });
+  process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
+  return result.ok ? EXIT.ok : EXIT.sourcesFailed;
+}
+
+async function runServe(args: string[]): Promise<number> {
+  const { values } = parse('serve', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    schedule: { type: 'string' },
+    timezone: { type: 'string' },
+  });
+  if (values.help) return help('serve');
+  const { serveCommand } = await import('./serve-command.js');
+  return serveCommand({
+    configFile: values.config,
+    dataDir: values.data,
+    port: positiveInteger('port', values.port, 8080),
+    host: values.host ?? '127.0.0.1',
+    schedule: values.schedule ?? '0 6 * * *',
+    timezone: values.timezone ?? 'UTC',
+  });
+}
+
+function help(command?: string): number {
+  process.stdout.write(command !== undefined && COMMAND_HELP[command] ? `${COMMAND_HELP[command]}\n` : HELP);
+  return EXIT.ok;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  refresh: runRefresh,
+  changes: runChanges,
+  sources: runSources,
+  inspect: runInspect,
+  serve: runServe,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help') return help();
+  if (command === 'help') return help(rest[0]);
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (run === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see regwatch --help)`);
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`regwatch: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof LockBusyError) {
+      process.stderr.write(`regwatch: ${error.message}\n`);
+      return EXIT.busy;
+    }
+    process.stderr.write(`regwatch: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Item } from './item.js';
+
+// The "Recent Changes" table of an AI-governance reference page: Date | Severity | What changed.
+
+export type ChangesFormat = 'table' | 'markdown' | 'json';
+
+function whatChanged(item: Item): string {
+  const effective = item.effectiveDate === null ? '' : ` (${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate})`;
+  return `${item.summary}${effective}`;
+}
+
+export function formatChanges(items: Item[], format: ChangesFormat): string {
+  if (format === 'json') return `${JSON.stringify(items, null, 2)}\n`;
+  const rows = items.map((item) => [item.observedAt.slice(0, 10), item.severity, whatChanged(item)] as const);
+  if (format === 'markdown') {
+    const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+    return ['| Date | Severity | What changed |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
+  }
+  if (rows.length === 0) return 'No changes recorded yet.\n';
+  const width = Math.max('Severity'.length, ...rows.map((r) => r[1].length));
+  const lines = [`Date        ${'Severity'.padEnd(width)}  What changed`, ...rows.map(([date, severity, what]) => `${date}  ${severity.padEnd(width)}  ${what}`)];
+  return `${lines.join('\n')}\n`;
+}

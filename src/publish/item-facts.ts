@@ -1,0 +1,71 @@
+import type { FieldChange, Item } from '../item.js';
+import { oneLine } from './sanitize.js';
+
+// The facts every feed shows for one item, written once so RSS, Atom and JSON Feed agree.
+
+export const SEVERITY_SCHEME = 'https://regwatch.dev/ns/severity';
+export const EVENT_SCHEME = 'https://regwatch.dev/ns/event';
+
+/** `[major] ISO/IEC 42005: FDIS ballot initiated [50.20], was …` */
+export function itemTitle(item: Item): string {
+  return oneLine(`[${item.severity}] ${item.summary}`);
+}
+
+/** The document's page; a source-health item has no document, so it links to the source page. */
+export function itemLink(item: Item): string {
+  return item.document?.url ?? item.provenance.url;
+}
+
+interface Section {
+  heading: string;
+  lines: string[];
+}
+
+function sections(item: Item): Section[] {
+  const out: Section[] = [];
+  if (item.changes.length > 0) out.push({ heading: 'Changes', lines: item.changes.map(describeChange) });
+  if (item.alsoEvents.length > 0) out.push({ heading: 'Also in this change', lines: [item.alsoEvents.join(', ')] });
+  if (item.effectiveDate !== null) {
+    const kind = item.effectiveDateKind === null ? '' : ` (${item.effectiveDateKind.replace('-', ' ')})`;
+    out.push({ heading: 'Effective date', lines: [`${item.effectiveDate}${kind}`] });
+  }
+  out.push({ heading: 'Observed', lines: [item.observedAt] });
+  const seenBy = [{ source: item.source, provenance: item.provenance }, ...item.alsoSeenBy];
+  out.push({
+    heading: 'Provenance',
+    lines: seenBy.map(
+      ({ source, provenance: p }) =>
+        `${source}: ${p.url} fetched ${p.fetchedAt}, HTTP ${p.httpStatus}, sha256 ${p.sha256}, ${p.watcher} ${p.watcherVersion}`,
+    ),
+  });
+  const licence = [`${item.licence.rights} (${item.licence.tag})`, item.licence.attribution];
+  if (item.licence.uri !== undefined) licence.push(item.licence.uri);
+  out.push({ heading: 'Licence', lines: licence });
+  return out;
+}
+
+function describeChange(change: FieldChange): string {
+  return `${change.field}: ${showValue(change.before)} → ${showValue(change.after)}`;
+}
+
+function showValue(value: string | number | null): string {
+  return value === null ? '(none)' : String(value);
+}
+
+/** Plain text, for JSON Feed content_text and Atom summary. */
+export function itemText(item: Item): string {
+  const body = sections(item).map((s) => `${s.heading}:\n${s.lines.map((l) => `- ${l}`).join('\n')}`);
+  return [item.summary, ...body].join('\n\n');
+}
+
+/** HTML (escaped here once; the XML writer escapes it again as text), for RSS description and Atom content. */
+export function itemHtml(item: Item): string {
+  const body = sections(item).map((s) => `<h4>${html(s.heading)}</h4><ul>${s.lines.map((l) => `<li>${html(l)}</li>`).join('')}</ul>`);
+  return [`<p>${html(item.summary)}</p>`, ...body].join('');
+}
+
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,0 +1,81 @@
+import { join, resolve } from 'node:path';
+import { loadConfig, type Config } from './config.js';
+import { openStore, type Store } from './store/store.js';
+import type { Fetcher } from './fetcher.js';
+import { createFetcher } from './fetch/index.js';
+import { VERSION } from './version.js';
+import type { FeedSite } from './publish-from-store.js';
+
+// Builds the real dependencies (store, fetcher, clock, site) from the config and the data folder.
+// Tests build their own: a temp database, a loopback server, a fixed clock.
+
+export interface Runtime {
+  config: Config;
+  configOrigin: string;
+  dataDir: string;
+  store: Store;
+  fetcher: Fetcher;
+  site: FeedSite;
+  now: () => Date;
+  close(): Promise<void>;
+}
+
+export const DATABASE_FILE = 'regwatch.sqlite';
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+export function userAgent(config: Config): string {
+  return config.userAgent ?? `regwatch/${VERSION} (+${config.contact})`;
+}
+
+export function siteFor(config: Config): FeedSite {
+  return {
+    title: 'regwatch: ISO/IEC 42001 family, recent changes',
+    description: 'Life-cycle changes of ISO/IEC 42001 and related standards (ISO/IEC JTC 1/SC 42), with provenance and licence of every fact.',
+    publicUrl: config.publicUrl,
+  };
+}
+
+/** The process's one HTTP client, polite per host, guarded against private addresses. */
+export function buildFetcher(config: Config, hostState: Store['hostState'], overrides: { hostIntervalMs?: number; maxRetries?: number } = {}): Fetcher {
+  return createFetcher({
+    userAgent: userAgent(config),
+    allowPrivateNetwork: config.allowPrivateNetwork,
+    hostIntervalMs: overrides.hostIntervalMs ?? config.hostIntervalSeconds * 1000,
+    timeouts: { connectMs: 10_000, headersMs: config.requestTimeoutSeconds * 1000, bodyMs: config.requestTimeoutSeconds * 1000 },
+    maxRetries: overrides.maxRetries ?? 2,
+    store: hostState,
+    now: () => Date.now(),
+    sleep: (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((done, fail) => {
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          fail(signal.reason);
+        }, { once: true });
+      }),
+    random: Math.random,
+  });
+}
+
+export function openRuntime(options: { configFile?: string; dataDir?: string }): Runtime {
+  const { config, origin } = loadConfig(options.configFile);
+  const dataDir = resolve(options.dataDir ?? 'data');
+  const store = openStore(databasePath(dataDir));
+  const fetcher = buildFetcher(config, store.hostState);
+  return {
+    config,
+    configOrigin: origin,
+    dataDir,
+    store,
+    fetcher,
+    site: siteFor(config),
+    now: () => new Date(),
+    async close() {
+      await fetcher.close();
+      store.close();
+    },
+  };
+}
