@@ -50,36 +50,7 @@ export const configSchema = z
     /** Public base URL of the published feeds (links, feed ids). */
     publicUrl: z.string().url('must be a URL').default('http://127.0.0.1:8080/'),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.sources.forEach((source, index) => {
-      const first = seen.get(source.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sources', index, 'id'], message: `duplicates sources[${first}].id "${source.id}"` });
-      }
-      seen.set(source.id, index);
-      let url: URL;
-      try {
-        url = new URL(source.url);
-      } catch {
-        return; // reported by the url check
-      }
-      if (!config.allowPrivateNetwork) {
-        if (url.protocol !== 'https:') {
-          ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: 'must be an https URL' });
-        } else if (isPrivateHostLiteral(url.hostname)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['sources', index, 'url'],
-            message: 'is a loopback or private address (set allowPrivateNetwork for a local mirror)',
-          });
-        }
-      } else if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: 'must be an http or https URL' });
-      }
-    });
-  });
+  .strict();
 export type Config = z.infer<typeof configSchema>;
 
 export const DEFAULT_CONFIG_FILE = 'regwatch.config.json';
@@ -115,8 +86,39 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 export function parseConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  // Checks across fields run on the raw input too, so one run names every bad field at once.
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`)),
+    ...crossFieldProblems(input),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+/** Duplicate ids, and source URLs that the allowPrivateNetwork setting does not allow. */
+function crossFieldProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { sources, allowPrivateNetwork } = input as { sources?: unknown; allowPrivateNetwork?: unknown };
+  if (!Array.isArray(sources)) return [];
+  const problems: string[] = [];
+  const seen = new Map<unknown, number>();
+  sources.forEach((source: unknown, index) => {
+    if (typeof source !== 'object' || source === null) return;
+    const { id, url: rawUrl } = source as { id?: unknown; url?: unknown };
+    const first = seen.get(id);
+    if (typeof id === 'string' && first !== undefined) problems.push(`sources[${index}].id: duplicates sources[${first}].id "${id}"`);
+    if (typeof id === 'string' && first === undefined) seen.set(id, index);
+    if (typeof rawUrl !== 'string' || !URL.canParse(rawUrl)) return; // reported by the schema
+    const url = new URL(rawUrl);
+    if (allowPrivateNetwork === true) {
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`sources[${index}].url: must be an http or https URL`);
+    } else if (url.protocol !== 'https:') {
+      problems.push(`sources[${index}].url: must be an https URL`);
+    } else if (isPrivateHostLiteral(url.hostname)) {
+      problems.push(`sources[${index}].url: is a loopback or private address (set allowPrivateNetwork for a local mirror)`);
+    }
+  });
+  return problems;
 }
 
 /**

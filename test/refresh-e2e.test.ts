@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as cheerio from 'cheerio';
+import { parseConfig, type Config } from '../src/config.js';
+import { openStore, type Store } from '../src/store/store.js';
+import { refresh } from '../src/refresh.js';
+import { buildFetcher, siteFor, databasePath } from '../src/runtime.js';
+import { changesFileSchema, type Item } from '../src/item.js';
+import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
+import { systemPython, requireClient } from './clients.js';
+
+// A user's refresh, offline: a local server on 127.0.0.1 serves recorded iso.org pages at iso.org's
+// paths; each round swaps in the next recording and refreshes. The published items must tell what
+// ../shared/fixtures/README.md says really happened, once each, baseline first.
+
+interface Sequence {
+  source: string;
+  path: string;
+  files: string[];
+  /** Expected [event, severity] per recording; null where nothing really changed. */
+  expected: Array<[string, string] | null>;
+}
+
+const SEQUENCES: Sequence[] = [
+  {
+    source: 'iso_22934',
+    path: '/standard/74197.html',
+    files: ['iso-74197-2020-11-02', 'iso-74197-2021-02-11', 'iso-74197-2021-03-18', 'iso-74197-2021-04-29', 'iso-74197-2021-05-14', 'iso-74197-2021-07-28'],
+    expected: [['baseline', 'baseline'], ['fdis', 'major'], ['fdis', 'major'], ['under-publication', 'major'], ['publication-date', 'info'], ['published', 'major']],
+  },
+  {
+    source: 'iso_14460',
+    path: '/standard/85870.html',
+    files: ['iso-85870-2022-12-01', 'iso-85870-2023-02-03', 'iso-85870-2023-04-30', 'iso-85870-2023-07-11'],
+    expected: [['baseline', 'baseline'], ['dis-ballot', 'major'], ['draft-progress', 'minor'], ['draft-progress', 'minor']],
+  },
+  {
+    source: 'iso_19157_2',
+    path: '/standard/66197.html',
+    files: ['iso-66197-2021-08-23', 'iso-66197-2023-05-11', 'iso-66197-2023-09-11', 'iso-66197-2023-10-14'],
+    expected: [['baseline', 'baseline'], ['review-started', 'info'], ['review-closed', 'info'], ['confirmed', 'minor']],
+  },
+  {
+    source: 'iso_19115_1',
+    path: '/standard/53798.html',
+    files: ['iso-53798-2022-12-01', 'iso-53798-2023-10-19', 'iso-53798-2023-12-15', 'iso-53798-2024-01-07', 'iso-53798-2024-02-02', 'iso-53798-2024-02-02-192503'],
+    expected: [['baseline', 'baseline'], null, null, null, null, null],
+  },
+  {
+    source: 'iso_19115_3_ts',
+    path: '/standard/32579.html',
+    files: ['iso-32579-2020-01-21', 'iso-32579-2020-10-30', 'iso-32579-2021-08-23', 'iso-32579-2023-07-15', 'iso-32579-2023-09-02'],
+    expected: [['baseline', 'baseline'], ['revision-registered', 'major'], ['draft-progress', 'minor'], ['draft-progress', 'minor'], ['new-edition', 'critical']],
+  },
+];
+
+const ROUNDS = Math.max(...SEQUENCES.map((s) => s.files.length));
+
+describe.skipIf(!fixturesPresent)('refresh end to end against recorded pages on 127.0.0.1', () => {
+  let server: FixtureServer;
+  let dataDir: string;
+  let store: Store;
+  let config: Config;
+  const created: Item[][] = [];
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-e2e-'));
+    config = parseConfig({
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      publicUrl: 'http://127.0.0.1:8080/',
+      sources: SEQUENCES.map((s) => ({ id: s.source, watcher: 'iso-page', url: `${server.origin}${s.path}` })),
+    });
+    store = openStore(databasePath(dataDir));
+  });
+
+  afterAll(async () => {
+    store?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function runRound(round: number) {
+    for (const s of SEQUENCES) {
+      const file = s.files[Math.min(round, s.files.length - 1)]!;
+      server.routes.set(s.path, { file: fixturePath('iso-pages', `${file}.html`) });
+    }
+    const fetcher = buildFetcher(config, store.hostState);
+    const before = new Set(store.items().items.map((i) => i.id));
+    const clock = new Date(Date.UTC(2026, 0, 1 + round, 6, 0, 0));
+    try {
+      const result = await refresh({ config, store, fetcher, now: () => clock, dataDir, site: siteFor(config) }, { trigger: 'test' });
+      expect(result.outcomes.map((o) => [o.sourceId, o.verdict === 'changed' || o.verdict === 'unchanged'])).toEqual(SEQUENCES.map((s) => [s.source, true]));
+      return store.items().items.filter((i) => !before.has(i.id));
+    } finally {
+      await fetcher.close();
+    }
+  }
+
+  it('publishes each real change once, with the event and severity of spec/severity.md', async () => {
+    for (let round = 0; round < ROUNDS; round++) created.push(await runRound(round));
+    for (const s of SEQUENCES) {
+      const seen = created.map((items) => {
+        const item = items.find((i) => i.source === s.source);
+        return item === undefined ? null : [item.event, item.severity];
+      });
+      const want = Array.from({ length: ROUNDS }, (_, round) => (round < s.expected.length ? s.expected[round]! : null));
+      expect(seen, s.source).toEqual(want);
+    }
+    const ids = created.flat().map((i) => i.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('adds nothing and rewrites nothing when the same pages are refreshed again', async () => {
+    const publicDir = join(dataDir, 'public');
+    const snapshot = new Map(readdirSync(publicDir).filter((f) => f !== 'sources.json').map((f) => [f, readFileSync(join(publicDir, f))]));
+    const mtimes = new Map([...snapshot.keys()].map((f) => [f, statSync(join(publicDir, f)).mtimeMs]));
+    const items = await runRound(ROUNDS);
+    expect(items).toEqual([]);
+    for (const [file, bytes] of snapshot) {
+      expect(readFileSync(join(publicDir, file)).equals(bytes), file).toBe(true);
+      expect(statSync(join(publicDir, file)).mtimeMs, file).toBe(mtimes.get(file));
+    }
+  });
+
+  it('publishes a changes.json that validates, newest first, with provenance and licence', () => {
+    const file = changesFileSchema.parse(JSON.parse(readFileSync(join(dataDir, 'public', 'changes.json'), 'utf8')));
+    const all = created.flat();
+    expect(file.items.length).toBe(all.length);
+    const published = file.items.find((i) => i.source === 'iso_22934' && i.event === 'published')!;
+    expect(published.summary).toBe('ISO 22934:2021: published [60.60], was under publication [60.00]');
+    expect(published.provenance).toMatchObject({ httpStatus: 200, watcher: 'iso-page' });
+    expect(published.provenance.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(published.licence.tag).toBe('proprietary-metadata-only');
+    expect(published.changes).toContainEqual({ field: 'stage', before: '60.00', after: '60.60' });
+    expect(published.changes).toContainEqual({ field: 'reference', before: 'ISO 22934', after: 'ISO 22934:2021' });
+    // baseline first, per document
+    for (const s of SEQUENCES) {
+      const mine = file.items.filter((i) => i.source === s.source).reverse();
+      expect(mine[0]!.event).toBe('baseline');
+    }
+  });
+
+  it('never lets an abstract reach the database or a published file', () => {
+    const haystacks = [readFileSync(databasePath(dataDir)).toString('utf8')];
+    for (const f of readdirSync(join(dataDir, 'public'))) haystacks.push(readFileSync(join(dataDir, 'public', f), 'utf8'));
+    for (const s of SEQUENCES) {
+      for (const file of s.files) {
+        const $ = cheerio.load(readFixture('iso-pages', `${file}.html`));
+        const abstract = $('div[itemprop=description]').text().replace(/\s+/g, ' ').trim();
+        const sentences = abstract.split(/(?<=\.)\s+/).filter((x) => x.length > 30).slice(0, 3);
+        for (const sentence of sentences) {
+          for (const hay of haystacks) expect(hay.includes(sentence), `${file}: "${sentence.slice(0, 40)}…"`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('is read by python3-feedparser without complaint', () => {
+    const python = systemPython();
+    if (!requireClient('python3-feedparser', python !== null && hasFeedparser(python))) return;
+    const out = execFileSync(python!, ['-c', 'import feedparser,sys,json; d=feedparser.parse(sys.argv[1]); print(json.dumps({"bozo": d.bozo, "n": len(d.entries), "ids": [e.id for e in d.entries]}))', join(dataDir, 'public', 'feed.xml')]).toString();
+    const parsed = JSON.parse(out) as { bozo: number | boolean; n: number; ids: string[] };
+    expect(Boolean(parsed.bozo)).toBe(false);
+    expect(parsed.n).toBe(Math.min(config.feedItems, created.flat().length));
+    expect(parsed.ids[0]).toBe(store.items({ limit: 1 }).items[0]!.id);
+  });
+});
+
+function hasFeedparser(python: string): boolean {
+  try {
+    execFileSync(python, ['-c', 'import feedparser'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!fixturesPresent) describe('refresh end to end', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));
