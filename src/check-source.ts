@@ -16,6 +16,7 @@ import { baselineChanges, diffRecords } from './diff.js';
 import { classifyChange, classifyFirstObservation, type ClassifyContext } from './classify.js';
 import { sourceHealthObservation } from './source-health.js';
 import { documentUrl } from './document-url.js';
+import type { RefreshHooks } from './refresh.js';
 
 // One check of one source, top to bottom:
 //   fetch → extract → validate → diff against the baseline → classify → store (one transaction).
@@ -31,6 +32,7 @@ export interface CheckDeps {
   watchedKeys: ReadonlySet<string>;
   watchedReferences: ReadonlyMap<string, string>;
   degradedAfter: number;
+  hooks?: Pick<RefreshHooks, 'afterFetch'>;
 }
 
 export interface CheckOutcome {
@@ -110,6 +112,7 @@ async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher, state:
       ...(state?.lastModified ? { lastModified: state.lastModified } : {}),
       ...(spoolTo ? { spoolTo } : {}),
     });
+    deps.hooks?.afterFetch?.(source.id);
     if (fetched.kind === 'unreadable') {
       return { kind: 'failed', verdict: 'unreadable', detail: fetched.reason, provenance: emptyProvenance(source, watcher, fetched.fetchedAt, fetched.status ?? 0), httpStatus: fetched.status ?? null, sha256: null, fetchedAt: fetched.fetchedAt };
     }

@@ -21,6 +21,14 @@ export interface RefreshDeps {
   site: FeedSite;
   /** Progress lines for a person watching (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** Fault-injection points for the crash-safety tests; absent in production. */
+  hooks?: RefreshHooks;
+}
+
+export interface RefreshHooks {
+  afterFetch?(sourceId: string): void;
+  /** After items are composed and committed, before the feeds are written. */
+  afterCompose?(): void;
 }
 
 export interface RefreshOptions {
@@ -56,7 +64,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       deps.progress?.(`checking ${source.id} (${source.url})`);
       outcomes[index] = await checkSource(source, runId, {
         store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys, watchedReferences,
-        degradedAfter: deps.config.degradedAfter,
+        degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
       });
       done += 1;
       deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
@@ -65,6 +73,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   await Promise.all(Array.from({ length: Math.min(SOURCE_CONCURRENCY, sources.length) }, worker));
 
   const itemsCreated = deps.store.composeItems(composeItem);
+  deps.hooks?.afterCompose?.();
   const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site);
   const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;
   deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);

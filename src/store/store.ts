@@ -55,7 +55,12 @@ export interface ItemQuery {
 
 export type Store = ReturnType<typeof openStore>;
 
-export function openStore(path: string) {
+export interface StoreOptions {
+  /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
+  onTransaction?: (name: 'check' | 'compose') => void;
+}
+
+export function openStore(path: string, options: StoreOptions = {}) {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -206,6 +211,7 @@ export function openStore(path: string) {
           degraded: write.state.degraded ? 1 : 0,
           baselined: write.state.baselined ? 1 : 0,
         });
+        options.onTransaction?.('check');
         return checkId;
       })();
     },
@@ -244,6 +250,7 @@ export function openStore(path: string) {
           }
           for (const g of group) statements.settleObservation.run(item.id, g.rowId);
         }
+        options.onTransaction?.('compose');
         return created;
       })();
     },

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { DocumentRecord } from '../src/record.js';
+import { diffRecords } from '../src/diff.js';
+import { classifyChange, classifyFirstObservation, type ClassifyContext } from '../src/classify.js';
+
+// Rows of spec/severity.md that no recorded iso.org pair shows (those are in classify.test.ts):
+// each built from the real facts the spec names, one record change at a time.
+
+const base: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', stage: '60.60', committee: 'ISO/IEC JTC 1/SC 42', stageDate: '2023-12-18' };
+const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), inWatchedFamily: false };
+
+function classify(before: DocumentRecord, after: DocumentRecord, context = plain) {
+  return classifyChange(before, after, diffRecords(before, after), context);
+}
+
+describe('spec/severity.md rows without a recorded pair', () => {
+  it('ballot-repeated: 60.00 back to 50.00 (ISO/IEC TS 12791 re-balloted as DTS 12791.2) is major', () => {
+    const r = classify(
+      { ...base, key: 'iso:84110', reference: 'ISO/IEC TS 12791', status: 'under-development', stage: '60.00' },
+      { ...base, key: 'iso:84110', reference: 'ISO/IEC DTS 12791.2', status: 'under-development', stage: '50.00' },
+    );
+    expect([r.event, r.severity]).toEqual(['ballot-repeated', 'major']);
+    expect(r.summary).toBe('ISO/IEC DTS 12791.2: FDIS registered for formal approval [50.00], was under publication [60.00]');
+  });
+
+  it.each([['90.99'], ['95.20']])('withdrawal-proposed: → %s is major', (stage) => {
+    expect(classify(base, { ...base, stage }).event).toBe('withdrawal-proposed');
+    expect(classify(base, { ...base, stage }).severity).toBe('major');
+  });
+
+  it('withdrawn: → 95.99 with nothing replacing it is critical; a stage that only says so, never missing data', () => {
+    const r = classify(base, { ...base, stage: '95.99', status: 'withdrawn' });
+    expect([r.event, r.severity]).toEqual(['withdrawn', 'critical']);
+  });
+
+  it('published: critical when it replaces a watched edition', () => {
+    const draft: DocumentRecord = { ...base, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development', stage: '60.00', relations: [{ kind: 'replaces', key: 'iso:81230', reference: 'ISO/IEC 42001:2023' }] };
+    const published = { ...draft, reference: 'ISO/IEC 42001:2027', status: 'published' as const, stage: '60.60' };
+    expect(classify(draft, published).severity).toBe('major');
+    expect(classify(draft, published, { ...plain, watchedKeys: new Set(['iso:81230']) }).severity).toBe('critical');
+  });
+
+  it('new-edition: a document that replaces the watched one reaches 60.60', () => {
+    const before = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development' as const }] };
+    const after = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC 42001:2027', status: 'published' as const }] };
+    expect([classify(before, after).event, classify(before, after).severity]).toEqual(['new-edition', 'critical']);
+  });
+
+  it('corrigendum-published is minor; committee-changed is minor', () => {
+    const cor = classify(base, { ...base, relations: [{ kind: 'corrigendum', key: 'iso:90001', reference: 'ISO/IEC 42001:2023/Cor 1:2026', status: 'published' }] });
+    expect([cor.event, cor.severity]).toEqual(['corrigendum-published', 'minor']);
+    const committee = classify(base, { ...base, committee: 'ISO/IEC JTC 1/SC 27' });
+    expect([committee.event, committee.severity]).toEqual(['committee-changed', 'minor']);
+  });
+
+  it('title-changed: minor on a published document, info on a draft', () => {
+    expect(classify({ ...base, title: 'Artificial intelligence — Management system' }, { ...base, title: 'Information technology — Artificial intelligence — Management system' }).severity).toBe('minor');
+    const draft = { ...base, status: 'under-development' as const, stage: '30.20', title: 'AI — a' };
+    expect(classify(draft, { ...draft, title: 'AI — b' }).severity).toBe('info');
+  });
+
+  it('deleted: major when it was the pending revision or amendment of a watched document', () => {
+    const amd = { ...base, key: 'iso:88000', reference: 'ISO/IEC 42001:2023/CD Amd 1', status: 'under-development' as const, stage: '30.20' };
+    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }).severity).toBe('minor');
+    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }, { ...plain, inWatchedFamily: true }).severity).toBe('major');
+  });
+
+  it('info housekeeping folds into a stronger event of the same run', () => {
+    const r = classify(base, { ...base, stage: '90.20', pages: 51, ics: ['35.020'] });
+    expect(r.event).toBe('review-started');
+    expect(r.alsoEvents).toEqual(['pages-changed', 'ics-changed']);
+  });
+
+  it('a first observation is a baseline; a new row in a watched committee is a new project (minor in a watched family)', () => {
+    expect(classifyFirstObservation(base, 'baseline', plain)).toMatchObject({ event: 'baseline', severity: 'baseline' });
+    expect(classifyFirstObservation(base, 'new-project', plain)).toMatchObject({ event: 'new-project', severity: 'info' });
+    expect(classifyFirstObservation(base, 'new-project', { ...plain, inWatchedFamily: true })).toMatchObject({ severity: 'minor' });
+  });
+});
