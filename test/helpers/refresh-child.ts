@@ -1,0 +1,32 @@
+// A refresh in a child process that stops dead at a named point so the parent can SIGKILL it there.
+// argv: <dataDir> <configJson> <isoClock> <killAt>; killAt ∈ fetch | transaction:check |
+// transaction:compose | compose | publish | none. Prints "PAUSED <point>" and blocks at the point.
+import { writeSync } from 'node:fs';
+import { parseConfig } from '../../src/config.js';
+import { openStore } from '../../src/store/store.js';
+import { refresh } from '../../src/refresh.js';
+import { buildFetcher, databasePath, siteFor } from '../../src/runtime.js';
+
+const [dataDir, configJson, clock, killAt] = process.argv.slice(2) as [string, string, string, string];
+
+function pauseAt(point: string): void {
+  if (point !== killAt) return;
+  writeSync(1, `PAUSED ${point}\n`);
+  // Block synchronously (also inside a SQLite transaction) until the parent kills us.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
+
+const config = parseConfig(JSON.parse(configJson));
+const store = openStore(databasePath(dataDir), { onTransaction: (name) => pauseAt(`transaction:${name}`) });
+const fetcher = buildFetcher(config, store.hostState);
+const result = await refresh(
+  {
+    config, store, fetcher, now: () => new Date(clock), dataDir, site: siteFor(config),
+    hooks: { afterFetch: () => pauseAt('fetch'), afterCompose: () => pauseAt('compose') },
+    publishHooks: { betweenFiles: () => pauseAt('publish') },
+  },
+  { trigger: 'test' },
+);
+await fetcher.close();
+store.close();
+writeSync(1, `DONE ${result.itemsCreated}\n`);
