@@ -1,0 +1,185 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { ISO_OPEN_DATA_LICENCE } from '../src/licences.js';
+import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } from '../src/record.js';
+import type { ExtractOutcome, StreamWatcher } from './watcher.js';
+import { glance } from './iso-opendata/glance.js';
+import { forEachLine } from './iso-opendata/lines.js';
+import { rowToRecord, unresolvedReference, type RowOutcome } from './iso-opendata/row.js';
+import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplement } from './iso-opendata/scope.js';
+
+// Reads the ISO Open Data `iso_deliverables_metadata` JSONL dump (~80k rows) spooled to a file.
+// One streaming pass: every row gets a cheap look (glance.ts) and leaves only its id and byte
+// offset behind; rows in scope are parsed. Rows that join a followed document's family later in
+// the pass, and the rows that relations point to, are then read back by offset: a handful of
+// positional reads instead of a second pass or holding rows.
+
+export { rowToRecord } from './iso-opendata/row.js';
+export type { OpenDataContext } from './iso-opendata/scope.js';
+
+const MAX_LINE_BYTES = 10_000_000;
+
+export const isoOpenDataWatcher: StreamWatcher<OpenDataContext> = {
+  kind: 'stream',
+  id: 'iso-opendata',
+  version: '1',
+  licence: ISO_OPEN_DATA_LICENCE,
+  maxResponseBytes: 200_000_000,
+  extractFile: extractOpenData,
+};
+
+interface Located {
+  offset: number;
+  length: number;
+}
+
+export async function extractOpenData(path: string, context: OpenDataContext): Promise<ExtractOutcome> {
+  const rules = scopeRules(context);
+  const located = new Map<number, Located>();
+  const records = new Map<number, DocumentRecord>();
+  const supplements: Supplement[] = [];
+  const seen = { rows: 0, problem: null as string | null };
+
+  const read = await forEachLine(path, MAX_LINE_BYTES, (raw, offset, complete) => {
+    const line = trimLine(raw, offset === 0);
+    if (line.length === 0) return true;
+    if (!complete && !parses(line)) {
+      seen.problem = 'the last line is cut short: the file is incomplete';
+      return false;
+    }
+    const row = glance(line);
+    if (typeof row === 'string') {
+      seen.problem = `line at byte ${offset} ${row}: this is not the deliverables dump`;
+      return false;
+    }
+    seen.rows += 1;
+    if (!located.has(row.id)) located.set(row.id, { offset, length: raw.length });
+    if (inScopeAlone(row, rules)) {
+      seen.problem = addRecord(records, parseRow(line, offset));
+      return seen.problem === null;
+    }
+    if (row.supplementReference !== null) supplements.push({ id: row.id, reference: row.supplementReference });
+    return true;
+  });
+
+  if (read.kind === 'line-too-long') return failed(`line at byte ${read.offset} is longer than ${MAX_LINE_BYTES} bytes: this is not the deliverables dump`);
+  if (seen.problem !== null) return failed(seen.problem);
+  if (seen.rows === 0) return failed('the file has no rows');
+  const missing = [...rules.followed].filter((id) => !located.has(id));
+  if (missing.length > 0) return failed(`followed document${missing.length > 1 ? 's' : ''} ${missing.map((id) => `iso:${id}`).join(', ')} not in the dump`);
+
+  const handle = await open(path, 'r');
+  try {
+    const followed = [...rules.followed].map((id) => records.get(id)!);
+    for (const id of familyIds(followed, supplements)) {
+      if (records.has(id)) continue;
+      const where = located.get(id);
+      if (where === undefined) continue; // a successor not in the dump: its relation stays unresolved
+      const problemAt = addRecord(records, parseRow(await readLineAt(handle, where), where.offset));
+      if (problemAt !== null) return failed(problemAt);
+    }
+    const resolved = await resolveRelations([...records.values()], records, located, handle);
+    return { kind: 'records', records: resolved.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function failed(reason: string): ExtractOutcome {
+  return { kind: 'extraction-failed', reason: `iso-opendata: ${reason}` };
+}
+
+/** The abstract is dropped while parsing, so no record, reason or log line can ever hold it. */
+function parseRow(line: Buffer, offset: number): RowOutcome {
+  let row: unknown;
+  try {
+    row = JSON.parse(line.toString('utf8'), (key, value: unknown) => (key === 'scope' ? undefined : value));
+  } catch {
+    // Not V8's message: it quotes the text around the error, which may be the abstract.
+    return { ok: false, reason: `line at byte ${offset} is not valid JSON` };
+  }
+  return rowToRecord(row);
+}
+
+/** Null when added; a reason when the row is invalid or its id came twice with different facts. */
+function addRecord(records: Map<number, DocumentRecord>, outcome: RowOutcome): string | null {
+  if (!outcome.ok) return `row in scope: ${outcome.reason}`;
+  const id = Number(outcome.record.key.slice('iso:'.length));
+  const earlier = records.get(id);
+  if (earlier !== undefined && JSON.stringify(canonicalRecord(earlier)) !== JSON.stringify(canonicalRecord(outcome.record))) {
+    return `row in scope: id ${id} appears twice with different facts`;
+  }
+  records.set(id, outcome.record);
+  return null;
+}
+
+/**
+ * Relations name the other row by id; its reference (and a successor's status, which is what says
+ * a new edition is out: classify.ts) are taken from that row in the same dump. A predecessor's
+ * status is left out: its withdrawal is an item of its own, not a change of every successor.
+ */
+async function resolveRelations(
+  list: DocumentRecord[],
+  records: ReadonlyMap<number, DocumentRecord>,
+  located: ReadonlyMap<number, Located>,
+  handle: FileHandle,
+): Promise<DocumentRecord[]> {
+  const others = new Map<number, DocumentRecord | null>();
+  const lookUp = async (id: number): Promise<DocumentRecord | null> => {
+    const inScope = records.get(id);
+    if (inScope !== undefined) return inScope;
+    if (!others.has(id)) {
+      const where = located.get(id);
+      const outcome = where === undefined ? null : parseRow(await readLineAt(handle, where), where.offset);
+      others.set(id, outcome?.ok ? outcome.record : null);
+    }
+    return others.get(id)!;
+  };
+  const out: DocumentRecord[] = [];
+  for (const record of list) {
+    if (record.relations === undefined) {
+      out.push(record);
+      continue;
+    }
+    const relations: Relation[] = [];
+    for (const relation of record.relations) {
+      const id = Number(relation.key!.slice('iso:'.length));
+      const other = await lookUp(id);
+      if (other === null) {
+        relations.push({ kind: relation.kind, key: relation.key, reference: unresolvedReference(id) });
+      } else if (relation.kind === 'replaced-by') {
+        relations.push({ kind: relation.kind, key: relation.key, reference: other.reference, status: other.status });
+      } else {
+        relations.push({ kind: relation.kind, key: relation.key, reference: other.reference });
+      }
+    }
+    out.push(recordSchema.parse({ ...record, relations }));
+  }
+  return out;
+}
+
+async function readLineAt(handle: FileHandle, where: Located): Promise<Buffer> {
+  const buffer = Buffer.alloc(where.length);
+  await handle.read(buffer, 0, where.length, where.offset);
+  return trimLine(buffer, where.offset === 0);
+}
+
+function trimLine(raw: Buffer, first: boolean): Buffer {
+  let start = first && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  let end = raw.length;
+  while (start < end && isSpace(raw[start]!)) start += 1;
+  while (end > start && isSpace(raw[end - 1]!)) end -= 1;
+  return raw.subarray(start, end);
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d;
+}
+
+function parses(line: Buffer): boolean {
+  try {
+    JSON.parse(line.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}

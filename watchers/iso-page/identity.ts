@@ -1,0 +1,68 @@
+import type { CheerioAPI } from 'cheerio';
+import { collapseWhitespace, joinTitleParts, withoutBracketNotes } from './page-text.js';
+
+// Which document the page is about: its csnumber, the reference it gives itself and its title.
+
+/**
+ * `iso:<csnumber>` from the page itself first: the flagship pages (`/standard/27001`) are served on a
+ * vanity URL whose number is not the csnumber (their #csNumber says 82875). URLs count only in the
+ * `/standard/<csnumber>.html` form.
+ */
+export function readKey($: CheerioAPI, pageUrl: string): string | undefined {
+  const fromPage = [
+    ...$('[id^=csNumber], [itemprop=productID]').map((_, el) => collapseWhitespace($(el).text())).get(),
+    $('[id^=indexReference]').attr('data-index')?.match(/^\s*(\d+)\s+-/)?.[1] ?? '',
+  ].find((text) => /^\d{1,9}$/.test(text));
+  if (fromPage !== undefined) return `iso:${fromPage}`;
+
+  const urls = [$('link[rel=canonical]').attr('href'), $('meta[property="og:url"]').attr('content'), pageUrl];
+  for (const url of urls) {
+    const csnumber = url?.match(/\/standard\/(\d{1,9})\.html?(?:[?#]|$)/)?.[1];
+    if (csnumber !== undefined) return `iso:${csnumber}`;
+  }
+  return undefined;
+}
+
+/**
+ * The reference the page gives the document, dated when the page says which edition is current:
+ * the flagship heading says "ISO/IEC 27001" and, below it, "Current edition: ISO/IEC 27001:2022".
+ */
+export function readReference($: CheerioAPI): string | undefined {
+  const candidates = [
+    $('[id^=itemReference]').first().text(),
+    $('#docRef').first().text(),
+    $('h1.stdTitle span').first().text(),
+    $('h1').first().contents().filter((_, node) => node.type === 'text').text(),
+  ].map(withoutBracketNotes);
+  const reference = candidates.find((text) => text !== '');
+  if (reference === undefined) return undefined;
+
+  const current = withoutBracketNotes(currentEditionText($));
+  return current.startsWith(`${reference}:`) ? current : reference;
+}
+
+function currentEditionText($: CheerioAPI): string {
+  const paragraph = $('p')
+    .filter((_, p) => /current edition|édition actuelle/i.test($(p).text()))
+    .first();
+  return paragraph.find('strong').first().text();
+}
+
+/**
+ * The title as the page gives it (French pages give the French title). `#indexReference` carries
+ * "<csnumber> - <reference> - <title>" in every era; the headings are the fallback.
+ */
+export function readTitle($: CheerioAPI): string | undefined {
+  const indexed = $('[id^=indexReference]').attr('data-index');
+  const fromIndex = indexed?.match(/^\s*\d+\s+-\s+.*?\s+-\s+(.*)$/s)?.[1];
+  if (fromIndex !== undefined && collapseWhitespace(fromIndex) !== '') return joinTitleParts([fromIndex]);
+
+  const headingSources = [
+    $('h1.stdTitle .lead').first(), // E7
+    $('nav.nav-relatives').first().children('h2, h3, h4'), // E2–E6, one heading per part from E6
+    $('.heading-condensed > h2').first(), // E1
+  ];
+  const headings = headingSources.find((source) => collapseWhitespace(source.text()) !== '');
+  const title = headings === undefined ? '' : joinTitleParts(headings.map((_, h) => $(h).text()).get());
+  return title === '' ? undefined : title;
+}
