@@ -7,12 +7,12 @@ import { sourceReports } from './source-reports.js';
 export type { FeedSite };
 
 /** The feeds are a projection of the store: regenerated after every refresh, byte-identical when nothing changed. */
-export async function publishFromStore(store: Store, config: Config, publicDir: string, site: FeedSite) {
+export async function publishFromStore(store: Store, config: Config, publicDir: string, site: FeedSite, afterFile?: (name: string) => void) {
   const { items } = store.items({ limit: config.changelogItems });
   const sources: SourceReport[] = sourceReports(store, config);
   // Not the clock: the newest fact published, so an unchanged store gives unchanged bytes.
   const generatedAt = items[0]?.observedAt ?? newestCheck(sources) ?? '1970-01-01T00:00:00.000Z';
-  return publish(publicDir, { site, items, feedItems: config.feedItems, sources, generatedAt });
+  return publish(publicDir, { site, items, feedItems: config.feedItems, sources, generatedAt }, afterFile ? { afterFile } : {});
 }
 
 function newestCheck(sources: SourceReport[]): string | undefined {

@@ -29,6 +29,8 @@ export interface RefreshHooks {
   afterFetch?(sourceId: string): void;
   /** After items are composed and committed, before the feeds are written. */
   afterCompose?(): void;
+  /** After one published file is in place, before the next. */
+  afterPublishFile?(name: string): void;
 }
 
 export interface RefreshOptions {
@@ -44,8 +46,8 @@ export interface RefreshResult {
   published: { written: string[]; unchanged: string[] };
 }
 
-/** Sources on different hosts are checked side by side; the fetcher keeps each host polite. */
-const SOURCE_CONCURRENCY = 8;
+/** Hosts checked side by side at most. */
+const HOST_CONCURRENCY = 32;
 
 export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promise<RefreshResult> {
   const sources = selectSources(deps.config.sources, options.only);
@@ -55,29 +57,43 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   const { keys: watchedKeys, references: watchedReferences } = watchedDocuments(deps);
 
   const outcomes: CheckOutcome[] = new Array(sources.length);
-  let next = 0;
   let done = 0;
+  // One queue per host, hosts side by side: the fetcher spaces requests to one host, so sources of
+  // one host are checked in turn while other hosts proceed (the floor politeness allows).
+  const queues = [...groupByHost(sources).values()];
+  let nextQueue = 0;
   const worker = async (): Promise<void> => {
-    while (next < sources.length) {
-      const index = next++;
-      const source = sources[index]!;
-      deps.progress?.(`checking ${source.id} (${source.url})`);
-      outcomes[index] = await checkSource(source, runId, {
-        store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys, watchedReferences,
-        degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
-      });
-      done += 1;
-      deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
+    while (nextQueue < queues.length) {
+      for (const index of queues[nextQueue++]!) {
+        const source = sources[index]!;
+        deps.progress?.(`checking ${source.id} (${source.url})`);
+        outcomes[index] = await checkSource(source, runId, {
+          store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys, watchedReferences,
+          degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
+        });
+        done += 1;
+        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SOURCE_CONCURRENCY, sources.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
 
   const itemsCreated = deps.store.composeItems(composeItem);
   deps.hooks?.afterCompose?.();
-  const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site);
+  const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
   const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;
   deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
   return { runId, outcomes, itemsCreated, published };
+}
+
+/** Source indexes by URL host, in config order. */
+function groupByHost(sources: SourceConfig[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  sources.forEach((source, index) => {
+    const host = new URL(source.url).host;
+    groups.set(host, [...(groups.get(host) ?? []), index]);
+  });
+  return groups;
 }
 
 function selectSources(all: SourceConfig[], only: string[] | undefined): SourceConfig[] {

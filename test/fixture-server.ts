@@ -36,7 +36,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
       return;
     }
     const body = route.file !== undefined ? readFileSync(route.file) : (route.body ?? '');
-    const headers = { 'content-type': 'text/html; charset=utf-8', ...route.headers };
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', ...route.headers };
     const etag = headers.etag;
     if (etag !== undefined && req.headers['if-none-match'] === etag) {
       res.writeHead(304, { etag }).end();

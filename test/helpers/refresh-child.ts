@@ -22,8 +22,7 @@ const fetcher = buildFetcher(config, store.hostState);
 const result = await refresh(
   {
     config, store, fetcher, now: () => new Date(clock), dataDir, site: siteFor(config),
-    hooks: { afterFetch: () => pauseAt('fetch'), afterCompose: () => pauseAt('compose') },
-    publishHooks: { betweenFiles: () => pauseAt('publish') },
+    hooks: { afterFetch: () => pauseAt('fetch'), afterCompose: () => pauseAt('compose'), afterPublishFile: () => pauseAt('publish') },
   },
   { trigger: 'test' },
 );

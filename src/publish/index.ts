@@ -1,0 +1,126 @@
+import { mkdir } from 'node:fs/promises';
+import { z } from 'zod';
+import type { SourceReport } from '../health.js';
+import type { Item } from '../item.js';
+import { writeFileAtomicallyIfChanged } from './atomic-write.js';
+import { renderAtom } from './atom.js';
+import { renderChangesJson } from './changes-json.js';
+import type { FeedView } from './feed-view.js';
+import { renderJsonFeed } from './json-feed.js';
+import { PublishError } from './publish-error.js';
+import { renderRss } from './rss.js';
+import { oneLine } from './sanitize.js';
+import { renderSourcesJson } from './sources-json.js';
+import { publishableItems } from './validate-items.js';
+import { assertWellFormedXml } from './xml-check.js';
+
+// The publish step: a pure projection of stored items and source reports into the five files of
+// spec/outputs.md (render), then atomic writes of the files whose bytes changed (publish).
+
+export { PublishError };
+
+export interface FeedSite {
+  title: string;
+  /** Base URL the files are served under, e.g. http://127.0.0.1:8080/ */
+  publicUrl: string;
+  description: string;
+}
+
+export interface PublishInput {
+  site: FeedSite;
+  /** Newest first; kept in this order. */
+  items: Item[];
+  /** Items in each of the three feeds; changes.json carries all of `items`. */
+  feedItems: number;
+  sources: SourceReport[];
+  /** ISO 8601 UTC, passed in: never the clock, so the same input gives the same bytes. */
+  generatedAt: string;
+}
+
+export type FeedInput = Pick<PublishInput, 'site' | 'items' | 'feedItems' | 'generatedAt'>;
+
+export const FEED_FILES = ['feed.xml', 'feed.atom', 'feed.json'] as const;
+export const OUTPUT_FILES = [...FEED_FILES, 'changes.json', 'sources.json'] as const;
+export type OutputFile = (typeof OUTPUT_FILES)[number];
+
+/** feed.xml, feed.atom, feed.json for these items; basePath (`sources/iso_42005/`) places them under publicUrl. */
+export function renderFeeds(input: FeedInput, { basePath = '' }: { basePath?: string } = {}): Map<string, string> {
+  return renderFeedFiles(input, publishableItems(input.items), basePath);
+}
+
+/** The five files, name → contents. Pure; throws PublishError when any of them would be invalid. */
+export function renderOutputs(input: PublishInput): Map<OutputFile, string> {
+  const items = publishableItems(input.items);
+  const generatedAt = checkedGeneratedAt(input.generatedAt);
+  const out = renderFeedFiles(input, items, '') as Map<OutputFile, string>;
+  out.set('changes.json', renderChangesJson(items, generatedAt));
+  out.set('sources.json', renderSourcesJson(input.sources, generatedAt));
+  return out;
+}
+
+/** Renders everything first (a refusal writes nothing), then replaces only the files whose bytes differ. */
+export async function publish(
+  dir: string,
+  input: PublishInput,
+  options: { afterFile?: (name: string) => void } = {},
+): Promise<{ written: string[]; unchanged: string[] }> {
+  const files = renderOutputs(input);
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const unchanged: string[] = [];
+  for (const [name, bytes] of files) {
+    const outcome = await writeFileAtomicallyIfChanged(dir, name, bytes);
+    (outcome === 'written' ? written : unchanged).push(name);
+    options.afterFile?.(name);
+  }
+  return { written, unchanged };
+}
+
+function renderFeedFiles(input: FeedInput, items: Item[], basePath: string): Map<string, string> {
+  const view = feedView(input, items, basePath);
+  const rss = renderRss(view);
+  const atom = renderAtom(view);
+  assertWellFormedXml('feed.xml', rss);
+  assertWellFormedXml('feed.atom', atom);
+  return new Map([
+    ['feed.xml', rss],
+    ['feed.atom', atom],
+    ['feed.json', renderJsonFeed(view)],
+  ]);
+}
+
+function feedView(input: FeedInput, items: Item[], basePath: string): FeedView {
+  const base = feedBaseUrl(input.site.publicUrl, basePath);
+  const generatedAt = checkedGeneratedAt(input.generatedAt);
+  const feedItems = items.slice(0, Math.max(0, Math.floor(input.feedItems)));
+  return {
+    title: oneLine(input.site.title),
+    description: oneLine(input.site.description),
+    homePageUrl: base,
+    urls: { rss: new URL('feed.xml', base).href, atom: new URL('feed.atom', base).href, json: new URL('feed.json', base).href },
+    generatedAt,
+    updated: feedItems[0]?.observedAt ?? generatedAt,
+    items: feedItems,
+  };
+}
+
+function feedBaseUrl(publicUrl: string, basePath: string): string {
+  let root: URL;
+  try {
+    root = new URL(publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`);
+  } catch {
+    throw new PublishError(`site.publicUrl is not a URL: ${JSON.stringify(publicUrl)}`);
+  }
+  if (basePath === '') return root.href;
+  const path = basePath.replace(/^\/+/, '');
+  return new URL(path.endsWith('/') ? path : `${path}/`, root).href;
+}
+
+const generatedAtSchema = z.string().datetime();
+
+function checkedGeneratedAt(generatedAt: string): string {
+  if (!generatedAtSchema.safeParse(generatedAt).success) {
+    throw new PublishError(`generatedAt must be an ISO 8601 UTC date-time, got ${JSON.stringify(generatedAt)}`);
+  }
+  return generatedAt;
+}
