@@ -88,8 +88,7 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
   }
 
   const verdict: Verdict = changed.length > 0 ? 'changed' : 'unchanged';
-  const vanished = [...baselines.keys()].filter((key) => !extraction.records.some((r) => r.key === key));
-  const detail = vanished.length > 0 ? `${vanished.length} document(s) no longer in the source: ${vanished.slice(0, 5).join(', ')}` : null;
+  const detail = missingDocuments(source, baselines, extraction.records);
   const fetch = extraction.fetch;
   deps.store.recordCheck({
     runId, sourceId: source.id, checkedAt, verdict, detail, url: source.url, httpStatus: fetch.status, sha256: fetch.sha256,
@@ -101,6 +100,19 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
     state: healthy(state, checkedAt, changed.length > 0, { etag: fetch.etag ?? null, lastModified: fetch.lastModified ?? null }),
   });
   return { sourceId: source.id, verdict, detail, summaries: changed.map((c) => c.build(0).classification.summary) };
+}
+
+/**
+ * Documents the source should have and does not: source health, never a withdrawal (only a
+ * validated record at 95.99 says "withdrawn"). Their baselines are kept.
+ */
+function missingDocuments(source: SourceConfig, baselines: Map<string, DocumentRecord>, records: DocumentRecord[]): string | null {
+  const present = new Set(records.map((r) => r.key));
+  const expected = new Set([...baselines.keys(), ...(source.documents ?? []).map((id) => `iso:${id}`)]);
+  const missing = [...expected].filter((key) => !present.has(key)).sort();
+  if (missing.length === 0) return null;
+  const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  return `not in the source: ${shown}`;
 }
 
 async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, runId: number, deps: CheckDeps): Promise<Extraction> {

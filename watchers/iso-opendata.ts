@@ -52,24 +52,24 @@ export async function extractOpenData(path: string, context: OpenDataContext): P
       return false;
     }
     seen.rows += 1;
-    if (!located.has(row.id)) located.set(row.id, { offset, length: raw.length });
+    if (row.id !== null && !located.has(row.id)) located.set(row.id, { offset, length: raw.length });
     if (inScopeAlone(row, rules)) {
       seen.problem = addRecord(records, parseRow(line, offset));
       return seen.problem === null;
     }
-    if (row.supplementReference !== null) supplements.push({ id: row.id, reference: row.supplementReference });
+    if (row.id !== null && row.supplementReference !== null) supplements.push({ id: row.id, reference: row.supplementReference });
     return true;
   });
 
   if (read.kind === 'line-too-long') return failed(`line at byte ${read.offset} is longer than ${MAX_LINE_BYTES} bytes: this is not the deliverables dump`);
   if (seen.problem !== null) return failed(seen.problem);
   if (seen.rows === 0) return failed('the file has no rows');
-  const missing = [...rules.followed].filter((id) => !located.has(id));
-  if (missing.length > 0) return failed(`followed document${missing.length > 1 ? 's' : ''} ${missing.map((id) => `iso:${id}`).join(', ')} not in the dump`);
+  // A followed id absent from the dump is source health (the pipeline names it), never a failure of
+  // the whole catalogue, and never a withdrawal.
 
   const handle = await open(path, 'r');
   try {
-    const followed = [...rules.followed].map((id) => records.get(id)!);
+    const followed = [...rules.followed].flatMap((id) => records.get(id) ?? []);
     for (const id of familyIds(followed, supplements)) {
       if (records.has(id)) continue;
       const where = located.get(id);

@@ -4,7 +4,8 @@
 // (`scope`, the last and largest field) is not even decoded.
 
 export interface Glance {
-  id: number;
+  /** Null when not a number: such a row can only come into scope by its committee, and then fails. */
+  id: number | null;
   committee: string | null;
   /** Ids named in `replaces`. */
   replaces: number[];
@@ -12,8 +13,13 @@ export interface Glance {
   supplementReference: string | null;
 }
 
+// A row needs these keys; their values are judged only for rows in scope (rowToRecord), so one odd
+// row elsewhere in the catalogue cannot fail the whole source.
+const KEYS = [/"id"\s*:/, /"reference"\s*:/, /"currentStage"\s*:/];
+// Before the abstract the real rows carry every key looked at; if a dump ever moves one behind it,
+// the whole line is decoded rather than a committee missed.
+const HEAD_KEYS = [...KEYS, /"ownerCommittee"\s*:/, /"supplementType"\s*:/, /"replaces"\s*:/];
 const ID = /"id"\s*:\s*(\d+)\s*[,}]/;
-const STAGE = /"currentStage"\s*:/;
 const REFERENCE = /"reference"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 const COMMITTEE = /"ownerCommittee"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 const SUPPLEMENT = /"supplementType"\s*:\s*"/;
@@ -24,22 +30,21 @@ const SCOPE_KEY = Buffer.from('"scope":');
 export function glance(line: Buffer): Glance | string {
   if (line[0] !== 0x7b || line[line.length - 1] !== 0x7d) return 'is not a JSON object (cut short?)';
   const cut = line.indexOf(SCOPE_KEY);
-  const facts = cut === -1 ? null : readFacts(line.toString('utf8', 0, cut));
-  // Keys after `scope` would be missed by the cut: read the whole line then.
-  return facts ?? readFacts(line.toString('utf8')) ?? 'has no id, reference or currentStage';
+  const facts = cut === -1 ? null : readFacts(line.toString('utf8', 0, cut), HEAD_KEYS);
+  return facts ?? readFacts(line.toString('utf8'), KEYS) ?? 'has no id, reference or currentStage';
 }
 
-function readFacts(text: string): Glance | null {
+function readFacts(text: string, required: readonly RegExp[]): Glance | null {
+  if (!required.every((key) => key.test(text))) return null;
   const id = ID.exec(text);
   const reference = REFERENCE.exec(text);
-  if (id === null || reference === null || !STAGE.test(text)) return null;
   const committee = COMMITTEE.exec(text);
   const replaces = REPLACES.exec(text);
   return {
-    id: Number(id[1]),
+    id: id === null ? null : Number(id[1]),
     committee: committee === null ? null : unescape(committee[1]!),
     replaces: replaces === null ? [] : replaces[1]!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0),
-    supplementReference: SUPPLEMENT.test(text) ? unescape(reference[1]!) : null,
+    supplementReference: reference !== null && SUPPLEMENT.test(text) ? unescape(reference[1]!) : null,
   };
 }
 

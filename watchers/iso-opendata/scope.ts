@@ -37,8 +37,7 @@ export function scopeRules(context: OpenDataContext): ScopeRules {
 /** In scope on the row's own facts: its committee, its id, or it revises a followed document. */
 export function inScopeAlone(row: Glance, rules: ScopeRules): boolean {
   return (
-    rules.followed.has(row.id) ||
-    rules.known.has(row.id) ||
+    (row.id !== null && (rules.followed.has(row.id) || rules.known.has(row.id))) ||
     (row.committee !== null && rules.committees.has(row.committee)) ||
     row.replaces.some((id) => rules.followed.has(id))
   );
