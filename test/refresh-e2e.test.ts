@@ -132,7 +132,10 @@ describe.skipIf(!fixturesPresent)('refresh end to end against recorded pages on 
     const all = created.flat();
     expect(file.items.length).toBe(all.length);
     const published = file.items.find((i) => i.source === 'iso_22934' && i.event === 'published')!;
-    expect(published.summary).toBe('ISO 22934:2021: published [60.60], was under publication [60.00]');
+    expect(published.summary).toBe('ISO 22934:2021: published [60.60], was under publication [60.00]; also pages 4, was none');
+    expect(published.alsoEvents).toEqual(['pages-changed']);
+    // the effective date is the page's meta[name=pubdate] (iso-74197-2021-07-28: 20210531)
+    expect([published.effectiveDate, published.effectiveDateKind]).toEqual(['2021-05-31', 'stage-date']);
     expect(published.provenance).toMatchObject({ httpStatus: 200, watcher: 'iso-page' });
     expect(published.provenance.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(published.licence.tag).toBe('proprietary-metadata-only');

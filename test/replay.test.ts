@@ -104,6 +104,7 @@ describe.skipIf(!fixturesPresent)('SC 42 replay: one dump per day through the is
       const got = byDay.get(day)!.map((i) => `${i.document?.key} ${i.event} ${i.severity}`).sort();
       expect(got, day).toEqual(want);
     }
+    expect([...byDay.values()].flat().length).toBe(expected!.transitions.length); // 111: 39 baselines + 72 changes
   });
 
   it('carries the reference after the change and the field changes', () => {
