@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { RobotsEntry } from '../src/fetch/index.js';
+import { createRobotsPolicy, isAllowed, parseRobots, type RobotsFetchOutcome } from '../src/fetch/robots.js';
+import { fakeClock, memoryStore } from './fault-server.js';
+
+// RFC 9309 examples and edge cases, as a table: robots.txt, path, expected verdict for `regwatch`.
+
+const cases: Array<[string, string, string, boolean]> = [
+  ['empty file allows everything', '', '/a', true],
+  ['Disallow: / for everyone', 'User-agent: *\nDisallow: /', '/standard/81230.html', false],
+  ['an empty Disallow allows', 'User-agent: *\nDisallow:', '/a', true],
+  ['our group replaces the * group', 'User-agent: *\nDisallow: /\n\nUser-agent: regwatch\nAllow: /', '/a', true],
+  ['our group, matched case-insensitively, with a version', 'User-agent: *\nAllow: /\n\nUser-agent: RegWatch/2.0\nDisallow: /', '/a', false],
+  ['another bot\'s group does not apply', 'User-agent: googlebot\nDisallow: /', '/a', true],
+  ['groups for the same agent are merged', 'User-agent: regwatch\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\nUser-agent: regwatch\nDisallow: /b', '/b/1', false],
+  ['several user-agent lines share one group', 'User-agent: other\nUser-agent: regwatch\nDisallow: /private', '/private/x', false],
+  ['longest match wins: allow beats a shorter disallow', 'User-agent: *\nDisallow: /standard/\nAllow: /standard/81230', '/standard/81230.html', true],
+  ['longest match wins: disallow beats a shorter allow', 'User-agent: *\nAllow: /standard/\nDisallow: /standard/8', '/standard/81230.html', false],
+  ['a tie goes to allow', 'User-agent: *\nDisallow: /page\nAllow: /page', '/page', true],
+  ['* matches any run', 'User-agent: *\nDisallow: /*.pdf', '/files/report.pdf', false],
+  ['* in the middle', 'User-agent: *\nDisallow: /a*/c', '/a/b/b/c/d', false],
+  ['$ anchors the end', 'User-agent: *\nDisallow: /*.html$', '/x.html', false],
+  ['$ anchors the end: not a match with more after it', 'User-agent: *\nDisallow: /*.html$', '/x.html?lang=en', true],
+  ['rules match the query too', 'User-agent: *\nDisallow: /*?sort=', '/list?sort=date', false],
+  ['matching is case-sensitive in the path', 'User-agent: *\nDisallow: /Private', '/private', true],
+  ['comments and odd spacing are ignored', '# hi\nuser-agent : *   # all\n  disallow :   /x  # no x\n', '/x/y', false],
+  ['sitemap does not end a group', 'User-agent: *\nSitemap: https://e.test/s.xml\nDisallow: /x', '/x', false],
+  ['rules before any user-agent are ignored', 'Disallow: /\nUser-agent: *\nAllow: /', '/a', true],
+  ['percent-encoded unreserved characters compare decoded', 'User-agent: *\nDisallow: /%7Ejoe', '/~joe/a', false],
+  ['non-ASCII rules compare percent-encoded', 'User-agent: *\nDisallow: /foo/bär', '/foo/b%C3%A4r', false],
+  ['/robots.txt itself is always allowed', 'User-agent: *\nDisallow: /', '/robots.txt', true],
+  ['CRLF line endings', 'User-agent: *\r\nDisallow: /a\r\n', '/a', false],
+];
+
+describe('parseRobots + isAllowed (RFC 9309)', () => {
+  it.each(cases)('%s', (_name, text, path, allowed) => {
+    expect(isAllowed(parseRobots(text), 'regwatch', path)).toBe(allowed);
+  });
+
+  it('stays fast on a pathological wildcard pattern', () => {
+    const file = parseRobots(`User-agent: *\nDisallow: /${'*a'.repeat(30)}b`);
+    expect(isAllowed(file, 'regwatch', `/${'a'.repeat(5_000)}`)).toBe(true);
+  });
+});
+
+describe('createRobotsPolicy: per-origin cache in the store', () => {
+  function setup(answers: RobotsFetchOutcome[]) {
+    const clock = fakeClock();
+    const store = memoryStore();
+    const asked: string[] = [];
+    const policy = createRobotsPolicy({
+      productToken: 'regwatch',
+      store,
+      now: clock.now,
+      fetchRobots: async (url) => {
+        asked.push(url.href);
+        const next = answers.shift();
+        if (next === undefined) throw new Error('fetchRobots called more often than the test expected');
+        return next;
+      },
+    });
+    return { clock, store, asked, policy };
+  }
+  const page = new URL('https://www.iso.org/standard/81230.html');
+
+  it('fetches once per origin per day, also for concurrent checks', async () => {
+    const { clock, store, asked, policy } = setup([
+      { kind: 'response', status: 200, body: 'User-agent: *\nDisallow: /search' },
+      { kind: 'response', status: 200, body: 'User-agent: *\nDisallow: /' },
+    ]);
+    const [a, b] = await Promise.all([policy.check(page), policy.check(page)]);
+    expect(a).toEqual({ allowed: true });
+    expect(b).toEqual({ allowed: true });
+    expect(asked).toEqual(['https://www.iso.org/robots.txt']);
+    expect(store.robots.get('https://www.iso.org')).toMatchObject({ status: 200 } satisfies Partial<RobotsEntry>);
+    clock.advance(23 * 3_600_000);
+    expect(await policy.check(page)).toEqual({ allowed: true });
+    clock.advance(2 * 3_600_000);
+    expect(await policy.check(page)).toMatchObject({ allowed: false, code: 'FETCH_ROBOTS', reason: `fetch: GET ${page.href} is disallowed by robots.txt` });
+    expect(asked).toHaveLength(2);
+  });
+
+  it('4xx allows, 5xx and unreachable disallow; a failure is re-checked after an hour', async () => {
+    const { clock, policy } = setup([
+      { kind: 'response', status: 503, body: null },
+      { kind: 'failed', code: 'FETCH_NETWORK', reason: 'fetch: GET … failed: ECONNRESET' },
+      { kind: 'response', status: 404, body: null },
+    ]);
+    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringContaining('(robots.txt returned 503)') });
+    clock.advance(61 * 60_000);
+    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringContaining('(robots.txt unreachable)') });
+    clock.advance(61 * 60_000);
+    expect(await policy.check(page)).toEqual({ allowed: true });
+  });
+
+  it('treats 429 as unreachable, not as a missing file', async () => {
+    const { policy } = setup([{ kind: 'response', status: 429, body: null }]);
+    expect(await policy.check(page)).toMatchObject({ allowed: false });
+  });
+
+  it.each(['FETCH_PRIVATE_ADDRESS', 'FETCH_NOT_BEFORE', 'FETCH_ABORTED'] as const)('passes %s through and does not cache it', async (code) => {
+    const { store, policy } = setup([{ kind: 'failed', code, reason: `fetch: ${code}` }]);
+    expect(await policy.check(page)).toEqual({ allowed: false, code, reason: `fetch: ${code}` });
+    expect(store.robots.size).toBe(0);
+  });
+});
