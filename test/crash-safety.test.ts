@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertWellFormedXml } from '../src/publish/xml-check.js';
 import { parseConfig } from '../src/config.js';
+import { TSX_IMPORT } from './helpers/tsx.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
@@ -25,7 +26,7 @@ const KILL_POINTS = ['fetch', 'transaction:check', 'transaction:compose', 'compo
 
 function killedRefresh(dataDir: string, configJson: string, clock: string, killAt: string): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, configJson, clock, killAt], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CHILD, dataDir, configJson, clock, killAt], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { VERSION } from '../src/version.js';
+import { TSX_IMPORT } from './helpers/tsx.js';
+import { acquireRunLock } from '../src/run-lock.js';
+import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+
+// The CLI as a user and a script meet it: its output and its exit codes.
+
+const CLI = resolve(import.meta.dirname, 'helpers/cli.ts');
+
+function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('regwatch CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'regwatch-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps src/version.ts equal to package.json', () => {
+    expect(VERSION).toBe((JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('teaches with --help and per-command help; --version prints the version', async () => {
+    const help = await run(['--help'], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Commands:[\s\S]*refresh[\s\S]*changes[\s\S]*Exit codes/);
+    expect((await run(['help', 'changes'], dir)).stdout).toMatch(/--min-severity/);
+    expect((await run(['--version'], dir)).stdout.trim()).toBe(VERSION);
+  });
+
+  it('exits 2 naming the problem for an unknown command, a bad option or a bad config, before any fetch', async () => {
+    const unknown = await run(['refesh'], dir);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('unknown command "refesh"')]);
+    const badOption = await run(['changes', '--min-severity', 'urgent'], dir);
+    expect([badOption.code, badOption.stderr]).toEqual([2, expect.stringContaining('--min-severity: "urgent" is not one of critical, major, minor, info, baseline')]);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'http://www.iso.org/standard/81230.html' }] }));
+    const badConfig = await run(['refresh', '--config', 'bad.json', '--data', 'd'], dir);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toContain('config: sources[0].url: must be an https URL');
+    const missing = await run(['refresh', '--config', 'nope.json'], dir);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('nope.json: cannot be read (ENOENT)')]);
+  });
+
+  it('prints an empty changes table before the first refresh, saying why', async () => {
+    const out = await run(['changes', '--data', 'empty'], dir);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/no database .* run `regwatch refresh` first/);
+  });
+});
+
+describe.skipIf(!fixturesPresent)('regwatch refresh, changes, sources, inspect against 127.0.0.1', () => {
+  let dir: string;
+  let server: FixtureServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'regwatch-cli-'));
+    server = await startFixtureServer();
+    server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
+    server.routes.set('/standard/99999.html', { status: 403, body: '<html><title>Access denied</title></html>' });
+    writeFileSync(join(dir, 'regwatch.config.json'), JSON.stringify({
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      sources: [
+        { id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` },
+        { id: 'iso_blocked', watcher: 'iso-page', url: `${server.origin}/standard/99999.html` },
+      ],
+    }));
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refresh prints a line per source and exits 3 when one could not be checked; the blocked page is no change', async () => {
+    const first = await run(['refresh', '--quiet'], dir);
+    expect(first.code).toBe(3);
+    expect(first.stdout).toMatch(/^iso_14460\s+changed\s+ISO\/DIS 14460: first observed, DIS registered \[40\.00\]$/m);
+    expect(first.stdout).toMatch(/^iso_blocked\s+unreadable\s+fetch: GET http:\/\/127\.0\.0\.1:\d+\/standard\/99999\.html returned 403$/m);
+
+    server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2023-02-03.html') });
+    server.routes.set('/standard/99999.html', { file: fixturePath('iso-pages', 'iso-66197-2021-08-23.html') });
+    const second = await run(['refresh', '--quiet'], dir);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^iso_14460\s+changed\s+ISO\/DIS 14460: DIS ballot initiated \[40\.20\], was DIS registered \[40\.00\]$/m);
+
+    const markdown = await run(['changes', '--format', 'markdown', '--min-severity', 'info'], dir);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout.split('\n').slice(0, 3)).toEqual([
+      '| Date | Severity | What changed |',
+      '| --- | --- | --- |',
+      expect.stringMatching(/^\| \d{4}-\d{2}-\d{2} \| major \| ISO\/DIS 14460: DIS ballot initiated \[40\.20\], was DIS registered \[40\.00\] \(stage date 2023-01-25\) \|$/),
+    ]);
+    const json = JSON.parse((await run(['changes', '--format', 'json', '--source', 'iso_14460'], dir)).stdout) as Array<{ event: string }>;
+    expect(json.map((i) => i.event)).toEqual(['dis-ballot', 'baseline']);
+
+    const sources = await run(['sources'], dir);
+    expect(sources.stdout).toMatch(/^iso_14460\s+ok\s+changed/m);
+  });
+
+  it('waits for a running refresh, then exits 4 with a clear message', async () => {
+    const lock = await acquireRunLock(join(dir, 'data', 'refresh.lock'), 0);
+    try {
+      const busy = await run(['refresh', '--quiet', '--wait-lock', '1'], dir);
+      expect(busy.code).toBe(4);
+      expect(busy.stderr).toMatch(/another refresh is running \(pid \d+/);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('inspect prints the record a watcher extracts from a file, and stores nothing', async () => {
+    const out = await run(['inspect', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], dir);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ key: 'iso:74197', reference: 'ISO 22934:2021', stage: '60.60', status: 'published' });
+  });
+});
+
+if (!fixturesPresent) describe('regwatch refresh', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));
