@@ -24,6 +24,7 @@ export interface Observation {
 }
 
 export const TAG_AUTHORITY = 'tag:regwatch,2026:';
+const MAX_ALSO_SEEN_BY = 10;
 
 export function itemId(observation: Observation): string {
   return observation.docKey === null
@@ -57,7 +58,8 @@ export function composeItem(group: Observation[]): Item {
     summary: lead.classification.summary,
     changes: lead.changes,
     provenance: lead.provenance,
-    alsoSeenBy: others.map((o) => ({ source: o.sourceId, provenance: o.provenance })),
+    // Bounded like every field; the store still files the item under every source that saw it.
+    alsoSeenBy: others.slice(0, MAX_ALSO_SEEN_BY).map((o) => ({ source: o.sourceId, provenance: o.provenance })),
     licence: lead.licence,
   };
 }

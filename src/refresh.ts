@@ -78,7 +78,8 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   };
   await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
 
-  const itemsCreated = deps.store.composeItems(composeItem);
+  const { created: itemsCreated, refused } = deps.store.composeItems(composeItem);
+  for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
   deps.hooks?.afterCompose?.();
   const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
   const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;

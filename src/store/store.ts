@@ -220,7 +220,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
      * Turns pending observations into items, one per document per run, in one transaction. Pending
      * observations left by a refresh killed before this step are composed by the next one.
      */
-    composeItems(compose: (group: Observation[]) => Item): number {
+    composeItems(compose: (group: Observation[]) => Item): { created: number; refused: string[] } {
       return db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Array<{ rowId: number; runId: number; observation: Observation }>>();
@@ -231,8 +231,16 @@ export function openStore(path: string, options: StoreOptions = {}) {
           groups.set(key, group);
         }
         let created = 0;
+        const refused: string[] = [];
         for (const group of groups.values()) {
-          const item = itemSchema.parse(compose(group.map((g) => g.observation)));
+          // An item that fails validation (a bug) stays pending, named, and never blocks the others.
+          const parsed = itemSchema.safeParse(compose(group.map((g) => g.observation)));
+          if (!parsed.success) {
+            const first = parsed.error.issues[0]!;
+            refused.push(`${group[0]!.observation.docKey ?? group[0]!.observation.sourceId}: ${first.path.join('.')}: ${first.message}`);
+            continue;
+          }
+          const item = parsed.data;
           const result = statements.insertItem.run(
             item.id,
             group[0]!.runId,
@@ -244,14 +252,14 @@ export function openStore(path: string, options: StoreOptions = {}) {
           );
           if (result.changes === 1) {
             created += 1;
-            for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) {
+            for (const source of new Set(group.map((g) => g.observation.sourceId))) {
               statements.insertItemSource.run(result.lastInsertRowid, source);
             }
           }
           for (const g of group) statements.settleObservation.run(item.id, g.rowId);
         }
         options.onTransaction?.('compose');
-        return created;
+        return { created, refused };
       })();
     },
 
