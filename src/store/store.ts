@@ -290,7 +290,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
       const page = rows.slice(0, limit);
       return {
         items: page.map((row) => JSON.parse(row.item_json) as Item),
-        nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+        nextCursor: rows.length > limit && page.length > 0 ? page[page.length - 1]!.seq : null,
       };
     },
 

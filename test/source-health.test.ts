@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'cheerio';
+import { parseConfig, type Config } from '../src/config.js';
+import { openStore, type Store } from '../src/store/store.js';
+import { refresh, type RefreshResult } from '../src/refresh.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import type { SourceReport } from '../src/health.js';
+import { startFixtureServer, type FixtureServer, type Route } from './fixture-server.js';
+import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
+
+// A failure is never a change. Sources whose pages break in every way a server can break them end in
+// the right verdict, publish no change, and do not stop the other sources of the same run; a source
+// that keeps failing publishes one source-health item, and one more when it recovers.
+
+const PAGE = '/standard/53798.html';
+const GOOD = '/standard/85870.html';
+
+function redesigned(): string {
+  // The real page with its detail and life-cycle blocks gone: what a redesign looks like to the watcher.
+  const $ = load(readFixture('iso-pages', 'iso-53798-2024-02-02.html'));
+  $('#product-details, #lifecycle').remove();
+  return $.html();
+}
+
+const BREAKAGES: Array<[string, Route, 'unreadable' | 'extraction-failed', RegExp]> = [
+  ['403', { status: 403, body: 'Forbidden' }, 'unreadable', /returned 403/],
+  ['a 202 challenge with an empty body', { status: 202, body: '' }, 'unreadable', /202/],
+  ['a 200 captcha page', { body: '<html><head><title>Just a moment...</title></head><body>Verify you are human</body></html>' }, 'unreadable', /./],
+  ['garbage bytes', { body: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x42]), headers: { 'content-type': 'application/octet-stream' } }, 'unreadable', /./],
+  ['a redesigned page', { body: redesignedIfPresent() }, 'extraction-failed', /stage/],
+  ['another site’s page at the same path', { file: fixturePath('iec', 'iec-pub-160-2023-02-03.html') }, 'unreadable', /not an iso\.org page/],
+];
+
+function redesignedIfPresent(): string {
+  return fixturesPresent ? redesigned() : '';
+}
+
+describe.skipIf(!fixturesPresent)('a failure is never a change', () => {
+  let server: FixtureServer;
+  let dataDir: string;
+  let store: Store;
+  let config: Config;
+
+  async function run(day: number): Promise<RefreshResult> {
+    const fetcher = buildFetcher(config, store.hostState);
+    try {
+      return await refresh({ config, store, fetcher, now: () => new Date(Date.UTC(2026, 1, day, 6)), dataDir, site: siteFor(config) }, { trigger: 'test' });
+    } finally {
+      await fetcher.close();
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-health-'));
+    config = parseConfig({
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      degradedAfter: 3,
+      sources: [
+        { id: 'fragile', watcher: 'iso-page', url: `${server.origin}${PAGE}` },
+        { id: 'steady', watcher: 'iso-page', url: `${server.origin}${GOOD}` },
+      ],
+    });
+    store = openStore(databasePath(dataDir));
+  });
+
+  afterAll(async () => {
+    store?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('baselines both sources on a good day', async () => {
+    server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-53798-2024-02-02.html') });
+    server.routes.set(GOOD, { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
+    const result = await run(1);
+    expect(result.outcomes.map((o) => o.verdict)).toEqual(['changed', 'changed']);
+  });
+
+  it.each(BREAKAGES)('%s: the right verdict, no change item, and the other source still completes', async (_label, route, verdict, detail) => {
+    server.routes.set(PAGE, route);
+    const before = store.itemCount();
+    const result = await run(2);
+    const fragile = result.outcomes.find((o) => o.sourceId === 'fragile')!;
+    expect(fragile.verdict).toBe(verdict);
+    expect(fragile.detail).toMatch(detail);
+    expect(result.outcomes.find((o) => o.sourceId === 'steady')!.verdict).toBe('unchanged');
+    // no "withdrawn", no change of any kind: only (after degradedAfter failures) one source-health item
+    const added = store.items({ limit: store.itemCount() - before }).items;
+    expect(added.every((i) => i.event === 'source-health')).toBe(true);
+    // the baseline is untouched: the document still reads as published
+    const report = (JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] }).sources[0]!;
+    expect(report.documents).toEqual([expect.objectContaining({ key: 'iso:53798', status: 'published', stage: '90.93' })]);
+  });
+
+  it('published exactly one source-health item when the failures reached degradedAfter, and shows degraded', () => {
+    const health = store.items({ source: 'fragile' }).items.filter((i) => i.event === 'source-health');
+    expect(health.map((i) => [i.severity, i.document, i.changes])).toEqual([['info', null, [{ field: 'source-state', before: 'ok', after: 'degraded' }]]]);
+    expect(health[0]!.summary).toMatch(/^Source fragile degraded: 3 checks in a row failed/);
+    const report = (JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] }).sources[0]!;
+    expect([report.state, report.consecutiveFailures]).toEqual(['degraded', BREAKAGES.length]);
+  });
+
+  it('publishes one recovery item when the page reads again, and no change for the document', async () => {
+    server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-53798-2024-02-02-192503.html') });
+    const before = store.itemCount();
+    const result = await run(3);
+    expect(result.outcomes.map((o) => o.verdict)).toEqual(['unchanged', 'unchanged']);
+    const added = store.items({ limit: store.itemCount() - before }).items;
+    expect(added.map((i) => [i.event, i.changes[0]])).toEqual([['source-health', { field: 'source-state', before: 'degraded', after: 'ok' }]]);
+    expect(store.sourceState('fragile')).toMatchObject({ degraded: false, consecutiveFailures: 0, lastVerdict: 'unchanged' });
+  });
+});
+
+if (!fixturesPresent) describe('a failure is never a change', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));
