@@ -16,6 +16,7 @@ import { baselineChanges, diffRecords } from './diff.js';
 import { classifyChange, classifyFirstObservation, type ClassifyContext } from './classify.js';
 import { sourceHealthObservation } from './source-health.js';
 import { documentUrl } from './document-url.js';
+import { familyOf } from './family.js';
 import type { RefreshHooks } from './refresh.js';
 
 // One check of one source, top to bottom:
@@ -181,12 +182,10 @@ function validate(records: DocumentRecord[], source: SourceConfig, state: Source
 }
 
 function classifyContext(source: SourceConfig, record: DocumentRecord, deps: CheckDeps): ClassifyContext {
-  const id = Number(record.key.split(':')[1]);
-  const inWatchedFamily =
-    (record.relations ?? []).some((r) => r.kind === 'replaces' && r.key !== undefined && deps.watchedKeys.has(r.key)) ||
-    [...deps.watchedReferences.values()].some((ref) => record.reference.startsWith(`${ref}/`));
-  const requirements = source.requirements || (source.requirementsDocuments ?? []).includes(id);
-  return { requirements, watchedKeys: deps.watchedKeys, inWatchedFamily };
+  const family = familyOf(record, deps.watchedReferences);
+  const requirementsIds = new Set((source.requirementsDocuments ?? []).map((id) => `iso:${id}`));
+  const requirements = source.requirements || requirementsIds.has(record.key) || (family !== null && requirementsIds.has(family.parent));
+  return { requirements, watchedKeys: deps.watchedKeys, family };
 }
 
 function emptyProvenance(source: SourceConfig, watcher: AnyWatcher, fetchedAt: string, status: number): Provenance {

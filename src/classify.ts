@@ -3,6 +3,7 @@ import type { EventType, FieldChange, Severity } from './item.js';
 import { filterRank } from './item.js';
 import { describeStage, stageOrdinal, stagePhase } from './stages.js';
 import { describeRelation, relationIdentity } from './diff.js';
+import type { Family } from './family.js';
 
 // spec/severity.md as one rules table. Pure: records and facts about the watch in, a classified
 // change out. Every rule that matches yields an event; the strongest leads the item and the others
@@ -14,8 +15,8 @@ export interface ClassifyContext {
   requirements: boolean;
   /** Keys of every document watched in this run: "critical if it replaces a watched edition". */
   watchedKeys: ReadonlySet<string>;
-  /** The document is a revision, amendment or corrigendum of a watched document. */
-  inWatchedFamily: boolean;
+  /** The document is a revision, amendment or corrigendum of a watched document (src/family.ts). */
+  family: Family | null;
 }
 
 export interface Classification {
@@ -153,7 +154,7 @@ const RULES: Rule[] = [
   // minor: life-cycle facts that change nothing yet
   (t) => {
     if (!t.stageMoved || isBackwards(t) || !t.after.stage.endsWith('.98')) return null;
-    return { event: 'deleted', severity: t.context.inWatchedFamily ? 'major' : 'minor', words: stageWords(t) };
+    return { event: 'deleted', severity: t.context.family !== null ? 'major' : 'minor', words: stageWords(t) };
   },
   (t) => {
     if (!t.stageMoved || isBackwards(t) || t.after.stage.endsWith('.98')) return null;
@@ -220,9 +221,16 @@ export function classifyFirstObservation(record: DocumentRecord, kind: 'baseline
   if (kind === 'baseline') {
     return { event: 'baseline', severity: 'baseline', alsoEvents: [], summary: clip(`${record.reference}: first observed, ${words}`), ...dateOf(record) };
   }
+  // A new row of a watched document's family says more than "new project" (spec/severity.md).
+  if (context.family?.role === 'amendment') {
+    return { event: 'amendment-registered', severity: context.requirements ? 'major' : 'minor', alsoEvents: [], summary: clip(`${record.reference}: amendment project registered, ${words}`), ...dateOf(record) };
+  }
+  if (context.family?.role === 'revision') {
+    return { event: 'revision-registered', severity: 'major', alsoEvents: [], summary: clip(`${record.reference}: revision project registered, ${words}`), ...dateOf(record) };
+  }
   return {
     event: 'new-project',
-    severity: context.inWatchedFamily ? 'minor' : 'info',
+    severity: context.family !== null ? 'minor' : 'info',
     alsoEvents: [],
     summary: clip(`${record.reference}: new project in ${record.committee ?? 'the committee'}, ${words}`),
     ...dateOf(record),

@@ -14,7 +14,7 @@ function record(file: string): DocumentRecord {
   return canonicalRecord(outcome.records[0]!);
 }
 
-const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), inWatchedFamily: false };
+const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), family: null };
 const requirements: ClassifyContext = { ...plain, requirements: true };
 
 interface Row {

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentRecord } from '../src/record.js';
 import { diffRecords } from '../src/diff.js';
 import { classifyChange, classifyFirstObservation, type ClassifyContext } from '../src/classify.js';
+import { familyOf } from '../src/family.js';
 
 // Rows of spec/severity.md that no recorded iso.org pair shows (those are in classify.test.ts):
 // each built from the real facts the spec names, one record change at a time.
 
 const base: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', stage: '60.60', committee: 'ISO/IEC JTC 1/SC 42', stageDate: '2023-12-18' };
-const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), inWatchedFamily: false };
+const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), family: null };
 
 function classify(before: DocumentRecord, after: DocumentRecord, context = plain) {
   return classifyChange(before, after, diffRecords(before, after), context);
@@ -62,7 +63,7 @@ describe('spec/severity.md rows without a recorded pair', () => {
   it('deleted: major when it was the pending revision or amendment of a watched document', () => {
     const amd = { ...base, key: 'iso:88000', reference: 'ISO/IEC 42001:2023/CD Amd 1', status: 'under-development' as const, stage: '30.20' };
     expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }).severity).toBe('minor');
-    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }, { ...plain, inWatchedFamily: true }).severity).toBe('major');
+    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }, { ...plain, family: { role: 'amendment', parent: 'iso:81230' } }).severity).toBe('major');
   });
 
   it('info housekeeping folds into a stronger event of the same run', () => {
@@ -74,6 +75,20 @@ describe('spec/severity.md rows without a recorded pair', () => {
   it('a first observation is a baseline; a new row in a watched committee is a new project (minor in a watched family)', () => {
     expect(classifyFirstObservation(base, 'baseline', plain)).toMatchObject({ event: 'baseline', severity: 'baseline' });
     expect(classifyFirstObservation(base, 'new-project', plain)).toMatchObject({ event: 'new-project', severity: 'info' });
-    expect(classifyFirstObservation(base, 'new-project', { ...plain, inWatchedFamily: true })).toMatchObject({ severity: 'minor' });
+    expect(classifyFirstObservation(base, 'new-project', { ...plain, family: { role: 'amendment', parent: 'iso:81230' } })).toMatchObject({ severity: 'minor' });
+  });
+
+  it('a new catalogue row of a watched document\'s family: amendment-registered (major for a requirements standard), revision-registered', () => {
+    const watched = new Map([['iso:81230', 'ISO/IEC 42001:2023'], ['iso:77304', 'ISO/IEC 23894:2023']]);
+    const amd: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/AWI Amd 1', status: 'under-development', stage: '20.00' };
+    const family = familyOf(amd, watched);
+    expect(family).toEqual({ role: 'amendment', parent: 'iso:81230' });
+    expect(classifyFirstObservation(amd, 'new-project', { ...plain, family })).toMatchObject({ event: 'amendment-registered', severity: 'minor' });
+    expect(classifyFirstObservation(amd, 'new-project', { ...plain, family, requirements: true })).toMatchObject({ event: 'amendment-registered', severity: 'major' });
+    const revision: DocumentRecord = { key: 'iso:90002', reference: 'ISO/IEC AWI 23894', status: 'under-development', stage: '20.00', relations: [{ kind: 'replaces', key: 'iso:77304', reference: 'ISO/IEC 23894:2023' }] };
+    expect(familyOf(revision, watched)).toEqual({ role: 'revision', parent: 'iso:77304' });
+    expect(classifyFirstObservation(revision, 'new-project', { ...plain, family: familyOf(revision, watched) })).toMatchObject({ event: 'revision-registered', severity: 'major' });
+    expect(familyOf({ ...amd, reference: 'ISO/IEC 42001:2023/Cor 1' }, watched)?.role).toBe('corrigendum');
+    expect(familyOf({ ...amd, reference: 'ISO/IEC 420012:2030' }, watched)).toBeNull();
   });
 });
