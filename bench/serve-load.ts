@@ -29,7 +29,7 @@ interface Result {
   timeouts: number;
   statusCodeStats: Record<string, { count: number }>;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; amount?: number; headers?: Record<string, string> }) => Promise<Result>;
+type Autocannon = (options: { url: string; connections: number; duration: number; maxOverallRequests?: number; headers?: Record<string, string> }) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 function flag(name: string, fallback: number): number {
@@ -86,7 +86,7 @@ async function load(): Promise<void> {
   console.log('| scenario | req/s (mean) | p50 ms | p99 ms | MB/s | status codes | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const [name, target, headers] of scenarios) {
-    const r = await autocannon({ url: target, connections, duration, amount: 500_000, headers });
+    const r = await autocannon({ url: target, connections, duration, maxOverallRequests: 500_000, headers });
     const codes = Object.entries(r.statusCodeStats).map(([code, s]) => `${code}×${s.count}`).join(' ');
     console.log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.average / 1e6).toFixed(1)} | ${codes} | ${r.errors + r.timeouts} |`);
   }

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { openRuntime, type Runtime } from './runtime.js';
+import { refresh } from './refresh.js';
+import { publishFromStore } from './publish-from-store.js';
+import { OUTPUT_FILES } from './publish/index.js';
+import { createRefreshRunner } from './server/refresh-runner.js';
+import { createCronScheduler, scheduleProblem } from './server/scheduler.js';
+import { startHttpServer } from './server/http-server.js';
+
+// `regwatch serve`: serve what refresh publishes, refresh on a cron schedule, stop cleanly on
+// SIGTERM/SIGINT: stop taking requests, let a running refresh finish within a grace period, else
+// abandon it (each source's check is one transaction, so the store keeps all of a check or none and
+// the next refresh redoes the rest), then close the database.
+
+export interface ServeOptions {
+  configFile?: string;
+  dataDir?: string;
+  port: number;
+  host: string;
+  schedule: string;
+  timezone: string;
+}
+
+export interface ServeEnvironment {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Resolves with the signal that asks the server to stop. */
+  stopSignal: () => Promise<string>;
+  /** How long a running refresh may take to finish once asked to stop. */
+  graceMs: number;
+  openRuntime: (o: { configFile?: string; dataDir?: string }) => Runtime;
+}
+
+const USAGE = 2;
+
+function processSignals(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+const DEFAULT_ENV: ServeEnvironment = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  stopSignal: processSignals,
+  // Within the 10 s a container runtime waits between SIGTERM and SIGKILL.
+  graceMs: 8_000,
+  openRuntime,
+};
+
+export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironment> = {}): Promise<number> {
+  const { stdout, stderr, stopSignal, graceMs, openRuntime: open } = { ...DEFAULT_ENV, ...env };
+  const problem = scheduleProblem(o.schedule, o.timezone);
+  if (problem !== null) {
+    stderr(`regwatch: serve: ${problem}`);
+    return USAGE;
+  }
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) {
+    stderr(`regwatch: serve: --port "${o.port}" is not a port number (0-65535)`);
+    return USAGE;
+  }
+  if (o.host !== 'localhost' && isIP(o.host) === 0) {
+    stderr(`regwatch: serve: --host "${o.host}" is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
+    return USAGE;
+  }
+
+  const runtime = open({ configFile: o.configFile, dataDir: o.dataDir });
+  const log = (line: string) => stderr(`${new Date().toISOString()} ${line}`);
+  const publicDir = join(runtime.dataDir, 'public');
+  if (OUTPUT_FILES.some((file) => !existsSync(join(publicDir, file)))) {
+    // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds.
+    await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
+  }
+
+  const runner = createRefreshRunner({
+    lockPath: join(runtime.dataDir, 'refresh.lock'),
+    now: runtime.now,
+    log,
+    refresh: (trigger) =>
+      refresh(
+        { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress: log },
+        { trigger },
+      ),
+  });
+  const scheduler = createCronScheduler({
+    cron: o.schedule,
+    timezone: o.timezone,
+    log,
+    run: async () => {
+      const start = await runner.start('schedule');
+      if (!start.started) {
+        log(`scheduled refresh skipped: ${start.reason === 'locked' ? start.detail : start.reason === 'running' ? 'a refresh is already running' : 'shutting down'}`);
+        return;
+      }
+      const run = await start.done;
+      log(`scheduled refresh ${run.outcome}: ${run.itemsCreated ?? 0} new item(s)`);
+    },
+  });
+
+  let server;
+  try {
+    server = await startHttpServer(
+      { config: runtime.config, store: runtime.store, publicDir, site: runtime.site, runner, schedule: scheduler, now: runtime.now, log },
+      { port: o.port, host: o.host },
+    );
+  } catch (error) {
+    await runtime.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    stderr(`regwatch: serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`);
+    return USAGE;
+  }
+  const stopped = stopSignal();
+  scheduler.start();
+  stdout(`regwatch serve: ${server.url}`);
+  stdout(`  refresh schedule "${o.schedule}" (${o.timezone}), next ${scheduler.nextRun()?.toISOString() ?? 'never'}`);
+  stdout(`  POST /refresh ${runtime.config.refreshToken === undefined ? 'disabled (no refreshToken in the config)' : 'enabled'}; data in ${runtime.dataDir}`);
+  if (!isLoopback(o.host)) stderr(`regwatch: serve: listening on ${o.host}, not only on this machine`);
+
+  const signal = await stopped;
+  log(`${signal}: stopping: no new requests or refreshes`);
+  scheduler.stop();
+  runner.stop();
+  const closed = server.close();
+  const running = runner.current();
+  let abandoned = false;
+  if (running !== null) {
+    abandoned = !(await Promise.race([runner.idle().then(() => true), delay(graceMs).then(() => false)]));
+    if (abandoned) runner.abandon();
+    log(abandoned ? `abandoning the running ${running.trigger} refresh after ${graceMs} ms: checks already stored are kept, the rest are redone next time` : 'the running refresh finished');
+  }
+  // Answered requests (the abandoned refresh's caller among them) go out before connections drop.
+  await Promise.race([closed, delay(1_000)]);
+  server.closeAllConnections();
+  await closed;
+  if (abandoned) {
+    // better-sqlite3 transactions never span an await, so closing between two of them is clean;
+    // the fetcher's close waits for its in-flight request, which is not worth waiting for now.
+    runtime.store.close();
+    await Promise.race([runtime.close(), delay(1_000)]);
+  } else {
+    await runtime.close();
+  }
+  log('stopped');
+  return 0;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

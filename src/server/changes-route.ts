@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { Store } from '../store/store.js';
+import { SEVERITY_ORDER, type Item, type Severity } from '../item.js';
+import { sanitizeDeep } from '../publish/sanitize.js';
+import { CONTENT_TYPES, representation, type Representation } from './representation.js';
+
+// /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
+// filtered and paged from the store, plus `nextCursor` (null on the last page). Without a query the
+// published file is served instead (see http-server.ts).
+
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+
+export interface ChangesQuery {
+  source?: string;
+  minSeverity?: Severity;
+  /** ISO 8601 UTC instant. */
+  since?: string;
+  cursor?: number;
+  limit: number;
+}
+
+export class QueryError extends Error {
+  constructor(readonly parameter: string, message: string) {
+    super(`${parameter}: ${message}`);
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+// A date, or a date-time with seconds and a zone: what `since` accepts.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function querySchema(sourceIds: readonly string[]) {
+  return z
+    .object({
+      source: z.string().refine((id) => sourceIds.includes(id), { message: `is not a configured source (known: ${sourceIds.join(', ')})` }).optional(),
+      'min-severity': z.enum(SEVERITY_ORDER as [Severity, ...Severity[]], { message: `must be one of ${SEVERITY_ORDER.join(', ')}` }).optional(),
+      since: z
+        .string()
+        .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && !Number.isNaN(Date.parse(DATE.test(s) ? `${s}T00:00:00Z` : s)), {
+          message: 'must be a date (2025-06-01) or an ISO 8601 date-time with a zone (2025-06-01T06:00:00Z)',
+        })
+        .transform((s) => new Date(DATE.test(s) ? `${s}T00:00:00Z` : s).toISOString())
+        .optional(),
+      cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor value from a previous page').transform(Number).optional(),
+      limit: z
+        .string()
+        .regex(/^\d{1,7}$/, `must be a whole number from 1 to ${MAX_PAGE}`)
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= MAX_PAGE, `must be a whole number from 1 to ${MAX_PAGE}`)
+        .optional(),
+    })
+    .strict();
+}
+
+/** Throws QueryError naming the first bad parameter. */
+export function parseChangesQuery(params: URLSearchParams, sourceIds: readonly string[]): ChangesQuery {
+  const raw: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (Object.hasOwn(raw, name)) throw new QueryError(name, 'is given more than once');
+    raw[name] = value;
+  }
+  const result = querySchema(sourceIds).safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      throw new QueryError(issue.keys[0]!, 'is not a parameter of changes.json (source, min-severity, since, cursor, limit)');
+    }
+    throw new QueryError(String(issue.path[0]), issue.message);
+  }
+  const q = result.data;
+  return {
+    ...(q.source !== undefined ? { source: q.source } : {}),
+    ...(q['min-severity'] !== undefined ? { minSeverity: q['min-severity'] } : {}),
+    ...(q.since !== undefined ? { since: q.since } : {}),
+    ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+    limit: q.limit ?? DEFAULT_PAGE,
+  };
+}
+
+export interface ChangesPage {
+  rep: Representation;
+  nextCursor: number | null;
+}
+
+const NEVER = '1970-01-01T00:00:00.000Z';
+
+export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
+  const { items, nextCursor } = store.items({
+    ...(query.source !== undefined ? { source: query.source } : {}),
+    ...(query.minSeverity !== undefined ? { minSeverity: query.minSeverity } : {}),
+    ...(query.since !== undefined ? { since: query.since } : {}),
+    ...(query.cursor !== undefined ? { before: query.cursor } : {}),
+    limit: query.limit,
+  });
+  // As publishFromStore dates the published file: the newest fact stored, never the clock, so an
+  // unchanged store answers with the same bytes and ETag.
+  const generatedAt = store.items({ limit: 1 }).items[0]?.observedAt ?? NEVER;
+  const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
+  return { rep: representation(`${JSON.stringify(body)}\n`, CONTENT_TYPES.json, new Date(generatedAt)), nextCursor };
+}
+
+/** The `Link: <…>; rel="next"` target: the same query one page further. */
+export function nextPageUrl(requestUrl: URL, nextCursor: number): string {
+  const next = new URL(requestUrl.href);
+  next.searchParams.set('cursor', String(nextCursor));
+  return `${next.pathname}${next.search}`;
+}

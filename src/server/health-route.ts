@@ -1,0 +1,49 @@
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import { sourceReports } from '../source-reports.js';
+import type { RefreshRunner, RunRecord } from './refresh-runner.js';
+import type { Schedule } from './scheduler.js';
+
+// /healthz: for a monitor and a person. 200 while the server answers; `status` says whether every
+// source is being read (`degraded` when one has failed degradedAfter checks in a row).
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  now: string;
+  schedule: { cron: string; timezone: string; nextRun: string | null };
+  refreshing: RunRecord | null;
+  lastRun: RunRecord | null;
+  manualRefresh: boolean;
+  sources: Array<{
+    id: string;
+    state: string;
+    lastVerdict: string | null;
+    lastDetail: string | null;
+    lastCheckedAt: string | null;
+    lastGoodCheckAt: string | null;
+    lastChangeAt: string | null;
+    consecutiveFailures: number;
+  }>;
+}
+
+export function health(deps: { config: Config; store: Store; runner: RefreshRunner; schedule: Schedule; now: () => Date }): Health {
+  const sources = sourceReports(deps.store, deps.config).map((r) => ({
+    id: r.id,
+    state: r.state,
+    lastVerdict: r.lastVerdict,
+    lastDetail: r.lastDetail,
+    lastCheckedAt: r.lastCheckedAt,
+    lastGoodCheckAt: r.lastGoodCheckAt,
+    lastChangeAt: r.lastChangeAt,
+    consecutiveFailures: r.consecutiveFailures,
+  }));
+  return {
+    status: sources.some((s) => s.state === 'degraded') ? 'degraded' : 'ok',
+    now: deps.now().toISOString(),
+    schedule: { cron: deps.schedule.cron, timezone: deps.schedule.timezone, nextRun: deps.schedule.nextRun()?.toISOString() ?? null },
+    refreshing: deps.runner.current(),
+    lastRun: deps.runner.last(),
+    manualRefresh: deps.config.refreshToken !== undefined,
+    sources,
+  };
+}

@@ -1,0 +1,148 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import type { FeedSite } from '../publish/index.js';
+import { sourceReports } from '../source-reports.js';
+import { feedCacheControl } from './cache-control.js';
+import { changesPage, nextPageUrl, parseChangesQuery, QueryError } from './changes-route.js';
+import { isPublishedFile, publishedFiles } from './feeds-route.js';
+import { health } from './health-route.js';
+import { sendError, sendJson } from './json-response.js';
+import { renderPage } from './page.js';
+import { refreshRoute } from './refresh-route.js';
+import type { RefreshRunner } from './refresh-runner.js';
+import { CONTENT_TYPES, representation, sendRepresentation } from './representation.js';
+import type { Schedule } from './scheduler.js';
+import { isSourceFeedFile, sourceFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+
+// `regwatch serve`'s routes, on node:http. Every dependency is passed in, so tests give it a temp
+// store, a fake refresh and a fixed clock.
+
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  /** <data>/public: what refresh published. */
+  publicDir: string;
+  site: FeedSite;
+  runner: RefreshRunner;
+  schedule: Schedule;
+  now: () => Date;
+  log?: (line: string) => void;
+}
+
+export const RECENT_CHANGES_ON_PAGE = 20;
+
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const published = publishedFiles(deps.publicDir);
+  const refresh = deps.config.refreshToken === undefined
+    ? null
+    : refreshRoute({ token: deps.config.refreshToken, minIntervalSeconds: deps.config.manualRefreshIntervalSeconds, runner: deps.runner, now: deps.now });
+  const cacheControl = () => feedCacheControl(deps.now(), deps.schedule.nextRun());
+  const sourceIds = deps.config.sources.map((s) => s.id);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+
+    // With no token configured the endpoint does not exist: a 404 like any unknown path.
+    if (path === '/refresh') return refresh === null ? sendError(res, 404, `no such page: ${path}`) : refresh(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendError(res, 405, `${req.method} is not allowed here; use GET`, {}, { Allow: 'GET, HEAD' });
+    }
+
+    if (path === '/' || path === '/index.html') {
+      const page = renderPage({
+        site: deps.site,
+        schedule: { cron: deps.schedule.cron, timezone: deps.schedule.timezone, nextRun: deps.schedule.nextRun()?.toISOString() ?? null },
+        sources: sourceReports(deps.store, deps.config).map((report) => ({
+          report,
+          recent: deps.store.items({ source: report.id, limit: RECENT_CHANGES_ON_PAGE }).items,
+        })),
+      });
+      const rep = representation(page, CONTENT_TYPES.html, deps.now());
+      return sendRepresentation(req, res, rep, 'no-cache', { 'Content-Security-Policy': PAGE_POLICY });
+    }
+
+    if (path === '/healthz') {
+      return sendJson(res, 200, health(deps), { 'Cache-Control': 'no-store' });
+    }
+
+    if (path === '/changes.json' && url.search !== '' && url.search !== '?') {
+      let query;
+      try {
+        query = parseChangesQuery(url.searchParams, sourceIds);
+      } catch (error) {
+        if (error instanceof QueryError) return sendError(res, 400, error.message, { parameter: error.parameter });
+        throw error;
+      }
+      const page = changesPage(deps.store, query);
+      const link: Record<string, string> = page.nextCursor === null ? {} : { Link: `<${nextPageUrl(url, page.nextCursor)}>; rel="next"` };
+      return sendRepresentation(req, res, page.rep, cacheControl(), link);
+    }
+
+    const name = path.slice(1);
+    if (isPublishedFile(name)) {
+      const rep = await published.get(name);
+      if (rep === null) return sendError(res, 404, `${name} has not been published yet: it appears after the first refresh`);
+      return sendRepresentation(req, res, rep, cacheControl());
+    }
+
+    const sourcePath = SOURCE_FEED_PATH.exec(path);
+    if (sourcePath !== null && isSourceFeedFile(sourcePath[2]!)) {
+      const rep = sourceFeed(deps, sourcePath[1]!, sourcePath[2]);
+      if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
+      return sendRepresentation(req, res, rep, cacheControl());
+    }
+
+    return sendError(res, 404, `no such page: ${path}`);
+  }
+
+  return (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      deps.log?.(`serve: ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) sendError(res, 500, 'internal error; see the server log');
+      else res.destroy();
+    });
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Stops accepting connections and lets open requests finish; resolves when all are closed. */
+  close(): Promise<void>;
+  /** Drops the connections still open (after the grace period). */
+  closeAllConnections(): void;
+}
+
+export async function startHttpServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<RunningServer> {
+  const server = createServer(requestHandler(deps));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    url: `http://${host}:${address.port}/`,
+    port: address.port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+    closeAllConnections: () => server.closeAllConnections(),
+  };
+}

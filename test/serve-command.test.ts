@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveCommand } from '../src/serve-command.js';
+import { openRuntime, databasePath, type Runtime } from '../src/runtime.js';
+import { request, TOKEN } from './serve-seed.js';
+
+// `regwatch serve` as a user runs it: argument checks, start, and a graceful stop on SIGTERM/SIGINT
+// that finishes or abandons a running refresh and closes the database.
+
+const DEFAULTS = { port: 0, host: '127.0.0.1', schedule: '0 6 * * *', timezone: 'UTC' };
+const temps: string[] = [];
+const servers: Server[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const s of servers.splice(0)) s.close();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'regwatch-serve-cmd-'));
+  temps.push(dir);
+  return dir;
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('argument checks', () => {
+  it.each([
+    [{ schedule: '0 6 * *' }, '--schedule "0 6 * *"'],
+    [{ schedule: '61 * * * *' }, '--schedule "61 * * * *"'],
+    [{ timezone: 'Europe/Atlantis' }, '--timezone "Europe/Atlantis"'],
+    [{ host: 'example.org' }, '--host "example.org"'],
+    [{ port: 70_000 }, '--port "70000"'],
+  ])('%o exits 2 naming the bad value, before opening anything', async (bad, named) => {
+    const errors: string[] = [];
+    let opened = false;
+    const code = await serveCommand({ ...DEFAULTS, ...bad }, {
+      stderr: (line) => errors.push(line),
+      openRuntime: () => {
+        opened = true;
+        throw new Error('not expected');
+      },
+    });
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toContain(named);
+    expect(opened).toBe(false);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const errors: string[] = [];
+    const dataDir = tempDir();
+    const code = await serveCommand({ ...DEFAULTS, port: (blocker.address() as AddressInfo).port, dataDir }, { stderr: (l) => errors.push(l), stdout: () => {} });
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toContain('the port is in use');
+  });
+});
+
+describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (signal) => {
+  it('serves the feeds, then stops taking requests, closes the database and exits 0', async () => {
+    const dataDir = tempDir();
+    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
+      const url = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
+      expect(stdout).toContain('refresh schedule "0 6 * * *" (UTC), next ');
+      expect(stdout).toContain('POST /refresh disabled');
+      // A fresh data folder: the server published valid, empty feeds from the empty store.
+      const feed = await request(new URL('feed.xml', url).href);
+      expect(feed.status).toBe(200);
+      expect(feed.text).toContain('<rss');
+      expect((await request(new URL('healthz', url).href)).status).toBe(200);
+      expect(existsSync(`${databasePath(dataDir)}-wal`)).toBe(true);
+
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(stderr).toContain(`${signal}: stopping`);
+      expect(stderr).toMatch(/ stopped\n$/);
+      // SQLite removes the WAL file when the last connection closes cleanly.
+      expect(existsSync(`${databasePath(dataDir)}-wal`)).toBe(false);
+      await expect(request(new URL('feed.xml', url).href)).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('a stop while a refresh runs', () => {
+  /** A source on 127.0.0.1 that answers the page only when `release` is called. */
+  async function slowSource() {
+    const pageRequested = deferred<void>();
+    const release = deferred<void>();
+    const server = createServer((req, res) => {
+      if (req.url === '/robots.txt') {
+        res.writeHead(404).end();
+        return;
+      }
+      pageRequested.resolve();
+      void release.promise.then(() => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><body>redesigned</body></html>'));
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard/44545.html`, pageRequested: pageRequested.promise, release: release.resolve };
+  }
+
+  async function startServe(graceMs: number, sourceUrl: string) {
+    const dataDir = tempDir();
+    const configFile = join(dataDir, 'regwatch.config.json');
+    writeFileSync(configFile, JSON.stringify({
+      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: sourceUrl }],
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      refreshToken: TOKEN,
+    }));
+    const stop = deferred<string>();
+    const out: string[] = [];
+    const err: string[] = [];
+    let runtime!: Runtime;
+    const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, {
+      stdout: (l) => out.push(l),
+      stderr: (l) => err.push(l),
+      stopSignal: () => stop.promise,
+      graceMs,
+      openRuntime: (o) => (runtime = openRuntime(o)),
+    });
+    await expect.poll(() => out.find((l) => l.startsWith('regwatch serve: ')), { timeout: 10_000 }).toBeDefined();
+    const url = out.find((l) => l.startsWith('regwatch serve: '))!.slice('regwatch serve: '.length);
+    return { url, stop: stop.resolve, exit, err, runtime: () => runtime };
+  }
+
+  it('lets a refresh that finishes within the grace period finish, then closes the database', async () => {
+    const source = await slowSource();
+    const serve = await startServe(10_000, source.url);
+    const refreshing = request(new URL('refresh', serve.url).href, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    await source.pageRequested;
+    serve.stop('SIGTERM');
+    await expect.poll(() => serve.err.some((l) => l.includes('SIGTERM: stopping'))).toBe(true);
+    source.release();
+    const res = await refreshing;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).run).toMatchObject({ trigger: 'http', outcome: 'sources-failed' }); // the page has no fields: extraction-failed
+    expect(await serve.exit).toBe(0);
+    expect(serve.err.join('\n')).toContain('the running refresh finished');
+    expect(serve.runtime().store.db.open).toBe(false);
+  });
+
+  it('abandons a refresh that outlasts the grace period, answers its caller, and closes the database', async () => {
+    const source = await slowSource();
+    const serve = await startServe(300, source.url);
+    const refreshing = request(new URL('refresh', serve.url).href, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+    await source.pageRequested;
+    serve.stop('SIGINT');
+    const res = await refreshing;
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.text).run.outcome).toBe('abandoned');
+    expect(await serve.exit).toBe(0);
+    expect(serve.err.join('\n')).toContain('abandoning the running http refresh after 300 ms');
+    expect(serve.runtime().store.db.open).toBe(false);
+    source.release();
+  });
+});

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { changesFileSchema, type Item } from '../src/item.js';
+import { feedMaxAge } from '../src/server/cache-control.js';
+import { acceptsGzip } from '../src/server/representation.js';
+import { FDIS_42005 } from './publish-items.js';
+import { REALISTIC_OLDEST_FIRST, request, startTestServer, syntheticItem, type TestServer } from './serve-seed.js';
+
+// The read side of `regwatch serve` over a seeded temp store, on 127.0.0.1: every endpoint, the
+// caching feed readers rely on, and changes.json's query validation and paging.
+
+let server: TestServer;
+
+beforeAll(async () => {
+  // 250 synthetic items older than the three realistic ones: enough for three pages of 100.
+  const synthetic = Array.from({ length: 250 }, (_, n) => syntheticItem(n));
+  server = await startTestServer({ items: [...synthetic, ...REALISTIC_OLDEST_FIRST] });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const url = (path: string) => new URL(path, server.url).href;
+
+describe('published files', () => {
+  it.each([
+    ['/feed.xml', 'application/rss+xml; charset=utf-8'],
+    ['/feed.atom', 'application/atom+xml; charset=utf-8'],
+    ['/feed.json', 'application/feed+json; charset=utf-8'],
+    ['/changes.json', 'application/json; charset=utf-8'],
+    ['/sources.json', 'application/json; charset=utf-8'],
+  ])('%s is the published file, typed %s, with validators and a cache lifetime up to the next refresh', async (path, type) => {
+    const res = await request(url(path));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.body.equals(readFileSync(join(server.publicDir, path.slice(1))))).toBe(true);
+    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+    expect(new Date(res.headers['last-modified']!).toUTCString()).toBe(res.headers['last-modified']);
+    // The fixed clock is one hour before the (fake) next scheduled refresh.
+    expect(res.headers['cache-control']).toBe('public, max-age=3600');
+    expect(res.headers.vary).toBe('Accept-Encoding');
+  });
+
+  it('answers If-None-Match with 304 (strong, weak, listed and * forms), and a stale tag with 200', async () => {
+    const first = await request(url('/feed.xml'));
+    const etag = first.headers.etag!;
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await request(url('/feed.xml'), { headers: { 'If-None-Match': ifNoneMatch } });
+      expect(res.status, ifNoneMatch).toBe(304);
+      expect(res.body.length).toBe(0);
+      expect(res.headers.etag).toBe(etag);
+      expect(res.headers['cache-control']).toBe('public, max-age=3600');
+    }
+    expect((await request(url('/feed.xml'), { headers: { 'If-None-Match': '"stale"' } })).status).toBe(200);
+  });
+
+  it('answers If-Modified-Since with 304 when nothing is newer, 200 when it is; If-None-Match wins over it', async () => {
+    const first = await request(url('/feed.atom'));
+    const lastModified = first.headers['last-modified']!;
+    expect((await request(url('/feed.atom'), { headers: { 'If-Modified-Since': lastModified } })).status).toBe(304);
+    const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+    expect((await request(url('/feed.atom'), { headers: { 'If-Modified-Since': earlier } })).status).toBe(200);
+    expect((await request(url('/feed.atom'), { headers: { 'If-Modified-Since': 'not a date' } })).status).toBe(200);
+    const both = await request(url('/feed.atom'), { headers: { 'If-Modified-Since': lastModified, 'If-None-Match': '"stale"' } });
+    expect(both.status).toBe(200);
+  });
+
+  it('gzips when asked, with its own ETag, and not when gzip is refused', async () => {
+    const plain = await request(url('/feed.json'));
+    const zipped = await request(url('/feed.json'), { headers: { 'Accept-Encoding': 'br, gzip;q=0.8' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    expect((await request(url('/feed.json'), { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! } })).status).toBe(304);
+    const refused = await request(url('/feed.json'), { headers: { 'Accept-Encoding': 'gzip;q=0, identity' } });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body.equals(plain.body)).toBe(true);
+  });
+
+  it('serves a republished file with a new ETag, and the old tag no longer matches', async () => {
+    const before = await request(url('/sources.json'));
+    const path = join(server.publicDir, 'sources.json');
+    const original = readFileSync(path);
+    writeFileSync(`${path}.tmp`, `${original.toString().trimEnd()}\n\n`);
+    renameSync(`${path}.tmp`, path);
+    try {
+      const after = await request(url('/sources.json'), { headers: { 'If-None-Match': before.headers.etag! } });
+      expect(after.status).toBe(200);
+      expect(after.headers.etag).not.toBe(before.headers.etag);
+      expect(after.body.equals(readFileSync(path))).toBe(true);
+    } finally {
+      writeFileSync(`${path}.tmp`, original);
+      renameSync(`${path}.tmp`, path);
+    }
+  });
+
+  it('answers HEAD with the headers and no body, and other methods with 405', async () => {
+    const head = await request(url('/feed.xml'), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(100);
+    expect(head.body.length).toBe(0);
+    const post = await request(url('/feed.xml'), { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const res = await request(url('/nope'));
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text).error).toContain('/nope');
+  });
+});
+
+describe('per-source feeds', () => {
+  it('carry the items that source reported, including those it saw alongside another source', async () => {
+    const own = JSON.parse((await request(url('/sources/iso_42005/feed.json'))).text);
+    const alongside = JSON.parse((await request(url('/sources/iso_opendata/feed.json'))).text);
+    const ids = (feed: { items: Array<{ id: string }> }) => feed.items.map((i) => i.id);
+    expect(ids(own)).toContain(FDIS_42005.id);
+    expect(ids(alongside)).toContain(FDIS_42005.id); // FDIS_42005.alsoSeenBy names iso_opendata
+    expect(ids(own).every((id) => !id.includes('iso_42001/'))).toBe(true);
+    expect(own.feed_url).toBe('http://127.0.0.1:8080/sources/iso_42005/feed.json');
+    expect(own.items.length).toBe(64); // 63 synthetic items (every 4th) and FDIS_42005, under feedItems (100)
+    expect(alongside.items.length).toBe(63); // 62 synthetic and FDIS_42005
+  });
+
+  it.each([
+    ['feed.xml', 'application/rss+xml; charset=utf-8', '<rss'],
+    ['feed.atom', 'application/atom+xml; charset=utf-8', '<feed'],
+  ])('%s is typed %s, cached like the main feeds and answers 304', async (file, type, root) => {
+    const res = await request(url(`/sources/iso_42001/${file}`));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.text).toContain(root);
+    expect(res.text).toContain(REALISTIC_OLDEST_FIRST[0]!.summary);
+    expect(res.headers['last-modified']).toBe(new Date(REALISTIC_OLDEST_FIRST[0]!.observedAt).toUTCString());
+    const again = await request(url(`/sources/iso_42001/${file}`), { headers: { 'If-None-Match': res.headers.etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers an unknown source with 404 naming it', async () => {
+    const res = await request(url('/sources/iso_99999/feed.xml'));
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.text)).toMatchObject({ parameter: 'source' });
+    expect(JSON.parse(res.text).error).toContain('iso_99999');
+  });
+});
+
+describe('/changes.json with a query', () => {
+  async function changes(query: string): Promise<{ status: number; body: { items: Item[]; nextCursor: number | null; generatedAt: string }; link?: string }> {
+    const res = await request(url(`/changes.json?${query}`));
+    const link = res.headers.link;
+    return { status: res.status, body: JSON.parse(res.text), ...(typeof link === 'string' ? { link } : {}) };
+  }
+
+  it('filters by min-severity from the store, newest first, in the shape of spec/outputs.md plus nextCursor', async () => {
+    const { status, body } = await changes('min-severity=major&limit=1000');
+    expect(status).toBe(200);
+    const { nextCursor, ...file } = body;
+    expect(changesFileSchema.safeParse(file).success).toBe(true);
+    expect(nextCursor).toBeNull();
+    expect(body.items.length).toBe(76); // 75 synthetic majors and criticals, and FDIS_42005
+    expect(body.items.every((i) => i.severity === 'major' || i.severity === 'critical')).toBe(true);
+    expect(body.items[0]!.id).toBe(FDIS_42005.id);
+    const times = body.items.map((i) => i.observedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('filters by source and since', async () => {
+    const { body } = await changes('source=iso_42006&since=2025-01-01');
+    expect(body.items.map((i) => i.id)).toEqual([REALISTIC_OLDEST_FIRST[1]!.id]);
+    const { body: later } = await changes('since=2025-03-09T06:00:03Z');
+    expect(later.items.map((i) => i.id)).toEqual([FDIS_42005.id, REALISTIC_OLDEST_FIRST[1]!.id]);
+  });
+
+  it('pages through everything with the cursor: no item twice, none missed, a Link to the next page', async () => {
+    const seen: string[] = [];
+    let query = 'limit=100';
+    let pages = 0;
+    for (;;) {
+      const { body, link } = await changes(query);
+      pages += 1;
+      seen.push(...body.items.map((i) => i.id));
+      if (body.nextCursor === null) {
+        expect(link).toBeUndefined();
+        break;
+      }
+      expect(link).toBe(`</changes.json?limit=100&cursor=${body.nextCursor}>; rel="next"`);
+      query = `limit=100&cursor=${body.nextCursor}`;
+    }
+    expect(pages).toBe(3);
+    expect(seen.length).toBe(253);
+    expect(new Set(seen).size).toBe(253);
+  });
+
+  it.each([
+    ['min-severity=huge', 'min-severity', 'must be one of critical, major, minor, info, baseline'],
+    ['since=yesterday', 'since', 'must be a date'],
+    ['since=2025-13-45', 'since', 'must be a date'],
+    ['since=2025-06-01T06:00:00', 'since', 'with a zone'],
+    ['cursor=abc', 'cursor', 'nextCursor'],
+    ['cursor=-5', 'cursor', 'nextCursor'],
+    ['limit=0', 'limit', 'from 1 to 1000'],
+    ['limit=5000', 'limit', 'from 1 to 1000'],
+    ['source=iso_99999', 'source', 'not a configured source'],
+    ['min_severity=major', 'min_severity', 'not a parameter'],
+    ['source=iso_42005&source=iso_42006', 'source', 'more than once'],
+  ])('answers %s with 400 naming the parameter', async (query, parameter, message) => {
+    const res = await request(url(`/changes.json?${query}`));
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const body = JSON.parse(res.text);
+    expect(body.parameter).toBe(parameter);
+    expect(body.error).toContain(`${parameter}: `);
+    expect(body.error).toContain(message);
+  });
+
+  it('has validators: the same query answers 304 to its ETag', async () => {
+    const first = await request(url('/changes.json?min-severity=critical'));
+    const again = await request(url('/changes.json?min-severity=critical'), { headers: { 'If-None-Match': first.headers.etag! } });
+    expect(again.status).toBe(304);
+  });
+});
+
+describe('/healthz', () => {
+  it('reports the schedule, the next run, the last run and each source', async () => {
+    const res = await request(url('/healthz'));
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const body = JSON.parse(res.text);
+    expect(body.schedule).toEqual({ cron: '0 6 * * *', timezone: 'UTC', nextRun: '2025-03-11T06:00:00.000Z' });
+    expect(body.status).toBe('degraded');
+    expect(body.lastRun).toBeNull();
+    expect(body.manualRefresh).toBe(true);
+    expect(body.sources.map((s: { id: string }) => s.id)).toEqual(['iso_42005', 'iso_42006', 'iso_42001', 'iso_opendata']);
+    expect(body.sources[1]).toMatchObject({ state: 'degraded', lastVerdict: 'unreadable', consecutiveFailures: 3 });
+    expect(body.sources[2]).toMatchObject({ state: 'never-checked', lastCheckedAt: null });
+
+    const start = await server.runner.start('schedule');
+    expect(start.started).toBe(true);
+    if (start.started) await start.done;
+    const after = JSON.parse((await request(url('/healthz'))).text);
+    expect(after.lastRun).toMatchObject({ trigger: 'schedule', outcome: 'ok', runId: 99, startedAt: '2025-03-11T05:00:00.000Z' });
+  });
+});
+
+describe('cache policy and content negotiation, as units', () => {
+  it('caches until the next scheduled refresh, at least a minute and at most a day', () => {
+    const now = new Date('2025-03-11T05:00:00Z');
+    expect(feedMaxAge(now, new Date('2025-03-11T06:00:00Z'))).toBe(3600);
+    expect(feedMaxAge(now, new Date('2025-03-11T05:00:10Z'))).toBe(60);
+    expect(feedMaxAge(now, new Date('2025-03-20T05:00:00Z'))).toBe(86_400);
+    expect(feedMaxAge(now, null)).toBe(300);
+  });
+
+  it.each([
+    [undefined, false],
+    ['gzip', true],
+    ['GZIP;q=0.5', true],
+    ['gzip;q=0', false],
+    ['br, deflate', false],
+    ['*', true],
+    ['*;q=0, gzip', true],
+    ['identity, *;q=0', false],
+  ])('Accept-Encoding %s → gzip %s', (header, expected) => {
+    expect(acceptsGzip(header)).toBe(expected);
+  });
+});
