@@ -42,7 +42,8 @@ Commands:
 
 Common options:
   --config <file>    config file (default ./regwatch.config.json when present, else built-in defaults:
-                     ISO/IEC 42001, 42005, 42006, 23894 on iso.org)
+                     ISO/IEC 42001, 42005, 42006, 23894 on iso.org, and ISO Open Data for all of
+                     ISO/IEC JTC 1/SC 42 and those four documents' families)
   --data <dir>       database and published feeds (default ./data; feeds go to <dir>/public)
   -h, --help         help;  -v, --version  the version
 

@@ -68,6 +68,8 @@ export const DEFAULT_SOURCES: z.input<typeof sourceSchema>[] = [
   { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
   { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
   { id: 'iso_23894', watcher: 'iso-page', url: 'https://www.iso.org/standard/77304.html' },
+  // The backbone: ISO's own machine-readable catalogue, robust to iso.org redesigns and 403s.
+  { id: 'iso_catalogue', watcher: 'iso-opendata', ...DEFAULT_CATALOGUE },
 ];
 
 export class ConfigError extends Error {

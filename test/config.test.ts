@@ -14,7 +14,8 @@ function problems(input: unknown): string[] {
 describe('config validation names every bad field by its path', () => {
   it('accepts the shipped defaults', () => {
     const config = parseConfig({ sources: DEFAULT_SOURCES });
-    expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894']);
+    expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue']);
+    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304] });
     expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006']);
     expect(config.allowPrivateNetwork).toBe(false);
   });
