@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig, type Config } from '../src/config.js';
-import { openStore, type Store } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import type { Store } from '../src/store/store.js';
+import { databasePath } from '../src/runtime.js';
 import type { SourceReport } from '../src/health.js';
 import type { Item } from '../src/item.js';
-import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { startHarness, type Harness } from './harness.js';
 import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
 
 // One item per document per run, whichever sources saw it: an iso.org page and the Open Data
@@ -27,47 +24,29 @@ function catalogueRow(stage: number, reference: string): string {
 }
 
 describe.skipIf(!fixturesPresent)('one item per document per run across sources', () => {
-  let server: FixtureServer;
+  let h: Harness;
   let dataDir: string;
   let store: Store;
-  let config: Config;
   const rounds: Item[][] = [];
 
   async function round(page: string, stage: number, reference: string, day: number): Promise<Item[]> {
-    server.routes.set('/standard/74197.html', { file: fixturePath('iso-pages', `${page}.html`) });
-    server.routes.set(DUMP, { body: catalogueRow(stage, reference), headers: { 'content-type': 'application/x-ndjson' } });
-    const before = new Set(store.items().items.map((i) => i.id));
-    const fetcher = buildFetcher(config, store.hostState);
-    try {
-      await refresh({ config, store, fetcher, now: () => new Date(Date.UTC(2021, 3, day, 6)), dataDir, site: siteFor(config) }, { trigger: 'test' });
-    } finally {
-      await fetcher.close();
-    }
-    return store.items().items.filter((i) => !before.has(i.id));
+    h.server.routes.set('/standard/74197.html', { file: fixturePath('iso-pages', `${page}.html`) });
+    h.server.routes.set(DUMP, { body: catalogueRow(stage, reference), headers: { 'content-type': 'application/x-ndjson' } });
+    return (await h.refreshAt(new Date(Date.UTC(2021, 3, day, 6)))).added;
   }
 
   beforeAll(async () => {
-    server = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-merge-'));
-    config = parseConfig({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      sources: [
-        { id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}/standard/74197.html` },
-        { id: 'iso_catalogue', watcher: 'iso-opendata', url: `${server.origin}${DUMP}`, committees: [], documents: [74197] },
-      ],
-    });
-    store = openStore(databasePath(dataDir));
+    h = await startHarness('merge', (origin) => [
+      { id: 'iso_22934', watcher: 'iso-page', url: `${origin}/standard/74197.html` },
+      { id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [74197] },
+    ]);
+    ({ dataDir, store } = h);
     rounds.push(await round('iso-74197-2021-03-18', 5020, 'ISO/FDIS 22934', 1));
     rounds.push(await round('iso-74197-2021-04-29', 6000, 'ISO 22934', 2));
     rounds.push(await round('iso-74197-2021-04-29', 6060, 'ISO 22934:2021', 3));
   });
 
-  afterAll(async () => {
-    store?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   it('merges a first observation by both sources into one baseline item', () => {
     expect(rounds[0]!.map((i) => [i.document?.key, i.event, i.source, i.alsoSeenBy.map((s) => s.source)])).toEqual([

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cheerio from 'cheerio';
-import { parseConfig, type Config } from '../src/config.js';
-import { openStore, type Store } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
-import { buildFetcher, siteFor, databasePath } from '../src/runtime.js';
+import type { Config } from '../src/config.js';
+import type { Store } from '../src/store/store.js';
+import { databasePath } from '../src/runtime.js';
 import { changesFileSchema, type Item } from '../src/item.js';
-import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { startHarness, type Harness } from './harness.js';
 import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
 import { itWithClient, missingFeedparser, missingExecutable, runFeedparser, runXmllint, XMLLINT } from './clients.js';
 
@@ -60,45 +58,27 @@ const SEQUENCES: Sequence[] = [
 const ROUNDS = Math.max(...SEQUENCES.map((s) => s.files.length));
 
 describe.skipIf(!fixturesPresent)('refresh end to end against recorded pages on 127.0.0.1', () => {
-  let server: FixtureServer;
+  let h: Harness;
   let dataDir: string;
   let store: Store;
   let config: Config;
   const created: Item[][] = [];
 
   beforeAll(async () => {
-    server = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-e2e-'));
-    config = parseConfig({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      publicUrl: 'http://127.0.0.1:8080/',
-      sources: SEQUENCES.map((s) => ({ id: s.source, watcher: 'iso-page', url: `${server.origin}${s.path}` })),
-    });
-    store = openStore(databasePath(dataDir));
+    h = await startHarness('e2e', (origin) => SEQUENCES.map((s) => ({ id: s.source, watcher: 'iso-page', url: `${origin}${s.path}` })));
+    ({ dataDir, store, config } = h);
   });
 
-  afterAll(async () => {
-    store?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
-  async function runRound(round: number) {
+  async function runRound(round: number): Promise<Item[]> {
     for (const s of SEQUENCES) {
       const file = s.files[Math.min(round, s.files.length - 1)]!;
-      server.routes.set(s.path, { file: fixturePath('iso-pages', `${file}.html`) });
+      h.server.routes.set(s.path, { file: fixturePath('iso-pages', `${file}.html`) });
     }
-    const fetcher = buildFetcher(config, store.hostState);
-    const before = new Set(store.items().items.map((i) => i.id));
-    const clock = new Date(Date.UTC(2026, 0, 1 + round, 6, 0, 0));
-    try {
-      const result = await refresh({ config, store, fetcher, now: () => clock, dataDir, site: siteFor(config) }, { trigger: 'test' });
-      expect(result.outcomes.map((o) => [o.sourceId, o.verdict === 'changed' || o.verdict === 'unchanged'])).toEqual(SEQUENCES.map((s) => [s.source, true]));
-      return store.items().items.filter((i) => !before.has(i.id));
-    } finally {
-      await fetcher.close();
-    }
+    const { result, added } = await h.refreshAt(new Date(Date.UTC(2026, 0, 1 + round, 6, 0, 0)));
+    expect(result.outcomes.map((o) => [o.sourceId, o.verdict === 'changed' || o.verdict === 'unchanged'])).toEqual(SEQUENCES.map((s) => [s.source, true]));
+    return added;
   }
 
   it('publishes each real change once, with the event and severity of spec/severity.md', async () => {

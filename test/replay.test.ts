@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig, DEFAULT_CATALOGUE, type Config } from '../src/config.js';
-import { openStore, type Store } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { DEFAULT_CATALOGUE } from '../src/config.js';
+import type { Store } from '../src/store/store.js';
+import { databasePath } from '../src/runtime.js';
 import type { Item } from '../src/item.js';
-import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { startHarness, type Harness } from './harness.js';
 import { FIXTURES_DIR, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
 
 // The SC 42 replay (../shared/fixtures/iso-opendata/sc42-replay): one reconstructed daily ISO Open
@@ -59,41 +57,24 @@ function expectedFor(t: Transition): [string, string] {
 }
 
 describe.skipIf(!fixturesPresent)('SC 42 replay: one dump per day through the iso-opendata watcher', () => {
-  let server: FixtureServer;
+  let h: Harness;
   let dataDir: string;
   let store: Store;
-  let config: Config;
   const expected = fixturesPresent ? (JSON.parse(readFileSync(join(REPLAY, 'expected.json'), 'utf8')) as { days: string[]; transitions: Transition[]; out_of_scope_changes: Array<{ id: number }> }) : null;
   const byDay = new Map<string, Item[]>();
 
   beforeAll(async () => {
-    server = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-replay-'));
-    config = parseConfig({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      sources: [{ id: 'iso_catalogue', watcher: 'iso-opendata', ...DEFAULT_CATALOGUE, url: `${server.origin}${DUMP_PATH}` }],
-    });
-    store = openStore(databasePath(dataDir));
-    const fetcher = buildFetcher(config, store.hostState);
-    try {
-      for (const day of expected!.days) {
-        server.routes.set(DUMP_PATH, { file: join(REPLAY, 'days', `${day}.jsonl`), headers: { 'content-type': 'application/x-ndjson', etag: `"${day}"` } });
-        const before = new Set(store.items().items.map((i) => i.id));
-        const result = await refresh({ config, store, fetcher, now: () => new Date(`${day}T06:00:00.000Z`), dataDir, site: siteFor(config) }, { trigger: 'test' });
-        expect(result.outcomes[0]!.verdict, `${day}: ${result.outcomes[0]!.detail}`).toMatch(/^(changed|unchanged)$/);
-        byDay.set(day, store.items().items.filter((i) => !before.has(i.id)));
-      }
-    } finally {
-      await fetcher.close();
+    h = await startHarness('replay', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', ...DEFAULT_CATALOGUE, url: `${origin}${DUMP_PATH}` }]);
+    ({ dataDir, store } = h);
+    for (const day of expected!.days) {
+      h.server.routes.set(DUMP_PATH, { file: join(REPLAY, 'days', `${day}.jsonl`), headers: { 'content-type': 'application/x-ndjson', etag: `"${day}"` } });
+      const { result, added } = await h.refreshAt(`${day}T06:00:00.000Z`);
+      expect(result.outcomes[0]!.verdict, `${day}: ${result.outcomes[0]!.detail}`).toMatch(/^(changed|unchanged)$/);
+      byDay.set(day, added);
     }
   }, 240_000);
 
-  afterAll(async () => {
-    store?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   it('reports every real transition once, on its day, with the spec event and severity', () => {
     for (const day of expected!.days) {

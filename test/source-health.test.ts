@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
-import { parseConfig, type Config } from '../src/config.js';
-import { openStore, type Store } from '../src/store/store.js';
-import { refresh, type RefreshResult } from '../src/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import type { Store } from '../src/store/store.js';
+import type { RefreshResult } from '../src/refresh.js';
 import type { SourceReport } from '../src/health.js';
-import { startFixtureServer, type FixtureServer, type Route } from './fixture-server.js';
+import { startHarness, type Harness } from './harness.js';
+import type { FixtureServer, Route } from './fixture-server.js';
 import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
 
 // A failure is never a change. Sources whose pages break in every way a server can break them end in
@@ -39,40 +37,24 @@ function redesignedIfPresent(): string {
 }
 
 describe.skipIf(!fixturesPresent)('a failure is never a change', () => {
+  let h: Harness;
   let server: FixtureServer;
   let dataDir: string;
   let store: Store;
-  let config: Config;
 
   async function run(day: number): Promise<RefreshResult> {
-    const fetcher = buildFetcher(config, store.hostState);
-    try {
-      return await refresh({ config, store, fetcher, now: () => new Date(Date.UTC(2026, 1, day, 6)), dataDir, site: siteFor(config) }, { trigger: 'test' });
-    } finally {
-      await fetcher.close();
-    }
+    return (await h.refreshAt(new Date(Date.UTC(2026, 1, day, 6)))).result;
   }
 
   beforeAll(async () => {
-    server = await startFixtureServer();
-    dataDir = mkdtempSync(join(tmpdir(), 'regwatch-health-'));
-    config = parseConfig({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      degradedAfter: 3,
-      sources: [
-        { id: 'fragile', watcher: 'iso-page', url: `${server.origin}${PAGE}` },
-        { id: 'steady', watcher: 'iso-page', url: `${server.origin}${GOOD}` },
-      ],
-    });
-    store = openStore(databasePath(dataDir));
+    h = await startHarness('health', (origin) => [
+      { id: 'fragile', watcher: 'iso-page', url: `${origin}${PAGE}` },
+      { id: 'steady', watcher: 'iso-page', url: `${origin}${GOOD}` },
+    ], { degradedAfter: 3 });
+    ({ server, dataDir, store } = h);
   });
 
-  afterAll(async () => {
-    store?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   it('baselines both sources on a good day', async () => {
     server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-53798-2024-02-02.html') });

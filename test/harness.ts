@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type Config } from '../src/config.js';
+import { openStore, type Store } from '../src/store/store.js';
+import { refresh, type RefreshResult } from '../src/refresh.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import type { Item } from '../src/item.js';
+import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+
+// What the end-to-end tests share: a loopback server standing in for iso.org and the blob store, a
+// temp data folder, a real store, and a refresh at a fixed clock that reports the items it added.
+
+export interface Harness {
+  server: FixtureServer;
+  dataDir: string;
+  store: Store;
+  config: Config;
+  refreshAt(at: Date | string): Promise<{ result: RefreshResult; added: Item[] }>;
+  close(): Promise<void>;
+}
+
+/** `sources` gets the server's origin (`http://127.0.0.1:<port>`) to point the sources at it. */
+export async function startHarness(name: string, sources: (origin: string) => unknown[], settings: Record<string, unknown> = {}): Promise<Harness> {
+  const server = await startFixtureServer();
+  const dataDir = mkdtempSync(join(tmpdir(), `regwatch-${name}-`));
+  const config = parseConfig({ allowPrivateNetwork: true, hostIntervalSeconds: 0, ...settings, sources: sources(server.origin) });
+  const store = openStore(databasePath(dataDir));
+  return {
+    server,
+    dataDir,
+    store,
+    config,
+    async refreshAt(at) {
+      const before = new Set(store.items().items.map((i) => i.id));
+      const fetcher = buildFetcher(config, store.hostState);
+      try {
+        const clock = new Date(at);
+        const result = await refresh({ config, store, fetcher, now: () => clock, dataDir, site: siteFor(config) }, { trigger: 'test' });
+        return { result, added: store.items().items.filter((i) => !before.has(i.id)) };
+      } finally {
+        await fetcher.close();
+      }
+    },
+    async close() {
+      store.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
