@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import type { buildConnector } from 'undici';
 import { isPrivateHostLiteral } from '../address-guard.js';
 import type { Fetcher, FetchOptions, FetchResult } from '../fetcher.js';
-import { FetchError, toFetchError, type FetchErrorCode } from './fetch-error.js';
+import { toFetchError, type FetchErrorCode } from './fetch-error.js';
 import { createHostGate } from './host-gate.js';
 import type { HostStateStore } from './host-state.js';
 import { createAgent, sendOnce, type HopResponse, type Timeouts } from './http-client.js';

@@ -64,7 +64,7 @@ export function isAllowed(file: RobotsFile, token: string, pathAndQuery: string)
  */
 function normalise(value: string): string {
   const encoded = value.replace(/[^\x00-\x7f]+/g, (s) => encodeURIComponent(s));
-  return encoded.replace(/%([0-9a-fA-F]{2})/g, (escape, hex: string) => {
+  return encoded.replace(/%([0-9a-fA-F]{2})/g, (_escape, hex: string) => {
     const char = String.fromCharCode(parseInt(hex, 16));
     return /[A-Za-z0-9\-._~]/.test(char) ? char : `%${hex.toUpperCase()}`;
   });
