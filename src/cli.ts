@@ -13,6 +13,7 @@ import { sourceReports } from './source-reports.js';
 import { formatSources } from './format-sources.js';
 import { inspect } from './inspect.js';
 import { VERSION } from './version.js';
+import { PublishError } from './publish/index.js';
 
 // `regwatch <command>`. Exit codes are part of the interface: scripts rely on them.
 export const EXIT = {
@@ -126,6 +127,11 @@ async function runRefresh(args: string[]): Promise<number> {
   if (values.help) return help('refresh');
   const waitSeconds = positiveInteger('wait-lock', values['wait-lock'], 10);
   const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
+  const unknown = (values.source ?? []).filter((id) => !runtime.config.sources.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    await runtime.close();
+    throw new UsageError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${runtime.config.sources.map((s) => s.id).join(', ')})`);
+  }
   let lock;
   try {
     lock = await acquireRunLock(join(runtime.dataDir, 'refresh.lock'), waitSeconds * 1000);
@@ -267,6 +273,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof LockBusyError) {
       process.stderr.write(`regwatch: ${error.message}\n`);
       return EXIT.busy;
+    }
+    if (error instanceof PublishError) {
+      // Items are committed; the next refresh publishes them once the cause is fixed.
+      process.stderr.write(`regwatch: ${error.message} (nothing was published; the changes are stored)\n`);
+      return EXIT.internal;
     }
     process.stderr.write(`regwatch: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.internal;

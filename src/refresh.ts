@@ -70,21 +70,30 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
         outcomes[index] = await checkSource(source, runId, {
           store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys, watchedReferences,
           degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
+        }).catch((error: unknown) => {
+          // A bug or a storage error in one source's check must not stop the others; nothing of
+          // this check was committed, so the next refresh checks it again.
+          return { sourceId: source.id, verdict: 'extraction-failed' as const, detail: `internal: ${(error as Error).message}`, summaries: [] };
         });
         done += 1;
         deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
-
-  const { created: itemsCreated, refused } = deps.store.composeItems(composeItem);
-  for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
-  deps.hooks?.afterCompose?.();
-  const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
-  const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;
-  deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
-  return { runId, outcomes, itemsCreated, published };
+  try {
+    await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
+    const { created: itemsCreated, refused } = deps.store.composeItems(composeItem);
+    for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
+    deps.hooks?.afterCompose?.();
+    const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
+    const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;
+    deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
+    return { runId, outcomes, itemsCreated, published };
+  } catch (error) {
+    // What was committed stays committed (checks, items); the next refresh publishes it.
+    deps.store.finishRun(runId, deps.now().toISOString(), `failed: ${(error as Error).message}`.slice(0, 500));
+    throw error;
+  }
 }
 
 /** Source indexes by URL host, in config order. */

@@ -52,6 +52,9 @@ describe('regwatch CLI', () => {
     const badConfig = await run(['refresh', '--config', 'bad.json', '--data', 'd'], dir);
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toContain('config: sources[0].url: must be an https URL');
+    writeFileSync(join(dir, 'good.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
+    const unknownSource = await run(['refresh', '--config', 'good.json', '--data', 'd', '--source', 'iso_9999'], dir);
+    expect([unknownSource.code, unknownSource.stderr]).toEqual([2, expect.stringContaining('--source iso_9999: no such source (sources: a)')]);
     const missing = await run(['refresh', '--config', 'nope.json'], dir);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('nope.json: cannot be read (ENOENT)')]);
   });
