@@ -9,6 +9,7 @@ import { openStore } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
 import { publishFromStore } from '../src/publish-from-store.js';
 import { createRefreshRunner } from '../src/server/refresh-runner.js';
+import { acquireRunLock } from '../src/run-lock.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import { insertItems, serveConfig, syntheticItem } from '../test/serve-seed.js';
 import { SITE } from '../test/publish-items.js';
@@ -47,7 +48,7 @@ async function serve(itemCount: number): Promise<void> {
   const config = serveConfig();
   await publishFromStore(store, config, join(dataDir, 'public'), SITE);
   const seeded = Date.now() - started;
-  const runner = createRefreshRunner({ refresh: () => Promise.reject(new Error('no refresh in the benchmark')), lockPath: join(dataDir, 'refresh.lock'), now: () => new Date() });
+  const runner = createRefreshRunner({ refresh: () => Promise.reject(new Error('no refresh in the benchmark')), acquireLock: () => acquireRunLock(store.db, 0), now: () => new Date() });
   const nextRun = new Date(Date.now() + 3600_000);
   const server = await startHttpServer(
     { config, store, publicDir: join(dataDir, 'public'), site: SITE, runner, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun }, now: () => new Date() },

@@ -134,7 +134,7 @@ async function runRefresh(args: string[]): Promise<number> {
   }
   let lock;
   try {
-    lock = await acquireRunLock(join(runtime.dataDir, 'refresh.lock'), waitSeconds * 1000);
+    lock = await acquireRunLock(runtime.store.db, waitSeconds * 1000);
   } catch (error) {
     await runtime.close();
     throw error;

@@ -6,6 +6,7 @@ import { refresh } from './refresh.js';
 import { publishFromStore } from './publish-from-store.js';
 import { OUTPUT_FILES } from './publish/index.js';
 import { createRefreshRunner } from './server/refresh-runner.js';
+import { acquireRunLock } from './run-lock.js';
 import { createCronScheduler, scheduleProblem } from './server/scheduler.js';
 import { startHttpServer } from './server/http-server.js';
 
@@ -81,7 +82,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   }
 
   const runner = createRefreshRunner({
-    lockPath: join(runtime.dataDir, 'refresh.lock'),
+    acquireLock: () => acquireRunLock(runtime.store.db, 0),
     now: runtime.now,
     log,
     refresh: (trigger) =>

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { VERSION } from '../src/version.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { acquireRunLock } from '../src/run-lock.js';
+import { openStore } from '../src/store/store.js';
+import { databasePath } from '../src/runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
 
@@ -115,13 +117,15 @@ describe.skipIf(!fixturesPresent)('regwatch refresh, changes, sources, inspect a
   });
 
   it('waits for a running refresh, then exits 4 with a clear message', async () => {
-    const lock = await acquireRunLock(join(dir, 'data', 'refresh.lock'), 0);
+    const store = openStore(databasePath(join(dir, 'data')));
+    const lock = await acquireRunLock(store.db, 0);
     try {
       const busy = await run(['refresh', '--quiet', '--wait-lock', '1'], dir);
       expect(busy.code).toBe(4);
-      expect(busy.stderr).toMatch(/another refresh is running \(pid \d+/);
+      expect(busy.stderr).toContain(`another refresh is running (pid ${process.pid})`);
     } finally {
       lock.release();
+      store.close();
     }
   });
 

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RefreshResult } from '../src/refresh.js';
 import { createCronScheduler, scheduleProblem } from '../src/server/scheduler.js';
 import { request, serveConfig, startTestServer, TOKEN, type TestServer } from './serve-seed.js';
@@ -90,8 +88,8 @@ describe('POST /refresh', () => {
   it('answers 409 while a refresh in another process holds the run lock', async () => {
     let calls = 0;
     server = await startTestServer({ refresh: async () => (calls++, RESULT) });
-    // The lock names a live owner (this very process), so it is not stale.
-    writeFileSync(join(server.dataDir, 'refresh.lock'), String(process.pid));
+    // The lock row names a live owner in another process (our parent), so it is not stale.
+    server.store.db.prepare("INSERT INTO run_lock (id, pid, token, acquired_at) VALUES (1, ?, 'another-process', '2026-01-01T00:00:00Z')").run(process.ppid);
     const res = await post('/refresh', TOKEN);
     expect(res.status).toBe(409);
     expect(JSON.parse(res.text).error).toContain('another refresh is running');

@@ -7,6 +7,7 @@ import { databasePath } from '../src/runtime.js';
 import { openStore } from '../src/store/store.js';
 import { publishFromStore } from '../src/publish-from-store.js';
 import { createRefreshRunner, type RefreshFn, type RefreshRunner } from '../src/server/refresh-runner.js';
+import { acquireRunLock } from '../src/run-lock.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import type { Item, Severity } from '../src/item.js';
 import type { Store } from '../src/store/store.js';
@@ -144,7 +145,7 @@ export async function startTestServer(options: { config?: Config; items?: Item[]
   const log: string[] = [];
   const runner = createRefreshRunner({
     refresh: options.refresh ?? (async () => ({ runId: 99, outcomes: [], itemsCreated: 0, published: { written: [], unchanged: [] } })),
-    lockPath: join(dataDir, 'refresh.lock'),
+    acquireLock: () => acquireRunLock(store.db, 0),
     now: () => clock.now,
     log: (line) => log.push(line),
   });

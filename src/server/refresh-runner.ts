@@ -1,8 +1,8 @@
-import { acquireRunLock, LockBusyError, type RunLock } from '../run-lock.js';
+import { LockBusyError, type RunLock } from '../run-lock.js';
 import type { RefreshOptions, RefreshResult } from '../refresh.js';
 
 // One refresh at a time, whoever asks (the schedule, POST /refresh): a second request while one
-// runs is refused, never queued. The run lock file also keeps out a `regwatch refresh` started from
+// runs is refused, never queued. The run lock (a row in the database) also keeps out a `regwatch refresh` started from
 // a terminal against the same data folder.
 
 export type Trigger = Extract<RefreshOptions['trigger'], 'schedule' | 'http'>;
@@ -41,7 +41,7 @@ export interface RefreshRunner {
   abandon(): void;
 }
 
-export function createRefreshRunner(deps: { refresh: RefreshFn; lockPath: string; now: () => Date; log?: (line: string) => void }): RefreshRunner {
+export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () => Promise<RunLock>; now: () => Date; log?: (line: string) => void }): RefreshRunner {
   let current: RunRecord | null = null;
   let running: Promise<unknown> = Promise.resolve();
   let last: RunRecord | null = null;
@@ -88,7 +88,7 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; lockPath: string
       current = run;
       let lock: RunLock;
       try {
-        lock = await acquireRunLock(deps.lockPath, 0);
+        lock = await deps.acquireLock();
       } catch (error) {
         current = null;
         if (error instanceof LockBusyError) return { started: false, reason: 'locked', detail: error.message };

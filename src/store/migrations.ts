@@ -87,6 +87,24 @@ export const MIGRATIONS: readonly string[] = [
     robots_body TEXT
   );
   `,
+  `
+  -- One refresh at a time across processes; the token tells a previous process with the same pid
+  -- (a restarted container) from this one.
+  CREATE TABLE run_lock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+  );
+  -- An item's resulting state (event and stage), so a second source seeing the same move later
+  -- joins the item instead of making another.
+  ALTER TABLE items ADD COLUMN state TEXT;
+  CREATE INDEX items_document ON items (doc_key, seq);
+  -- What a source watched and with which watcher version at its last check: a newly followed
+  -- document or committee is a baseline, and a new watcher version re-reads an unchanged body.
+  ALTER TABLE source_state ADD COLUMN scope TEXT;
+  ALTER TABLE source_state ADD COLUMN watcher_version TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
