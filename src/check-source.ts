@@ -10,13 +10,14 @@ import type { Licence } from './licences.js';
 import type { Verdict } from './health.js';
 import type { ExtractOutcome } from '../watchers/watcher.js';
 import { watcherFor, licenceFor, type AnyWatcher } from '../watchers/index.js';
-import { canonicalRecord, recordSchema, type DocumentRecord } from './record.js';
+import { canonicalRecord, keepKnownRelations, recordSchema, type DocumentRecord } from './record.js';
 import { isValidStage } from './stages.js';
 import { baselineChanges, diffRecords } from './diff.js';
 import { classifyChange, classifyFirstObservation, type ClassifyContext } from './classify.js';
 import { sourceHealthObservation } from './source-health.js';
 import { documentUrl } from './document-url.js';
 import { familyOf } from './family.js';
+import { cameIntoScope, newlyWatched, scopeOf, serializeScope } from './watch-scope.js';
 import type { RefreshHooks } from './refresh.js';
 
 // One check of one source, top to bottom:
@@ -41,6 +42,8 @@ export interface CheckOutcome {
   verdict: Verdict;
   detail: string | null;
   summaries: string[];
+  /** The check failed inside regwatch (a bug, a storage error), not at the source. */
+  internal?: true;
 }
 
 type Extraction =
@@ -63,44 +66,47 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
       runId, sourceId: source.id, checkedAt, verdict: 'unchanged', detail: 'not modified (304)', url: source.url,
       httpStatus: 304, sha256: null, fetchedAt: extraction.fetch.fetchedAt, baselines: [],
       observations: (_seq, checkId) => recovery(source, state, checkedAt, licence, emptyProvenance(source, watcher, extraction.fetch.fetchedAt, 304), checkId),
-      state: healthy(state, checkedAt, false, {}),
+      state: healthy(source, watcher, state, checkedAt, false, state?.lastDetail ?? null, {}),
     });
     return { sourceId: source.id, verdict: 'unchanged', detail: 'not modified (304)', summaries: [] };
   }
 
   const baselines = deps.store.baselines(source.id);
-  const firstCheck = !(state?.baselined ?? false);
+  const firstCheck = !(state?.baselined ?? false) || baselines.size === 0;
+  const newly = newlyWatched(source, state?.scope ?? null);
   const changed: Array<{ record: DocumentRecord; build: (seq: number) => Observation }> = [];
-  for (const record of extraction.records) {
-    const before = baselines.get(record.key);
-    if (before !== undefined && JSON.stringify(canonicalRecord(before)) === JSON.stringify(record)) continue;
+  for (const extracted of extraction.records) {
+    const before = baselines.get(extracted.key);
+    const record = canonicalRecord(keepKnownRelations(extracted, before));
     const context = classifyContext(source, record, deps);
     const observed = (seq: number, classification: Observation['classification'], changes: Observation['changes']): Observation => ({
       sourceId: source.id, docKey: record.key, seq, documentUrl: documentUrl(source, record.key), reference: record.reference,
       stage: record.stage, observedAt: checkedAt, classification, changes, provenance: extraction.provenance, licence,
     });
     if (before === undefined) {
-      const kind = firstCheck || baselines.size === 0 ? 'baseline' : 'new-project';
+      const kind = firstCheck || cameIntoScope(record, newly, extraction.records) ? 'baseline' : 'new-project';
       changed.push({ record, build: (seq) => observed(seq, classifyFirstObservation(record, kind, context), baselineChanges(record)) });
-    } else {
-      const changes = diffRecords(before, record);
-      changed.push({ record, build: (seq) => observed(seq, classifyChange(before, record, changes, context), changes) });
+      continue;
     }
+    const changes = diffRecords(canonicalRecord(before), record);
+    if (changes.length === 0) continue; // identical in every field, whatever the bytes
+    changed.push({ record, build: (seq) => observed(seq, classifyChange(before, record, changes, context), changes) });
   }
 
   const verdict: Verdict = changed.length > 0 ? 'changed' : 'unchanged';
   const detail = missingDocuments(source, baselines, extraction.records);
   const fetch = extraction.fetch;
+  const observations = changed.map((c) => ({ record: c.record, observation: c.build(0) }));
   deps.store.recordCheck({
     runId, sourceId: source.id, checkedAt, verdict, detail, url: source.url, httpStatus: fetch.status, sha256: fetch.sha256,
     fetchedAt: fetch.fetchedAt, baselines: changed.map((c) => c.record),
     observations: (seqOf, checkId) => [
-      ...changed.map((c) => c.build(seqOf(c.record.key))),
+      ...observations.map(({ record, observation }) => ({ ...observation, seq: seqOf(record.key) })),
       ...recovery(source, state, checkedAt, licence, extraction.provenance, checkId),
     ],
-    state: healthy(state, checkedAt, changed.length > 0, { etag: fetch.etag ?? null, lastModified: fetch.lastModified ?? null }),
+    state: healthy(source, watcher, state, checkedAt, changed.length > 0, detail, { etag: fetch.etag ?? null, lastModified: fetch.lastModified ?? null }),
   });
-  return { sourceId: source.id, verdict, detail, summaries: changed.map((c) => c.build(0).classification.summary) };
+  return { sourceId: source.id, verdict, detail, summaries: observations.map((o) => o.observation.classification.summary) };
 }
 
 /**
@@ -119,10 +125,12 @@ function missingDocuments(source: SourceConfig, baselines: Map<string, DocumentR
 async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, runId: number, deps: CheckDeps): Promise<Extraction> {
   const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, `${source.id}-${runId}.download`) : undefined;
   try {
+    // A new watcher version must read the body again even if the server's copy did not change.
+    const sameReader = state?.watcherVersion === watcher.version;
     const fetched = await deps.fetcher.get(source.url, {
       maxBytes: watcher.maxResponseBytes,
-      ...(state?.etag ? { etag: state.etag } : {}),
-      ...(state?.lastModified ? { lastModified: state.lastModified } : {}),
+      ...(sameReader && state?.etag ? { etag: state.etag } : {}),
+      ...(sameReader && state?.lastModified ? { lastModified: state.lastModified } : {}),
       ...(spoolTo ? { spoolTo } : {}),
     });
     deps.hooks?.afterFetch?.(source.id);
@@ -217,6 +225,8 @@ function recordFailure(
       etag: state?.etag ?? null,
       lastModified: state?.lastModified ?? null,
       baselined: state?.baselined ?? false,
+      scope: state?.scope ?? null,
+      watcherVersion: state?.watcherVersion ?? null,
     },
   });
   return { sourceId: source.id, verdict: failure.verdict, detail: failure.detail, summaries: [] };
@@ -227,17 +237,22 @@ function recovery(source: SourceConfig, state: SourceStateRow | undefined, check
   return [sourceHealthObservation(source, 'recovered', state.consecutiveFailures, null, checkedAt, provenance, licence, checkId)];
 }
 
-function healthy(state: SourceStateRow | undefined, checkedAt: string, changed: boolean, validators: { etag?: string | null; lastModified?: string | null }): Omit<SourceStateRow, 'sourceId'> {
+function healthy(
+  source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, checkedAt: string, changed: boolean,
+  detail: string | null, validators: { etag?: string | null; lastModified?: string | null },
+): Omit<SourceStateRow, 'sourceId'> {
   return {
     consecutiveFailures: 0,
     degraded: false,
     lastVerdict: changed ? 'changed' : 'unchanged',
-    lastDetail: null,
+    lastDetail: detail,
     lastCheckedAt: checkedAt,
     lastGoodAt: checkedAt,
     lastChangeAt: changed ? checkedAt : (state?.lastChangeAt ?? null),
     etag: validators.etag === undefined ? (state?.etag ?? null) : validators.etag,
     lastModified: validators.lastModified === undefined ? (state?.lastModified ?? null) : validators.lastModified,
     baselined: true,
+    scope: serializeScope(scopeOf(source)),
+    watcherVersion: watcher.version,
   };
 }

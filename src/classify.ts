@@ -121,6 +121,9 @@ const RULES: Rule[] = [
           severity: t.context.requirements ? 'major' : 'minor',
           words: `amendment project ${describeRelation(after)} registered`,
         });
+      } else if (after.status === 'deleted') {
+        // the pending amendment of the watched document was abandoned
+        findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted` });
       } else {
         findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}` });
       }
@@ -138,7 +141,9 @@ const RULES: Rule[] = [
     if (movedTo(t, '90.92')) findings.push({ event: 'revision-registered', severity: 'major', words: stageWords(t) });
     for (const { before, after } of movedRelations(t, 'replaced-by')) {
       if (isPublishedRelation(after)) continue;
-      if (before === undefined) {
+      if (after.status === 'deleted') {
+        findings.push({ event: 'deleted', severity: 'major', words: `revision project ${after.reference} deleted` });
+      } else if (before === undefined) {
         findings.push({ event: 'revision-registered', severity: 'major', words: `revision ${describeRelation(after)} registered` });
       } else {
         findings.push({ event: 'draft-progress', severity: 'minor', words: `revision ${after.reference} progressed, was ${before.reference}` });
@@ -154,7 +159,9 @@ const RULES: Rule[] = [
   // minor: life-cycle facts that change nothing yet
   (t) => {
     if (!t.stageMoved || isBackwards(t) || !t.after.stage.endsWith('.98')) return null;
-    return { event: 'deleted', severity: t.context.family !== null ? 'major' : 'minor', words: stageWords(t) };
+    // major only when it was the pending revision or amendment of a watched document
+    const pending = t.context.family !== null && t.context.family.role !== 'corrigendum';
+    return { event: 'deleted', severity: pending ? 'major' : 'minor', words: stageWords(t) };
   },
   (t) => {
     if (!t.stageMoved || isBackwards(t) || t.after.stage.endsWith('.98')) return null;
@@ -190,7 +197,7 @@ function changed(t: Transition, field: string): boolean {
  * re-balloted as ".2"). Inside phase 90 the review cycle 90.93 → 90.20 is forward, not back.
  */
 function isBackwards(t: Transition): boolean {
-  if (!t.stageMoved) return false;
+  if (!t.stageMoved || t.after.stage.endsWith('.98')) return false; // 30.99 → 30.98 is a deletion
   const from = stageOrdinal(t.before.stage);
   const to = stageOrdinal(t.after.stage);
   if (to >= from) return false;

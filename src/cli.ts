@@ -152,6 +152,7 @@ async function runRefresh(args: string[]): Promise<number> {
       process.stdout.write(`${outcome.sourceId.padEnd(width)}  ${outcome.verdict.padEnd(17)}  ${what}\n`.replace(/\s+\n$/, '\n'));
     }
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
+    if (result.outcomes.some((o) => o.internal)) return EXIT.internal;
     return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
   } finally {
     lock.release();

@@ -32,14 +32,19 @@ export function itemId(observation: Observation): string {
     : `${TAG_AUTHORITY}${observation.sourceId}/${observation.docKey}/${observation.seq}`;
 }
 
-/** A real change leads a baseline; then the stronger severity; then the earlier observation. */
-function leadOrder(a: Observation, b: Observation): number {
+/**
+ * A real change leads a baseline; then the stronger severity; then the source listed first in the
+ * config — never which host answered first, so the item id does not depend on network timing.
+ */
+function leadOrder(sourceOrder: ReadonlyMap<string, number>) {
+  const rank = (o: Observation) => sourceOrder.get(o.sourceId) ?? Number.MAX_SAFE_INTEGER;
   const baseline = (o: Observation) => (o.classification.severity === 'baseline' ? 1 : 0);
-  return baseline(a) - baseline(b) || filterRank(a.classification.severity) - filterRank(b.classification.severity);
+  return (a: Observation, b: Observation): number =>
+    baseline(a) - baseline(b) || filterRank(a.classification.severity) - filterRank(b.classification.severity) || rank(a) - rank(b) || a.sourceId.localeCompare(b.sourceId);
 }
 
-export function composeItem(group: Observation[]): Item {
-  const [lead, ...others] = [...group].sort(leadOrder);
+export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<string, number> = new Map()): Item {
+  const [lead, ...others] = [...group].sort(leadOrder(sourceOrder));
   if (lead === undefined) throw new Error('compose: empty observation group');
   const alsoEvents = new Set<EventType>(lead.classification.alsoEvents);
   for (const other of others) {

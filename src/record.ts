@@ -70,7 +70,9 @@ export function canonicalRecord(record: DocumentRecord): DocumentRecord {
   if (record.ics !== undefined) out.ics = [...new Set(record.ics)].sort();
   if (record.languages !== undefined) out.languages = [...new Set(record.languages)].sort();
   if (record.relations !== undefined) {
-    out.relations = [...record.relations]
+    // A page that lists a related document twice says nothing more than once (severity rule 3).
+    const unique = new Map(record.relations.map((r) => [`${r.kind}\u0000${r.key ?? r.reference}`, r]));
+    out.relations = [...unique.values()]
       .map((r) => {
         const rel: Relation = { kind: r.kind, reference: r.reference };
         if (r.key !== undefined) rel.key = r.key;
@@ -84,4 +86,16 @@ export function canonicalRecord(record: DocumentRecord): DocumentRecord {
 
 function relationSortKey(r: Relation): string {
   return `${r.kind}\u0000${r.key ?? ''}\u0000${r.reference}`;
+}
+
+/**
+ * A source that could not resolve a related document this time (ISO Open Data names it by id only,
+ * `reference: "iso:88464"`, when its row is missing from the day's dump) keeps what it knew of it:
+ * a row missing for a day is not a change of the related document.
+ */
+export function keepKnownRelations(record: DocumentRecord, before: DocumentRecord | undefined): DocumentRecord {
+  if (before?.relations === undefined || record.relations === undefined) return record;
+  const known = new Map(before.relations.filter((r) => r.key !== undefined).map((r) => [`${r.kind}\u0000${r.key}`, r]));
+  const relations = record.relations.map((r) => (r.key !== undefined && r.reference === r.key ? (known.get(`${r.kind}\u0000${r.key}`) ?? r) : r));
+  return { ...record, relations };
 }

@@ -54,7 +54,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   const spoolDir = join(deps.dataDir, 'tmp');
   mkdirSync(spoolDir, { recursive: true });
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());
-  const { keys: watchedKeys, references: watchedReferences } = watchedDocuments(deps);
+  let watched: ReturnType<typeof watchedDocuments> | undefined;
 
   const outcomes: CheckOutcome[] = new Array(sources.length);
   let done = 0;
@@ -68,12 +68,13 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
         outcomes[index] = await checkSource(source, runId, {
-          store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys, watchedReferences,
+          store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched!.keys, watchedReferences: watched!.references,
           degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
         }).catch((error: unknown) => {
           // A bug or a storage error in one source's check must not stop the others; nothing of
           // this check was committed, so the next refresh checks it again.
-          return { sourceId: source.id, verdict: 'extraction-failed' as const, detail: `internal: ${(error as Error).message}`, summaries: [] };
+          deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
+          return { sourceId: source.id, verdict: 'extraction-failed' as const, detail: `internal: ${(error as Error).message}`, summaries: [], internal: true as const };
         });
         done += 1;
         deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
@@ -81,8 +82,10 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     }
   };
   try {
+    watched = watchedDocuments(deps);
     await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
-    const { created: itemsCreated, refused } = deps.store.composeItems(composeItem);
+    const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
+    const { created: itemsCreated, refused } = deps.store.composeItems((group) => composeItem(group, sourceOrder));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);

@@ -101,6 +101,8 @@ export function recordHealth(store: Store, sourceId: string, url: string, state:
       etag: null,
       lastModified: null,
       baselined: true,
+      scope: null,
+      watcherVersion: null,
     },
   });
   store.finishRun(runId, state.at, 'ok');

@@ -23,6 +23,10 @@ export interface SourceStateRow {
   etag: string | null;
   lastModified: string | null;
   baselined: boolean;
+  /** JSON of what the source watched at its last check ({committees, documents}), if it says. */
+  scope: string | null;
+  /** The watcher version of the last clean check: another version re-reads an unchanged body. */
+  watcherVersion: string | null;
 }
 
 export interface CheckWrite {
@@ -72,7 +76,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
   const statements = {
     beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
     finishRun: db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?'),
-    baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ?'),
+    baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
     upsertDocument: db.prepare(`
       INSERT INTO documents (source_id, doc_key, record_json, first_seen, last_seen, last_changed, change_count)
@@ -90,20 +94,23 @@ export function openStore(path: string, options: StoreOptions = {}) {
     sourceState: db.prepare('SELECT * FROM source_state WHERE source_id = ?'),
     upsertState: db.prepare(`
       INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_checked_at,
-        last_good_at, last_change_at, etag, last_modified, baselined)
+        last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version)
       VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCheckedAt,
-        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined)
+        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion)
       ON CONFLICT (source_id) DO UPDATE SET
         consecutive_failures = excluded.consecutive_failures, degraded = excluded.degraded,
         last_verdict = excluded.last_verdict, last_detail = excluded.last_detail,
         last_checked_at = excluded.last_checked_at, last_good_at = excluded.last_good_at,
         last_change_at = excluded.last_change_at, etag = excluded.etag,
-        last_modified = excluded.last_modified, baselined = excluded.baselined`),
+        last_modified = excluded.last_modified, baselined = excluded.baselined,
+        scope = excluded.scope, watcher_version = excluded.watcher_version`),
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
     insertItem: db.prepare(`
-      INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json, state)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    newestItemOf: db.prepare('SELECT seq, id, state FROM items WHERE doc_key = ? ORDER BY seq DESC LIMIT 1'),
+    sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
     itemCount: db.prepare('SELECT count(*) AS n FROM items'),
     hostState: db.prepare('SELECT not_before, robots_fetched_at, robots_status, robots_body FROM host_state WHERE host = ?'),
@@ -111,6 +118,26 @@ export function openStore(path: string, options: StoreOptions = {}) {
     setRobots: db.prepare(`INSERT INTO host_state (host, robots_fetched_at, robots_status, robots_body) VALUES (?, ?, ?, ?)
       ON CONFLICT (host) DO UPDATE SET robots_fetched_at = excluded.robots_fetched_at, robots_status = excluded.robots_status, robots_body = excluded.robots_body`),
   };
+
+  function insertItem(item: Item, runId: number, state: string | null): { seq: number; id: string; inserted: boolean } {
+    const result = statements.insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, filterRank(item.severity), JSON.stringify(item), state);
+    if (result.changes === 1) return { seq: Number(result.lastInsertRowid), id: item.id, inserted: true };
+    const existing = db.prepare('SELECT seq FROM items WHERE id = ?').get(item.id) as { seq: number };
+    return { seq: existing.seq, id: item.id, inserted: false };
+  }
+
+  /**
+   * One change seen by several sources on different days is one item: a source that reports the
+   * move the newest item of the document already published (same event, same resulting stage), or
+   * that sees a document other sources already report for the first time, joins that item.
+   */
+  function sameChangeAlreadyPublished(docKey: string, event: string, state: string, sources: string[]): { seq: number; id: string } | undefined {
+    const newest = statements.newestItemOf.get(docKey) as { seq: number; id: string; state: string | null } | undefined;
+    if (newest === undefined) return undefined;
+    const reported = new Set((statements.sourcesOfItem.all(newest.seq) as Array<{ source_id: string }>).map((r) => r.source_id));
+    if (sources.some((s) => reported.has(s))) return undefined;
+    return event === 'baseline' || newest.state === state ? { seq: newest.seq, id: newest.id } : undefined;
+  }
 
   type HostRow = { not_before: number | null; robots_fetched_at: number | null; robots_status: number | null; robots_body: string | null };
   const hostRow = (host: string) => statements.hostState.get(host) as HostRow | undefined;
@@ -129,6 +156,8 @@ export function openStore(path: string, options: StoreOptions = {}) {
       etag: row.etag as string | null,
       lastModified: row.last_modified as string | null,
       baselined: row.baselined === 1,
+      scope: row.scope as string | null,
+      watcherVersion: row.watcher_version as string | null,
     };
   }
 
@@ -232,7 +261,10 @@ export function openStore(path: string, options: StoreOptions = {}) {
         }
         let created = 0;
         const refused: string[] = [];
-        for (const group of groups.values()) {
+        // Documents in key order within a run (health items by their row), so item order never
+        // depends on which host answered first.
+        const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
+        for (const group of ordered) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
           const parsed = itemSchema.safeParse(compose(group.map((g) => g.observation)));
           if (!parsed.success) {
@@ -241,22 +273,18 @@ export function openStore(path: string, options: StoreOptions = {}) {
             continue;
           }
           const item = parsed.data;
-          const result = statements.insertItem.run(
-            item.id,
-            group[0]!.runId,
-            item.source,
-            item.document?.key ?? null,
-            item.observedAt,
-            filterRank(item.severity),
-            JSON.stringify(item),
-          );
-          if (result.changes === 1) {
-            created += 1;
-            for (const source of new Set(group.map((g) => g.observation.sourceId))) {
-              statements.insertItemSource.run(result.lastInsertRowid, source);
-            }
+          const sources = [...new Set(group.map((g) => g.observation.sourceId))];
+          const lead = group.find((g) => g.observation.sourceId === item.source)!.observation;
+          const state = item.document === null ? null : `${item.event}|${lead.stage ?? ''}`;
+          const joined = item.document === null ? undefined : sameChangeAlreadyPublished(item.document.key, item.event, state!, sources);
+          let target = joined;
+          if (target === undefined) {
+            const inserted = insertItem(item, group[0]!.runId, state);
+            if (inserted.inserted) created += 1;
+            target = inserted;
           }
-          for (const g of group) statements.settleObservation.run(item.id, g.rowId);
+          for (const source of sources) statements.insertItemSource.run(target.seq, source);
+          for (const g of group) statements.settleObservation.run(target.id, g.rowId);
         }
         options.onTransaction?.('compose');
         return { created, refused };
