@@ -28,6 +28,7 @@ describe.skipIf(!fixturesPresent)('one item per document per run across sources'
   let dataDir: string;
   let store: Store;
   const rounds: Item[][] = [];
+  let sourcesAfterRound3: SourceReport[] = [];
 
   async function round(page: string, stage: number, reference: string, day: number): Promise<Item[]> {
     h.server.routes.set('/standard/74197.html', { file: fixturePath('iso-pages', `${page}.html`) });
@@ -44,6 +45,8 @@ describe.skipIf(!fixturesPresent)('one item per document per run across sources'
     rounds.push(await round('iso-74197-2021-03-18', 5020, 'ISO/FDIS 22934', 1));
     rounds.push(await round('iso-74197-2021-04-29', 6000, 'ISO 22934', 2));
     rounds.push(await round('iso-74197-2021-04-29', 6060, 'ISO 22934:2021', 3));
+    sourcesAfterRound3 = (JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] }).sources;
+    rounds.push(await round('iso-74197-2021-07-28', 6060, 'ISO 22934:2021', 4));
   });
 
   afterAll(async () => h?.close());
@@ -67,10 +70,17 @@ describe.skipIf(!fixturesPresent)('one item per document per run across sources'
 
   it('records a disagreement on both sources when the catalogue is ahead of the page', () => {
     expect(rounds[2]!.map((i) => [i.source, i.event])).toEqual([['iso_catalogue', 'published']]);
-    const sources = JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] };
-    const byId = new Map(sources.sources.map((s) => [s.id, s]));
+    const byId = new Map(sourcesAfterRound3.map((s) => [s.id, s]));
     expect(byId.get('iso_22934')!.disagreements).toEqual([{ key: 'iso:74197', otherSource: 'iso_catalogue', field: 'stage', here: '60.00', there: '60.60' }]);
     expect(byId.get('iso_catalogue')!.disagreements).toEqual([{ key: 'iso:74197', otherSource: 'iso_22934', field: 'stage', here: '60.60', there: '60.00' }]);
+  });
+
+  it('makes no second item when the page catches up a day later: the page joins the published item', () => {
+    expect(rounds[3]).toEqual([]);
+    const published = rounds[2]![0]!;
+    expect(store.items({ source: 'iso_22934' }).items.map((i) => i.id)).toContain(published.id);
+    const sources = JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] };
+    expect(sources.sources.flatMap((s) => s.disagreements)).toEqual([]);
   });
 
   it('keeps the catalogue scope out of the database and the feeds', () => {

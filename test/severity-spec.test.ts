@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../src/record.js';
+import { canonicalRecord, type DocumentRecord } from '../src/record.js';
 import { diffRecords } from '../src/diff.js';
 import { classifyChange, classifyFirstObservation, type ClassifyContext } from '../src/classify.js';
 import { familyOf } from '../src/family.js';
@@ -90,5 +90,21 @@ describe('spec/severity.md rows without a recorded pair', () => {
     expect(classifyFirstObservation(revision, 'new-project', { ...plain, family: familyOf(revision, watched) })).toMatchObject({ event: 'revision-registered', severity: 'major' });
     expect(familyOf({ ...amd, reference: 'ISO/IEC 42001:2023/Cor 1' }, watched)?.role).toBe('corrigendum');
     expect(familyOf({ ...amd, reference: 'ISO/IEC 420012:2030' }, watched)).toBeNull();
+  });
+
+  it('deleted: a project abandoned right after an approval (30.99 → 30.98) is a deletion, not a repeated ballot', () => {
+    const cd = { ...base, key: 'iso:88000', reference: 'ISO/IEC CD 42119-3', status: 'under-development' as const, stage: '30.99' };
+    expect(classify(cd, { ...cd, stage: '30.98', status: 'deleted' }).event).toBe('deleted');
+  });
+
+  it('deleted: the pending revision listed on the watched page being abandoned is major', () => {
+    const before = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC CD 42001', status: 'under-development' as const }] };
+    const after = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC CD 42001', status: 'deleted' as const }] };
+    expect([classify(before, after).event, classify(before, after).severity]).toEqual(['deleted', 'major']);
+  });
+
+  it('a related document listed twice on a page is the same record as listed once (rule 3)', () => {
+    const amd = { kind: 'amendment' as const, key: 'iso:88435', reference: 'ISO/IEC 27001:2022/Amd 1', status: 'under-development' as const };
+    expect(canonicalRecord({ ...base, relations: [amd, amd] })).toEqual(canonicalRecord({ ...base, relations: [amd] }));
   });
 });
