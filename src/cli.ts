@@ -213,6 +213,8 @@ async function runInspect(args: string[]): Promise<number> {
   const target = positionals[0];
   if (target === undefined) throw new UsageError('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
   const watcher = oneOf('watcher', values.watcher, ['iso-page', 'iso-opendata'] as const, 'iso-page');
+  const isUrl = /^https?:\/\//i.test(target);
+  if (!isUrl && !existsSync(target)) throw new UsageError(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });
   process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;

@@ -106,7 +106,14 @@ function crossFieldProblems(input: unknown): string[] {
   const seen = new Map<unknown, number>();
   sources.forEach((source: unknown, index) => {
     if (typeof source !== 'object' || source === null) return;
-    const { id, url: rawUrl } = source as { id?: unknown; url?: unknown };
+    const { id, url: rawUrl, watcher, committees, documents } = source as { id?: unknown; url?: unknown; watcher?: unknown; committees?: unknown; documents?: unknown };
+    const listed = (value: unknown) => Array.isArray(value) && value.length > 0;
+    if (watcher === 'iso-opendata' && !listed(committees) && !listed(documents)) {
+      problems.push(`sources[${index}]: an iso-opendata source needs committees or documents to watch`);
+    }
+    if (watcher === 'iso-page' && (committees !== undefined || documents !== undefined)) {
+      problems.push(`sources[${index}]: committees and documents are for iso-opendata sources; an iso-page source watches its own page`);
+    }
     const first = seen.get(id);
     if (typeof id === 'string' && first !== undefined) problems.push(`sources[${index}].id: duplicates sources[${first}].id "${id}"`);
     if (typeof id === 'string' && first === undefined) seen.set(id, index);

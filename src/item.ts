@@ -100,7 +100,8 @@ export const itemSchema = z
     /** The other events of the same run, folded into this item (spec/severity.md composing rule 1). */
     alsoEvents: z.array(eventTypeSchema).max(20),
     summary: z.string().min(1).max(400),
-    changes: z.array(fieldChangeSchema).max(100),
+    // a first observation lists every field and up to 200 relations
+    changes: z.array(fieldChangeSchema).max(250),
     provenance: provenanceSchema,
     /** Other sources that reported the same document in the same run (one item per document per run). */
     alsoSeenBy: z.array(z.object({ source: z.string().min(1).max(64), provenance: provenanceSchema }).strict()).max(10),

@@ -57,4 +57,13 @@ describe('config validation names every bad field by its path', () => {
     ] })).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
     expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })[0]).toMatch(/^sources\[0\]: .*colour/);
   });
+
+  it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {
+    expect(problems({ sources: [{ id: 'cat', watcher: 'iso-opendata', url: 'https://example.org/dump.jsonl' }] })).toEqual([
+      'sources[0]: an iso-opendata source needs committees or documents to watch',
+    ]);
+    expect(problems({ sources: [{ id: 'p', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', documents: [1] }] })).toEqual([
+      'sources[0]: committees and documents are for iso-opendata sources; an iso-page source watches its own page',
+    ]);
+  });
 });
