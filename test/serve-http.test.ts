@@ -234,6 +234,8 @@ describe('/healthz', () => {
     expect(body.schedule).toEqual({ cron: '0 6 * * *', timezone: 'UTC', nextRun: '2025-03-11T06:00:00.000Z' });
     expect(body.status).toBe('degraded');
     expect(body.lastRun).toBeNull();
+    // the seeded store's runs were recorded by earlier processes: the newest survives a restart
+    expect(body.lastRecordedRun).toMatchObject({ trigger: expect.any(String), finishedAt: expect.any(String), outcome: 'ok' });
     expect(body.manualRefresh).toBe(true);
     expect(body.sources.map((s: { id: string }) => s.id)).toEqual(['iso_42005', 'iso_42006', 'iso_42001', 'iso_opendata']);
     expect(body.sources[1]).toMatchObject({ state: 'degraded', lastVerdict: 'unreadable', consecutiveFailures: 3 });

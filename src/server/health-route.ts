@@ -12,7 +12,10 @@ export interface Health {
   now: string;
   schedule: { cron: string; timezone: string; nextRun: string | null };
   refreshing: RunRecord | null;
+  /** The last run this server started (null after a restart). */
   lastRun: RunRecord | null;
+  /** The newest run in the database, whoever started it; an unfinished one was killed or is running. */
+  lastRecordedRun: ReturnType<Store['lastRun']>;
   manualRefresh: boolean;
   sources: Array<{
     id: string;
@@ -43,6 +46,7 @@ export function health(deps: { config: Config; store: Store; runner: RefreshRunn
     schedule: { cron: deps.schedule.cron, timezone: deps.schedule.timezone, nextRun: deps.schedule.nextRun()?.toISOString() ?? null },
     refreshing: deps.runner.current(),
     lastRun: deps.runner.last(),
+    lastRecordedRun: deps.store.lastRun(),
     manualRefresh: deps.config.refreshToken !== undefined,
     sources,
   };

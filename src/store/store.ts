@@ -76,6 +76,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
   const statements = {
     beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
     finishRun: db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?'),
+    lastRun: db.prepare('SELECT id, trigger, started_at, finished_at, outcome FROM runs ORDER BY id DESC LIMIT 1'),
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
     upsertDocument: db.prepare(`
@@ -192,6 +193,12 @@ export function openStore(path: string, options: StoreOptions = {}) {
 
     finishRun(runId: number, finishedAt: string, outcome: string): void {
       statements.finishRun.run(finishedAt, outcome, runId);
+    },
+
+    /** The newest run, whoever started it (the schedule, a terminal, POST /refresh); survives restarts. */
+    lastRun(): { id: number; trigger: string; startedAt: string; finishedAt: string | null; outcome: string | null } | null {
+      const row = statements.lastRun.get() as { id: number; trigger: string; started_at: string; finished_at: string | null; outcome: string | null } | undefined;
+      return row === undefined ? null : { id: row.id, trigger: row.trigger, startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome };
     },
 
     /** The stored baseline of every document a source reports, re-validated on the way out. */
