@@ -203,6 +203,26 @@ function emptyProvenance(source: SourceConfig, watcher: AnyWatcher, fetchedAt: s
   };
 }
 
+/**
+ * A check that failed inside regwatch (a bug, a storage error) still counts against the source's
+ * health, so a source that keeps failing is shown as degraded. Best effort: the store may be the
+ * cause, and then nothing more can be recorded.
+ */
+export function recordInternalFailure(source: SourceConfig, runId: number, error: unknown, deps: CheckDeps): CheckOutcome {
+  const detail = `internal: ${(error as Error).message}`.slice(0, 1000);
+  const outcome: CheckOutcome = { sourceId: source.id, verdict: 'extraction-failed', detail, summaries: [], internal: true };
+  try {
+    const watcher = watcherFor(source.watcher);
+    const checkedAt = deps.now().toISOString();
+    recordFailure(source, runId, deps.store.sourceState(source.id), {
+      kind: 'failed', verdict: 'extraction-failed', detail, provenance: emptyProvenance(source, watcher, checkedAt, 0), httpStatus: null, sha256: null, fetchedAt: checkedAt,
+    }, checkedAt, licenceFor(source, watcher), deps);
+  } catch {
+    // the store itself is failing: the outcome still reaches the caller and the exit code
+  }
+  return outcome;
+}
+
 function recordFailure(
   source: SourceConfig, runId: number, state: SourceStateRow | undefined,
   failure: Extract<Extraction, { kind: 'failed' }>, checkedAt: string, licence: Licence, deps: CheckDeps,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config, SourceConfig } from './config.js';
 import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
-import { checkSource, type CheckOutcome } from './check-source.js';
+import { checkSource, recordInternalFailure, type CheckOutcome } from './check-source.js';
 import { composeItem } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
 
@@ -67,14 +67,15 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       for (const index of queues[nextQueue++]!) {
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
-        outcomes[index] = await checkSource(source, runId, {
+        const checkDeps = {
           store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched!.keys, watchedReferences: watched!.references,
           degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
-        }).catch((error: unknown) => {
+        };
+        outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
           // A bug or a storage error in one source's check must not stop the others; nothing of
-          // this check was committed, so the next refresh checks it again.
+          // the check itself was committed, so the next refresh checks it again.
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
-          return { sourceId: source.id, verdict: 'extraction-failed' as const, detail: `internal: ${(error as Error).message}`, summaries: [], internal: true as const };
+          return recordInternalFailure(source, runId, error, checkDeps);
         });
         done += 1;
         deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);

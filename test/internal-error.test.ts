@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness.js';
+import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+
+// A failure inside regwatch (here: the store refusing one write, as a full disk would) is contained
+// to its source, counted against its health, and retried whole on the next refresh.
+
+describe.skipIf(!fixturesPresent)('an internal error in one source', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('internal', (origin) => [
+      { id: 'a', watcher: 'iso-page', url: `${origin}/standard/85870.html` },
+      { id: 'b', watcher: 'iso-page', url: `${origin}/standard/66197.html` },
+    ]);
+    h.server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
+    h.server.routes.set('/standard/66197.html', { file: fixturePath('iso-pages', 'iso-66197-2021-08-23.html') });
+  });
+  afterAll(async () => h?.close());
+
+  it('does not stop the other source, is recorded on the source, and is retried whole', async () => {
+    const recordCheck = h.store.recordCheck;
+    let failed = false;
+    h.store.recordCheck = (write) => {
+      if (write.sourceId === 'a' && !failed) {
+        failed = true;
+        throw new Error('disk I/O error');
+      }
+      return recordCheck(write);
+    };
+    const first = await h.refreshAt('2026-04-01T06:00:00Z');
+    expect(first.result.outcomes).toEqual([
+      { sourceId: 'a', verdict: 'extraction-failed', detail: 'internal: disk I/O error', summaries: [], internal: true },
+      expect.objectContaining({ sourceId: 'b', verdict: 'changed' }),
+    ]);
+    expect(first.added.map((i) => i.source)).toEqual(['b']);
+    expect(h.store.sourceState('a')).toMatchObject({ consecutiveFailures: 1, lastDetail: 'internal: disk I/O error', baselined: false });
+
+    const second = await h.refreshAt('2026-04-02T06:00:00Z');
+    expect(second.result.outcomes.map((o) => [o.sourceId, o.verdict])).toEqual([['a', 'changed'], ['b', 'unchanged']]);
+    expect(second.added.map((i) => [i.source, i.event])).toEqual([['a', 'baseline']]);
+  });
+});
+
+if (!fixturesPresent) describe('an internal error in one source', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));
