@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Config, SourceConfig } from './config.js';
 import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
-import { checkSource, recordInternalFailure, type CheckOutcome } from './check-source.js';
+import { checkSource, type CheckOutcome } from './check-source.js';
+import { recordInternalFailure } from './source-health.js';
 import { composeItem } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
 

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SourceConfig } from './config.js';
+import type { FetchResult } from './fetcher.js';
+import type { Store, SourceStateRow } from './store/store.js';
+import type { Provenance } from './item.js';
+import type { ExtractOutcome } from '../watchers/watcher.js';
+import type { AnyWatcher } from '../watchers/index.js';
+import { canonicalRecord, recordSchema, type DocumentRecord } from './record.js';
+import { isValidStage } from './stages.js';
+import type { CheckDeps } from './check-source.js';
+
+// The two steps of a check that touch the outside: fetch the source (politely, conditionally) and
+// let its watcher extract records, then validate them at the boundary. Every failure on the way
+// is a verdict (`unreadable`, `extraction-failed`), never an exception and never a change.
+
+export type Extraction =
+  | { kind: 'records'; records: DocumentRecord[]; provenance: Provenance; fetch: Extract<FetchResult, { kind: 'ok' }> }
+  | { kind: 'not-modified'; fetch: Extract<FetchResult, { kind: 'not-modified' }> }
+  | { kind: 'failed'; verdict: 'unreadable' | 'extraction-failed'; detail: string; provenance: Provenance; httpStatus: number | null; sha256: string | null; fetchedAt: string };
+
+export async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, runId: number, deps: CheckDeps): Promise<Extraction> {
+  const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, `${source.id}-${runId}.download`) : undefined;
+  try {
+    // A new watcher version must read the body again even if the server's copy did not change.
+    const sameReader = state?.watcherVersion === watcher.version;
+    const fetched = await deps.fetcher.get(source.url, {
+      maxBytes: watcher.maxResponseBytes,
+      ...(sameReader && state?.etag ? { etag: state.etag } : {}),
+      ...(sameReader && state?.lastModified ? { lastModified: state.lastModified } : {}),
+      ...(spoolTo ? { spoolTo } : {}),
+    });
+    deps.hooks?.afterFetch?.(source.id);
+    if (fetched.kind === 'unreadable') {
+      return { kind: 'failed', verdict: 'unreadable', detail: fetched.reason, provenance: emptyProvenance(source, watcher, fetched.fetchedAt, fetched.status ?? 0), httpStatus: fetched.status ?? null, sha256: null, fetchedAt: fetched.fetchedAt };
+    }
+    if (fetched.kind === 'not-modified') return { kind: 'not-modified', fetch: fetched };
+    const provenance: Provenance = {
+      url: fetched.finalUrl, fetchedAt: fetched.fetchedAt, httpStatus: fetched.status, sha256: fetched.sha256,
+      watcher: watcher.id, watcherVersion: watcher.version,
+    };
+    const outcome = await extract(watcher, fetched, source, deps);
+    if (outcome.kind !== 'records') {
+      return { kind: 'failed', verdict: outcome.kind, detail: `${outcome.kind === 'unreadable' ? 'fetch' : 'extract'}: ${outcome.reason}`, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt };
+    }
+    const invalid = validate(outcome.records, source, state, deps.store);
+    if (invalid !== null) {
+      return { kind: 'failed', verdict: 'extraction-failed', detail: `validate: ${invalid}`, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt };
+    }
+    return { kind: 'records', records: outcome.records.map(canonicalRecord), provenance, fetch: fetched };
+  } finally {
+    if (spoolTo) await rm(spoolTo, { force: true });
+  }
+}
+
+async function extract(watcher: AnyWatcher, fetched: Extract<FetchResult, { kind: 'ok' }>, source: SourceConfig, deps: CheckDeps): Promise<ExtractOutcome> {
+  try {
+    if (watcher.kind === 'page') return watcher.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), { url: fetched.finalUrl });
+    if (fetched.bodyFile === undefined) return { kind: 'extraction-failed', reason: 'the dump was not spooled to a file' };
+    return await watcher.extractFile(fetched.bodyFile, {
+      committees: source.committees ?? [],
+      documents: source.documents ?? [],
+      knownKeys: new Set(deps.store.baselines(source.id).keys()),
+    });
+  } catch (error) {
+    return { kind: 'extraction-failed', reason: `${watcher.id} threw: ${(error as Error).message}` };
+  }
+}
+
+/** Validate at the boundary: every record before it is diffed or stored. Null when all is well. */
+function validate(records: DocumentRecord[], source: SourceConfig, state: SourceStateRow | undefined, store: Store): string | null {
+  if (records.length === 0) return 'no document found in the page';
+  for (const record of records) {
+    const parsed = recordSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `${record.key ?? '?'}: ${issue.path.join('.')}: ${issue.message}`;
+    }
+    if (!isValidStage(record.stage)) return `${record.key}: stage ${record.stage} is not a harmonized stage code`;
+  }
+  if (source.watcher === 'iso-page' && state?.baselined) {
+    const known = [...store.baselines(source.id).keys()];
+    const key = records[0]!.key;
+    if (known.length > 0 && !known.includes(key)) return `the page now describes ${key}, not ${known.join(', ')}`;
+  }
+  return null;
+}
+
+export function emptyProvenance(source: SourceConfig, watcher: AnyWatcher, fetchedAt: string, status: number): Provenance {
+  return {
+    url: source.url, fetchedAt, httpStatus: status, sha256: createHash('sha256').update('').digest('hex'),
+    watcher: watcher.id, watcherVersion: watcher.version,
+  };
+}
