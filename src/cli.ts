@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { openRuntime, databasePath } from './runtime.js';
 import { openStore } from './store/store.js';
-import { refresh } from './refresh.js';
+import { refresh, UnknownSourceError } from './refresh.js';
 import { acquireRunLock, LockBusyError } from './run-lock.js';
 import { formatChanges, type ChangesFormat } from './format-changes.js';
 import { SEVERITY_ORDER, type Severity } from './item.js';
@@ -127,11 +127,6 @@ async function runRefresh(args: string[]): Promise<number> {
   if (values.help) return help('refresh');
   const waitSeconds = positiveInteger('wait-lock', values['wait-lock'], 10);
   const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
-  const unknown = (values.source ?? []).filter((id) => !runtime.config.sources.some((s) => s.id === id));
-  if (unknown.length > 0) {
-    await runtime.close();
-    throw new UsageError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${runtime.config.sources.map((s) => s.id).join(', ')})`);
-  }
   let lock;
   try {
     lock = await acquireRunLock(runtime.store.db, waitSeconds * 1000);
@@ -265,7 +260,7 @@ export async function main(argv: string[]): Promise<number> {
     if (run === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see regwatch --help)`);
     return await run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof UnknownSourceError) {
       process.stderr.write(`regwatch: ${error.message}\n`);
       return EXIT.usage;
     }

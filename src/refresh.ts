@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config, SourceConfig } from './config.js';
 import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
-import { checkSource, type CheckOutcome } from './check-source.js';
+import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.js';
 import { recordInternalFailure } from './source-health.js';
 import { composeItem } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
@@ -55,37 +55,12 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   const spoolDir = join(deps.dataDir, 'tmp');
   mkdirSync(spoolDir, { recursive: true });
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());
-  let watched: ReturnType<typeof watchedDocuments> | undefined;
-
-  const outcomes: CheckOutcome[] = new Array(sources.length);
-  let done = 0;
-  // One queue per host, hosts side by side: the fetcher spaces requests to one host, so sources of
-  // one host are checked in turn while other hosts proceed (the floor politeness allows).
-  const queues = [...groupByHost(sources).values()];
-  let nextQueue = 0;
-  const worker = async (): Promise<void> => {
-    while (nextQueue < queues.length) {
-      for (const index of queues[nextQueue++]!) {
-        const source = sources[index]!;
-        deps.progress?.(`checking ${source.id} (${source.url})`);
-        const checkDeps = {
-          store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched!.keys, watchedReferences: watched!.references,
-          degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
-        };
-        outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
-          // A bug or a storage error in one source's check must not stop the others; nothing of
-          // the check itself was committed, so the next refresh checks it again.
-          deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
-          return recordInternalFailure(source, runId, error, checkDeps);
-        });
-        done += 1;
-        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
-      }
-    }
-  };
   try {
-    watched = watchedDocuments(deps);
-    await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
+    const watched = watchedDocuments(deps);
+    const outcomes = await checkAll(sources, runId, deps, {
+      store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched.keys, watchedReferences: watched.references,
+      degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
+    });
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
     const { created: itemsCreated, refused } = deps.store.composeItems((group) => composeItem(group, sourceOrder));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
@@ -101,6 +76,35 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   }
 }
 
+/**
+ * One queue per host, hosts side by side: the fetcher spaces requests to one host, so sources of
+ * one host are checked in turn while other hosts proceed (the floor politeness allows).
+ */
+async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDeps, checkDeps: CheckDeps): Promise<CheckOutcome[]> {
+  const outcomes: CheckOutcome[] = new Array(sources.length);
+  const queues = [...groupByHost(sources).values()];
+  let nextQueue = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (nextQueue < queues.length) {
+      for (const index of queues[nextQueue++]!) {
+        const source = sources[index]!;
+        deps.progress?.(`checking ${source.id} (${source.url})`);
+        outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
+          // A bug or a storage error in one source's check must not stop the others; nothing of
+          // the check itself was committed, so the next refresh checks it again.
+          deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
+          return recordInternalFailure(source, runId, error, checkDeps);
+        });
+        done += 1;
+        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
+  return outcomes;
+}
+
 /** Source indexes by URL host, in config order. */
 function groupByHost(sources: SourceConfig[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
@@ -111,10 +115,17 @@ function groupByHost(sources: SourceConfig[]): Map<string, number[]> {
   return groups;
 }
 
+/** `--source` naming a source the config does not have: a usage error, raised before anything is fetched. */
+export class UnknownSourceError extends Error {
+  readonly code = 'REGWATCH_UNKNOWN_SOURCE';
+}
+
 function selectSources(all: SourceConfig[], only: string[] | undefined): SourceConfig[] {
   if (only === undefined || only.length === 0) return all;
   const unknown = only.filter((id) => !all.some((s) => s.id === id));
-  if (unknown.length > 0) throw new Error(`refresh: unknown source ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`);
+  if (unknown.length > 0) {
+    throw new UnknownSourceError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${all.map((s) => s.id).join(', ')})`);
+  }
   return all.filter((s) => only.includes(s.id));
 }
 

@@ -74,12 +74,6 @@ export function rowToRecord(row: unknown): RowOutcome {
   return { ok: true, record: parsed.data };
 }
 
-/** The ids a row names in `replaces` / `replacedBy` (empty when null); for scope resolution. */
-export function relatedIds(row: Record<string, unknown>, field: 'replaces' | 'replacedBy'): number[] {
-  const ids = readIds(row[field]);
-  return ids === 'invalid' ? [] : ids;
-}
-
 function fail(reason: string): RowOutcome {
   return { ok: false, reason };
 }
