@@ -1,3 +1,4 @@
+import type { FetcherDeps } from '../src/fetch/index.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { HostStateStore, RobotsEntry } from '../src/fetch/index.js';
@@ -104,6 +105,25 @@ export function memoryStore(): HostStateStore & { notBefore: Map<string, number>
     setNotBefore: (host, epochMs) => void notBefore.set(host, epochMs),
     getRobots: (origin) => robots.get(origin),
     setRobots: (origin, value) => void robots.set(origin, value),
+  };
+}
+
+/**
+ * A fetcher's dependencies for tests: loopback allowed, no politeness interval, no retries,
+ * 2 s timeouts, an in-memory store and the given fake clock; override what a test is about.
+ */
+export function testFetcherDeps(clock: FakeClock, overrides: Partial<FetcherDeps> = {}): FetcherDeps {
+  return {
+    userAgent: 'regwatch/0.1.0 (+https://example.org/regwatch)',
+    allowPrivateNetwork: true,
+    hostIntervalMs: 0,
+    timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000 },
+    maxRetries: 0,
+    store: memoryStore(),
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    ...overrides,
   };
 }
 

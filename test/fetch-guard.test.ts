@@ -5,7 +5,7 @@ import { buildConnector } from 'undici';
 import { createFetcher } from '../src/fetch/index.js';
 import { guardedConnector } from '../src/fetch/guarded-connect.js';
 import type { Fetcher } from '../src/fetcher.js';
-import { fakeClock, memoryStore, redirect, send, startFaultServer, type FaultServer } from './fault-server.js';
+import { fakeClock, redirect, send, startFaultServer, testFetcherDeps, type FaultServer } from './fault-server.js';
 
 // The private-address rule, proven without ever reaching a private address: a made-up resolver
 // answers for made-up names, and the raw connector under the guard is a tripwire that only ever
@@ -94,19 +94,7 @@ describe('fetch: every redirect hop is checked against the private-address rule'
     server = await startFaultServer({ '/robots.txt': send(404, '') });
     wire = tripwire(() => server.port);
     const clock = fakeClock();
-    fetcher = createFetcher({
-      userAgent: 'regwatch/0.1.0 (+https://example.org)',
-      allowPrivateNetwork: false,
-      hostIntervalMs: 0,
-      timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000 },
-      maxRetries: 2,
-      store: memoryStore(),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: () => 0,
-      lookup: testLookup,
-      connect: wire.connect,
-    });
+    fetcher = createFetcher(testFetcherDeps(clock, { allowPrivateNetwork: false, maxRetries: 2, lookup: testLookup, connect: wire.connect }));
     base = `http://www.example.test:${server.port}`;
   });
   afterEach(async () => {

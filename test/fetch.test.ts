@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildUserAgent, createFetcher, type FetcherDeps } from '../src/fetch/index.js';
 import type { Fetcher } from '../src/fetcher.js';
 import {
-  endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, truncated,
+  endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, testFetcherDeps, truncated,
   type FakeClock, type FaultServer,
 } from './fault-server.js';
 
@@ -20,18 +20,7 @@ let store: ReturnType<typeof memoryStore>;
 let fetcher: Fetcher;
 
 function make(overrides: Partial<FetcherDeps> = {}): Fetcher {
-  fetcher = createFetcher({
-    userAgent: UA,
-    allowPrivateNetwork: true,
-    hostIntervalMs: 0,
-    timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000 },
-    maxRetries: 0,
-    store,
-    now: clock.now,
-    sleep: clock.sleep,
-    random: () => 0.5,
-    ...overrides,
-  });
+  fetcher = createFetcher(testFetcherDeps(clock, { userAgent: UA, store, random: () => 0.5, ...overrides }));
   return fetcher;
 }
 

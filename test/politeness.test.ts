@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFetcher } from '../src/fetch/index.js';
 import { createHostGate } from '../src/fetch/host-gate.js';
 import { backoffDelay, isRetryable, parseRetryAfter } from '../src/fetch/retry.js';
-import { fakeClock, memoryStore, send, startFaultServer, type FaultServer } from './fault-server.js';
+import { fakeClock, memoryStore, send, startFaultServer, testFetcherDeps, type FaultServer } from './fault-server.js';
 
 // Per-host politeness with an injected clock: nothing here waits on real time.
 
@@ -115,17 +115,7 @@ describe('fetch: requests to one host are spaced by hostIntervalMs', () => {
       srv.route('/robots.txt', (req, res) => (note('/robots.txt'), send(404)(req, res)));
       for (const p of paths) srv.route(p, (req, res) => (note(p), at(p)(req, res)));
     }
-    const fetcher = createFetcher({
-      userAgent: 'regwatch/0.1.0 (+https://example.org)',
-      allowPrivateNetwork: true,
-      hostIntervalMs: 5_000,
-      timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000 },
-      maxRetries: 0,
-      store: memoryStore(),
-      now: clock.now,
-      sleep: clock.sleep,
-      random: () => 0,
-    });
+    const fetcher = createFetcher(testFetcherDeps(clock, { hostIntervalMs: 5_000 }));
     try {
       const results = await Promise.all([
         fetcher.get(`${server.origin}/a`, { maxBytes: 1000 }),
