@@ -44,7 +44,8 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
   const watcher = watcherFor(source.watcher);
   const licence = licenceFor(source, watcher);
   const state = deps.store.sourceState(source.id);
-  const extraction = await fetchAndExtract(source, watcher, state, runId, deps);
+  const baselines = deps.store.baselines(source.id);
+  const extraction = await fetchAndExtract(source, watcher, state, new Set(baselines.keys()), runId, deps);
   const checkedAt = deps.now().toISOString();
 
   if (extraction.kind === 'failed') {
@@ -60,7 +61,6 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
     return { sourceId: source.id, verdict: 'unchanged', detail: 'not modified (304)', summaries: [] };
   }
 
-  const baselines = deps.store.baselines(source.id);
   const firstCheck = !(state?.baselined ?? false) || baselines.size === 0;
   const newly = newlyWatched(source, state?.scope ?? null);
   // seq (the document's n-th change, part of the item id) is known only inside the transaction

@@ -3,11 +3,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceConfig } from './config.js';
 import type { FetchResult } from './fetcher.js';
-import type { Store, SourceStateRow } from './store/store.js';
+import type { SourceStateRow } from './store/store.js';
 import type { Provenance } from './item.js';
 import type { ExtractOutcome } from '../watchers/watcher.js';
 import type { AnyWatcher } from '../watchers/index.js';
-import { canonicalRecord, recordSchema, type DocumentRecord } from './record.js';
+import { recordSchema, type DocumentRecord } from './record.js';
 import { isValidStage } from './stages.js';
 import type { CheckDeps } from './check-source.js';
 
@@ -20,7 +20,10 @@ export type Extraction =
   | { kind: 'not-modified'; fetch: Extract<FetchResult, { kind: 'not-modified' }> }
   | { kind: 'failed'; verdict: 'unreadable' | 'extraction-failed'; detail: string; provenance: Provenance; httpStatus: number | null; sha256: string | null; fetchedAt: string };
 
-export async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, runId: number, deps: CheckDeps): Promise<Extraction> {
+/** `knownKeys`: the documents this source reported before (its baselines), read once per check. */
+export async function fetchAndExtract(
+  source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, knownKeys: ReadonlySet<string>, runId: number, deps: CheckDeps,
+): Promise<Extraction> {
   const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, `${source.id}-${runId}.download`) : undefined;
   try {
     // A new watcher version must read the body again even if the server's copy did not change.
@@ -40,28 +43,28 @@ export async function fetchAndExtract(source: SourceConfig, watcher: AnyWatcher,
       url: fetched.finalUrl, fetchedAt: fetched.fetchedAt, httpStatus: fetched.status, sha256: fetched.sha256,
       watcher: watcher.id, watcherVersion: watcher.version,
     };
-    const outcome = await extract(watcher, fetched, source, deps);
+    const outcome = await extract(watcher, fetched, source, knownKeys);
     if (outcome.kind !== 'records') {
       return { kind: 'failed', verdict: outcome.kind, detail: `${outcome.kind === 'unreadable' ? 'fetch' : 'extract'}: ${outcome.reason}`, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt };
     }
-    const invalid = validate(outcome.records, source, state, deps.store);
+    const invalid = validate(outcome.records, source, state, knownKeys);
     if (invalid !== null) {
       return { kind: 'failed', verdict: 'extraction-failed', detail: `validate: ${invalid}`, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt };
     }
-    return { kind: 'records', records: outcome.records.map(canonicalRecord), provenance, fetch: fetched };
+    return { kind: 'records', records: outcome.records, provenance, fetch: fetched };
   } finally {
     if (spoolTo) await rm(spoolTo, { force: true });
   }
 }
 
-async function extract(watcher: AnyWatcher, fetched: Extract<FetchResult, { kind: 'ok' }>, source: SourceConfig, deps: CheckDeps): Promise<ExtractOutcome> {
+async function extract(watcher: AnyWatcher, fetched: Extract<FetchResult, { kind: 'ok' }>, source: SourceConfig, knownKeys: ReadonlySet<string>): Promise<ExtractOutcome> {
   try {
     if (watcher.kind === 'page') return watcher.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), { url: fetched.finalUrl });
     if (fetched.bodyFile === undefined) return { kind: 'extraction-failed', reason: 'the dump was not spooled to a file' };
     return await watcher.extractFile(fetched.bodyFile, {
       committees: source.committees ?? [],
       documents: source.documents ?? [],
-      knownKeys: new Set(deps.store.baselines(source.id).keys()),
+      knownKeys,
     });
   } catch (error) {
     return { kind: 'extraction-failed', reason: `${watcher.id} threw: ${(error as Error).message}` };
@@ -69,7 +72,7 @@ async function extract(watcher: AnyWatcher, fetched: Extract<FetchResult, { kind
 }
 
 /** Validate at the boundary: every record before it is diffed or stored. Null when all is well. */
-function validate(records: DocumentRecord[], source: SourceConfig, state: SourceStateRow | undefined, store: Store): string | null {
+function validate(records: DocumentRecord[], source: SourceConfig, state: SourceStateRow | undefined, knownKeys: ReadonlySet<string>): string | null {
   if (records.length === 0) return 'no document found in the page';
   for (const record of records) {
     const parsed = recordSchema.safeParse(record);
@@ -80,9 +83,8 @@ function validate(records: DocumentRecord[], source: SourceConfig, state: Source
     if (!isValidStage(record.stage)) return `${record.key}: stage ${record.stage} is not a harmonized stage code`;
   }
   if (source.watcher === 'iso-page' && state?.baselined) {
-    const known = [...store.baselines(source.id).keys()];
     const key = records[0]!.key;
-    if (known.length > 0 && !known.includes(key)) return `the page now describes ${key}, not ${known.join(', ')}`;
+    if (knownKeys.size > 0 && !knownKeys.has(key)) return `the page now describes ${key}, not ${[...knownKeys].join(', ')}`;
   }
   return null;
 }
