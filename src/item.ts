@@ -45,6 +45,18 @@ export const EVENT_TYPES = [
   'ics-changed',
   'languages-changed',
   'new-project',
+  // Other publishers (spec/severity.md "Other publishers")
+  'stability-date-changed',
+  'enquiry',
+  'formal-vote',
+  'oj-citation',
+  'mandate-changed',
+  'dates-changed',
+  'draft-released',
+  'comment-period-changed',
+  'final-published',
+  'update-published',
+  'draft-retired',
   // Beyond spec/severity.md: a field no spec event covers changed (an edition number or a stage date
   // corrected, a status without a stage move): info, so nothing is lost; and the watcher's own health
   // (issue 4), which is about the source, never about the standard.

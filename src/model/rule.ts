@@ -1,0 +1,32 @@
+import type { DocumentRecord } from './record.js';
+import type { EventType, FieldChange, Severity } from '../item.js';
+
+// The shape of one severity rule (spec/severity.md as tables of small pure functions). A publisher's
+// life cycle is a list of rules; the classifier runs them all, the strongest finding leads the item
+// and the others are named in it.
+
+export interface RuleContext {
+  /** A requirements standard (ISO/IEC 42001, 42006): some events rank higher. */
+  requirements: boolean;
+  /** Keys of every document watched in this run ("critical if it replaces a watched edition"). */
+  watchedKeys: ReadonlySet<string>;
+  /** Keys of the watched requirements standards ("critical when it adopts a watched requirements standard"). */
+  requirementsKeys: ReadonlySet<string>;
+}
+
+export interface Transition {
+  before: DocumentRecord;
+  after: DocumentRecord;
+  /** The field-level diff of before → after (`field` names like `stage`, `dates.commentTo`, `relations.version`). */
+  changes: FieldChange[];
+  context: RuleContext;
+}
+
+export interface Finding {
+  event: EventType;
+  severity: Severity;
+  /** What happened, after the reference, in the publisher's own words: "FDIS ballot initiated [50.20], was …". */
+  words: string;
+}
+
+export type Rule = (t: Transition) => Finding | Finding[] | null;
