@@ -135,6 +135,8 @@ export const recordSchema = z
     version: shortText(40).optional(),
     pages: z.number().int().positive().max(100_000).optional(),
     committee: shortText(80).optional(),
+    /** The committee's name where the publisher shows it (`(Disbanded) eXtensions for Financial Services`). */
+    committeeTitle: shortText(200).optional(),
     ics: z.array(z.string().regex(/^\d{2}(\.\d{3}(\.\d{2})?)?$/)).max(40).optional(),
     languages: z.array(z.string().regex(/^[a-z]{2}$/)).max(20).optional(),
     legal: legalSchema.optional(),
