@@ -144,3 +144,69 @@ export const recordSchema = z
   })
   .strict();
 export type DocumentRecord = z.infer<typeof recordSchema>;
+
+const FIELD_ORDER = [
+  'key', 'reference', 'status', 'phase', 'stage', 'title', 'stageLabel', 'stageDate', 'publicationDate', 'dates', 'edition', 'version', 'pages',
+  'committee', 'committeeTitle', 'ics', 'languages', 'legal', 'relations',
+] as const satisfies ReadonlyArray<keyof DocumentRecord>;
+
+/**
+ * Canonical form: the same facts always serialise to the same bytes, whatever order the page listed
+ * them in (spec/severity.md rule 3: field order is not a change).
+ */
+export function canonicalRecord(record: DocumentRecord): DocumentRecord {
+  const out: Record<string, unknown> = {};
+  for (const field of FIELD_ORDER) {
+    const value = record[field];
+    if (value === undefined) continue;
+    if (field === 'ics' || field === 'languages') out[field] = [...new Set(value as string[])].sort();
+    else if (field === 'dates') out[field] = canonicalDates(value as NonNullable<DocumentRecord['dates']>);
+    else if (field === 'legal') out[field] = canonicalLegal(value as NonNullable<DocumentRecord['legal']>);
+    else if (field === 'relations') out[field] = canonicalRelations(value as Relation[]);
+    else out[field] = value;
+  }
+  return out as DocumentRecord;
+}
+
+function canonicalDates(dates: NonNullable<DocumentRecord['dates']>): NonNullable<DocumentRecord['dates']> {
+  return Object.fromEntries(DATE_NAMES.filter((name) => dates[name] !== undefined).map((name) => [name, dates[name]]));
+}
+
+function canonicalLegal(legal: NonNullable<DocumentRecord['legal']>): NonNullable<DocumentRecord['legal']> {
+  const out: NonNullable<DocumentRecord['legal']> = {};
+  if (legal.directives !== undefined) out.directives = [...new Set(legal.directives)].sort();
+  if (legal.mandates !== undefined) out.mandates = [...new Set(legal.mandates)].sort();
+  if (legal.ojeuCitation !== undefined) out.ojeuCitation = legal.ojeuCitation;
+  return out;
+}
+
+/** A page that lists a related document twice says nothing more than once (severity rule 3). */
+function canonicalRelations(relations: Relation[]): Relation[] {
+  const unique = new Map(relations.map((r) => [`${r.kind}\u0000${r.key ?? r.reference}`, r]));
+  return [...unique.values()]
+    .map((r) => {
+      const rel: Relation = { kind: r.kind, reference: r.reference };
+      if (r.key !== undefined) rel.key = r.key;
+      if (r.status !== undefined) rel.status = r.status;
+      if (r.stageLabel !== undefined) rel.stageLabel = r.stageLabel;
+      if (r.date !== undefined) rel.date = r.date;
+      return rel;
+    })
+    .sort((a, b) => relationSortKey(a).localeCompare(relationSortKey(b)));
+}
+
+function relationSortKey(r: Relation): string {
+  return `${r.kind}\u0000${r.key ?? ''}\u0000${r.reference}`;
+}
+
+/**
+ * A source that could not resolve a related document this time (ISO Open Data names it by id only,
+ * `reference: "iso:88464"`, when its row is missing from the day's dump) keeps what it knew of it:
+ * a row missing for a day is not a change of the related document.
+ */
+export function keepKnownRelations(record: DocumentRecord, before: DocumentRecord | undefined): DocumentRecord {
+  if (before?.relations === undefined || record.relations === undefined) return record;
+  const known = new Map(before.relations.filter((r) => r.key !== undefined).map((r) => [`${r.kind}\u0000${r.key}`, r]));
+  const relations = record.relations.map((r) => (r.key !== undefined && r.reference === r.key ? (known.get(`${r.kind}\u0000${r.key}`) ?? r) : r));
+  return { ...record, relations };
+}

@@ -12,6 +12,14 @@ export interface RuleContext {
   watchedKeys: ReadonlySet<string>;
   /** Keys of the watched requirements standards ("critical when it adopts a watched requirements standard"). */
   requirementsKeys: ReadonlySet<string>;
+  /** The document is an amendment, corrigendum or revision of a watched document, or null. */
+  family: Family | null;
+}
+
+export interface Family {
+  role: 'amendment' | 'corrigendum' | 'revision';
+  /** The watched document's key. */
+  parent: string;
 }
 
 export interface Transition {

@@ -1,0 +1,84 @@
+import type { DocumentRecord } from '../model/record.js';
+import type { Finding, Rule, RuleContext, Transition } from '../model/rule.js';
+import type { EventType, FieldChange, Severity } from '../item.js';
+import { filterRank } from '../item.js';
+import { describeStage } from './harmonized-stages.js';
+
+// spec/severity.md as tables of rules. Pure: records and facts about the watch in, a classified
+// change out. Each kind of source brings its publisher's ordered rule list (watchers/<kind>);
+// every rule that matches yields a finding; the strongest leads the item and the others are named
+// in it (composing rule 1); among equal severities the list order decides. The reference moving with
+// the stage is part of the stage event, never an event of its own (rule 2).
+
+export interface Classification {
+  event: EventType;
+  severity: Severity;
+  alsoEvents: EventType[];
+  summary: string;
+  effectiveDate: string | null;
+  effectiveDateKind: 'stage-date' | 'publication-date' | null;
+}
+
+export function classifyChange(
+  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[],
+): Classification {
+  const t: Transition = { before, after, changes, context };
+  const findings: Finding[] = rules.flatMap((rule) => {
+    const result = rule(t);
+    return result === null ? [] : Array.isArray(result) ? result : [result];
+  });
+  if (findings.length === 0) {
+    findings.push({ event: 'record-corrected', severity: 'info', words: `${changes.map((c) => c.field).join(', ')} corrected` });
+  }
+  const ordered = findings.map((f, i) => ({ f, i })).sort((a, b) => filterRank(a.f.severity) - filterRank(b.f.severity) || a.i - b.i).map((x) => x.f);
+  const lead = ordered[0]!;
+  const others = [...new Set(ordered.slice(1).map((f) => f.event).filter((e) => e !== lead.event))];
+  const otherWords = ordered.slice(1).filter((f) => f.event !== lead.event || f.words !== lead.words).map((f) => f.words);
+  let summary = `${after.reference}: ${lead.words}`;
+  if (otherWords.length > 0) summary += `; also ${otherWords.join('; ')}`;
+  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), ...effectiveDate(after, lead.event) };
+}
+
+export function classifyFirstObservation(record: DocumentRecord, kind: 'baseline' | 'new-project', context: RuleContext): Classification {
+  const words = describeState(record);
+  if (kind === 'baseline') {
+    return { event: 'baseline', severity: 'baseline', alsoEvents: [], summary: clip(`${record.reference}: first observed, ${words}`), ...dateOf(record) };
+  }
+  // A new row of a watched document's family says more than "new project" (spec/severity.md).
+  if (context.family?.role === 'amendment') {
+    return { event: 'amendment-registered', severity: context.requirements ? 'major' : 'minor', alsoEvents: [], summary: clip(`${record.reference}: amendment project registered, ${words}`), ...dateOf(record) };
+  }
+  if (context.family?.role === 'revision') {
+    return { event: 'revision-registered', severity: 'major', alsoEvents: [], summary: clip(`${record.reference}: revision project registered, ${words}`), ...dateOf(record) };
+  }
+  return {
+    event: 'new-project',
+    severity: context.family !== null ? 'minor' : 'info',
+    alsoEvents: [],
+    summary: clip(`${record.reference}: new project in ${record.committee ?? 'the committee'}, ${words}`),
+    ...dateOf(record),
+  };
+}
+
+/** Where a document stands, in its publisher's words: `published [60.60]`, `Under Approval`, `final`. */
+export function describeState(record: DocumentRecord): string {
+  if (record.stage !== undefined) return describeStage(record.stage);
+  return record.stageLabel ?? record.phase;
+}
+
+function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
+  if (event === 'publication-date' && record.publicationDate !== undefined) {
+    return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
+  }
+  return dateOf(record);
+}
+
+function dateOf(record: DocumentRecord): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
+  if (record.stageDate !== undefined) return { effectiveDate: record.stageDate, effectiveDateKind: 'stage-date' };
+  if (record.phase === 'published' && record.publicationDate !== undefined) return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
+  return { effectiveDate: null, effectiveDateKind: null };
+}
+
+export function clip(text: string): string {
+  return text.length <= 400 ? text : `${text.slice(0, 399)}…`;
+}

@@ -1,0 +1,111 @@
+import type { Relation } from '../model/record.js';
+import type { Rule, Transition } from '../model/rule.js';
+import { describeRelation, relationIdentity } from './diff.js';
+
+// The rows of spec/severity.md that read the same for every publisher: related documents (a new
+// edition out, an amendment or corrigendum published or registered, a pending revision deleted)
+// and plain fields (committee, title, dates, pages, ICS, languages). Each kind composes its list
+// from these and its publisher's own rows (watchers/<kind>).
+
+export function changed(t: Transition, field: string): boolean {
+  return t.changes.some((c) => c.field === field);
+}
+
+/** The stage or the publisher's stage words moved: the reference moving with it is part of that event. */
+export function stageMoved(t: Transition): boolean {
+  return t.before.stage !== t.after.stage || t.before.stageLabel !== t.after.stageLabel || t.before.phase !== t.after.phase;
+}
+
+export function relationsOf(record: Transition['after'], kind: Relation['kind']): Relation[] {
+  return (record.relations ?? []).filter((r) => r.kind === kind);
+}
+
+/** Published per its status; a page that shows no status still dates a published reference (`…/Amd 2:2020`). */
+export function isPublishedRelation(r: Relation): boolean {
+  if (r.status !== undefined) return r.status === 'published';
+  return /:\d{4}$/.test(r.reference);
+}
+
+/** Relations of `kind` on `after` that are new or changed since `before`, with their earlier form. */
+export function movedRelations(t: Transition, kind: Relation['kind']): Array<{ before?: Relation; after: Relation }> {
+  const old = new Map(relationsOf(t.before, kind).map((r) => [relationIdentity(r), r]));
+  return relationsOf(t.after, kind)
+    .map((after) => ({ before: old.get(relationIdentity(after)), after }))
+    .filter(({ before, after }) => before === undefined || describeRelation(before) !== describeRelation(after))
+    .map(({ before, after }) => (before === undefined ? { after } : { before, after }));
+}
+
+/** critical: a document that replaces the watched one is out. */
+export const newEditionPublished: Rule = (t) => {
+  const published = movedRelations(t, 'replaced-by').filter(({ before, after }) => isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before)));
+  if (published.length === 0) return null;
+  return { event: 'new-edition', severity: 'critical', words: `new edition ${published.map(({ after }) => after.reference).join(', ')} published` };
+};
+
+/** Amendments and corrigenda of the watched document: published, registered, abandoned, progressing. */
+export const supplementsMoved: Rule = (t) => {
+  const findings = [];
+  for (const { before, after } of movedRelations(t, 'amendment')) {
+    if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
+      findings.push({ event: 'amendment-published' as const, severity: t.context.requirements ? ('critical' as const) : ('major' as const), words: `amendment ${after.reference} published` });
+    } else if (before === undefined) {
+      findings.push({ event: 'amendment-registered' as const, severity: t.context.requirements ? ('major' as const) : ('minor' as const), words: `amendment project ${describeRelation(after)} registered` });
+    } else if (after.status === 'deleted') {
+      // the pending amendment of the watched document was abandoned
+      findings.push({ event: 'deleted' as const, severity: 'major' as const, words: `amendment project ${after.reference} deleted` });
+    } else {
+      findings.push({ event: 'draft-progress' as const, severity: 'minor' as const, words: `amendment ${after.reference} progressed, was ${before.reference}` });
+    }
+  }
+  for (const { before, after } of movedRelations(t, 'corrigendum')) {
+    if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
+      findings.push({ event: 'corrigendum-published' as const, severity: 'minor' as const, words: `corrigendum ${after.reference} published` });
+    }
+  }
+  return findings;
+};
+
+/** major: a revision of the watched document is registered, progresses or is abandoned. */
+export const revisionsMoved: Rule = (t) => {
+  const findings = [];
+  for (const { before, after } of movedRelations(t, 'replaced-by')) {
+    if (isPublishedRelation(after)) continue;
+    if (after.status === 'deleted') {
+      findings.push({ event: 'deleted' as const, severity: 'major' as const, words: `revision project ${after.reference} deleted` });
+    } else if (before === undefined) {
+      findings.push({ event: 'revision-registered' as const, severity: 'major' as const, words: `revision ${describeRelation(after)} registered` });
+    } else {
+      findings.push({ event: 'draft-progress' as const, severity: 'minor' as const, words: `revision ${after.reference} progressed, was ${before.reference}` });
+    }
+  }
+  return findings;
+};
+
+export const committeeChanged: Rule = (t) => {
+  if (changed(t, 'committee')) {
+    return { event: 'committee-changed', severity: 'minor', words: `committee ${t.after.committee ?? 'none'}, was ${t.before.committee ?? 'none'}` };
+  }
+  if (changed(t, 'committeeTitle')) {
+    return { event: 'committee-changed', severity: 'minor', words: `committee title "${t.after.committeeTitle ?? 'none'}", was "${t.before.committeeTitle ?? 'none'}"` };
+  }
+  return null;
+};
+
+/** A new title, or a new reference without a stage move (the reference moving with the stage is the stage event). */
+export const titleChanged: Rule = (t) => {
+  if (!changed(t, 'title') && !(changed(t, 'reference') && !stageMoved(t))) return null;
+  const words = changed(t, 'title') ? 'title changed' : `reference changed, was ${t.before.reference}`;
+  return { event: 'title-changed', severity: t.after.status === 'published' ? 'minor' : 'info', words };
+};
+
+export const publicationDateChanged: Rule = (t) =>
+  changed(t, 'publicationDate')
+    ? { event: 'publication-date', severity: 'info', words: `publication date ${t.after.publicationDate ?? 'none'}, was ${t.before.publicationDate ?? 'none'}` }
+    : null;
+
+export const pagesChanged: Rule = (t) => (changed(t, 'pages') ? { event: 'pages-changed', severity: 'info', words: `pages ${t.after.pages ?? 'none'}, was ${t.before.pages ?? 'none'}` } : null);
+export const icsChanged: Rule = (t) => (changed(t, 'ics') ? { event: 'ics-changed', severity: 'info', words: 'ICS changed' } : null);
+export const languagesChanged: Rule = (t) => (changed(t, 'languages') ? { event: 'languages-changed', severity: 'info', words: 'languages changed' } : null);
+
+/** The plain-field rows, in spec order, for publishers whose own rows come first. */
+export const FIELD_RULES: readonly Rule[] = [committeeChanged, titleChanged, publicationDateChanged, pagesChanged, icsChanged, languagesChanged];
