@@ -348,6 +348,10 @@ describe.skipIf(!present)('iec-webstore watcher on recorded IEC webstore pages a
       expect(findingsOf(before, after)).toEqual([
         { event: 'new-edition', severity: 'critical', words: 'Edition 2.0, IEC 60050-395:2024 published, was IEC 60050-395:2014' },
       ]);
+      // The same, for a history that named its current edition only undated (no amendment published yet).
+      const undatedBefore: DocumentRecord = { ...before, reference: 'IEC 60050-395', relations: before.relations?.filter((r) => r.kind === 'replaced-by') };
+      expect(brief(findingsOf(undatedBefore, after))).toEqual(['new-edition/critical']);
+      expect(findingsOf(undatedBefore, { ...undatedBefore, reference: 'IEC 60050-395:2014' })).toEqual([]);
     });
   });
 

@@ -52,6 +52,8 @@ export function readHistory(body: string, pubid: string | undefined): HistoryRea
     // `<RES>503 https://oracle-api.iec.ch/…</RES>`: the service behind the webstore failed (HTTP 200 all the same).
     const message = $('RES').first().text().replace(/\s+/g, ' ').trim();
     if (message !== '') return { kind: 'unreadable', reason: `history service error "${message.slice(0, 120)}"` };
+    // No family rows at all: nothing names the publication, so there is no record to give. The pipeline
+    // reports the expected key as missing (source health), never as a change.
     return { kind: 'records', records: [] };
   }
   if (pubid === undefined) {
@@ -66,7 +68,7 @@ export function readHistory(body: string, pubid: string | undefined): HistoryRea
   }
 
   const current = currentEdition(rows);
-  if (current === undefined) return { kind: 'records', records: [] };
+  if (current === undefined) return { kind: 'records', records: [] }; // variants only: as above
   const relations = relationsOf(rows, current.reference);
   const record: Partial<DocumentRecord> = {
     key: `iec:${pubid}`,

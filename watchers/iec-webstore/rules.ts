@@ -16,7 +16,15 @@ const newEdition: Rule = (t) => {
   const editionUp = before.edition !== undefined && after.edition !== undefined && after.edition > before.edition;
   const [yearBefore, yearAfter] = [yearOf(before.reference), yearOf(after.reference)];
   const laterYear = undated(before.reference) === undated(after.reference) && yearBefore !== undefined && yearAfter !== undefined && yearAfter > yearBefore;
-  if (!editionUp && !laterYear) return null;
+  // A history that knew its current edition only undated (`IEC 61326-1`: no published row or amendment
+  // names it) sees the new edition it listed in preparation become the current edition.
+  const successorArrived =
+    yearBefore === undefined &&
+    yearAfter !== undefined &&
+    relations(t.before, 'replaced-by').some(
+      (r) => !isPublished(r) && undated(r.reference) === undated(after.reference) && !relations(after, 'replaced-by').some((a) => identity(a) === identity(r)),
+    );
+  if (!editionUp && !laterYear && !successorArrived) return null;
   const was = before.edition === undefined ? before.reference : `${before.reference} (${editionWords(before.edition)})`;
   const now = after.edition === undefined ? after.reference : `${editionWords(after.edition)}, ${after.reference}`;
   return { event: 'new-edition', severity: 'critical', words: `${now} published, was ${was}` };
@@ -91,14 +99,14 @@ function workInProgress(t: Transition, kind: 'amendment' | 'replaced-by', before
     return before?.status === 'deleted' ? null : { event: 'deleted', severity: 'major', words };
   }
   if (before !== undefined && before.stageLabel === after.stageLabel) return null;
-  if (to === undefined) return { event: 'draft-progress', severity: 'minor', words };
 
   if (before === undefined) {
-    if (to.event === 'dis-ballot' || to.event === 'fdis' || to.event === 'under-publication') return { event: to.event, severity: 'major', words };
-    if (to.phase === 'approval') return { event: 'fdis', severity: 'major', words };
+    if (to?.event === 'dis-ballot' || to?.event === 'fdis' || to?.event === 'under-publication') return { event: to.event, severity: 'major', words };
+    if (to?.phase === 'approval') return { event: 'fdis', severity: 'major', words };
     if (kind === 'replaced-by') return { event: 'revision-registered', severity: 'major', words };
     return { event: 'amendment-registered', severity: t.context.requirements ? 'major' : 'minor', words };
   }
+  if (to === undefined) return { event: 'draft-progress', severity: 'minor', words };
 
   const earlyPhase = (phase: string | undefined) => phase === 'proposal' || phase === 'drafting';
   if (from !== undefined && stepOrdinal(to.step) < stepOrdinal(from.step) && !(earlyPhase(from.phase) && earlyPhase(to.phase))) {

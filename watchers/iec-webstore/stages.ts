@@ -87,7 +87,7 @@ export function iecStage(code: string | undefined): IecStage | undefined {
 
 /** "Being published [BPUB]"; an unknown code is shown bare rather than given invented words. */
 export function describeIecStage(code: string | undefined): string {
-  if (code === undefined) return 'no stage';
+  if (code === undefined) return 'in preparation';
   const known = iecStage(code);
   return known === undefined ? `stage ${code}` : `${known.words} [${code}]`;
 }
