@@ -113,7 +113,9 @@ function consecutive(filter: (row: IecRow) => boolean): Array<[IecRow, IecRow]> 
 }
 
 // The page's language names, mapped independently of the watcher.
-const LANGUAGE_CODES: Readonly<Record<string, string>> = { English: 'en', French: 'fr', Spanish: 'es', German: 'de', Russian: 'ru' };
+const LANGUAGE_CODES: Readonly<Record<string, string>> = {
+  English: 'en', French: 'fr', Spanish: 'es', German: 'de', Russian: 'ru', Italian: 'it', Portuguese: 'pt', Chinese: 'zh', Japanese: 'ja', Arabic: 'ar', Korean: 'ko',
+};
 
 /** Manifest `change` field names → the record fields they are. Related box, markup era and noise are no field. */
 const CHANGE_FIELDS: Readonly<Record<string, keyof DocumentRecord | null>> = {

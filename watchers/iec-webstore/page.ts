@@ -41,7 +41,7 @@ export function readPublicationPage(body: string, url: string): PageReading {
   const pubid = publicationIdFromHref($('link[rel=canonical]').attr('href') ?? '') ?? pageIdFromUrl(url);
   if (pubid === undefined) return { kind: 'extraction-failed', reason: 'no publication id: neither link[rel=canonical] nor the URL is /publication/<id>' };
   const withdrawn = heading.find('span').filter((_, span) => isRed($(span).attr('style')) && /\bwithdrawn\b/i.test($(span).text())).length > 0;
-  const committee = readCommittee($, rows.get('tc/sc'));
+  const committee = readCommittee($, [...rows].find(([label]) => /^tc\b/.test(label))?.[1]);
   const stability = rows.get('stability date')?.text().match(/\b\d{4}\b/)?.[0];
   const withdrawal = dateIn(rows.get('withdrawal date'));
   const dates = { ...(withdrawal !== undefined && { withdrawal }), ...(stability !== undefined && { stability }) };
@@ -50,7 +50,7 @@ export function readPublicationPage(body: string, url: string): PageReading {
   const record: Partial<DocumentRecord> = {
     key: `iec:${pubid}`,
     reference,
-    title: text($('h2.title').first()) || undefined,
+    title: text($('h2.title, h2[itemprop=name]').first()) || undefined,
     // The page never prints "Published": in force unless the red marker says otherwise.
     status: withdrawn ? 'withdrawn' : 'published',
     phase: withdrawn ? 'withdrawn' : 'published',
