@@ -93,7 +93,7 @@ const identity = (r: Relation) => r.key ?? r.reference;
 export const draftReleased: Rule = (t) => {
   const moves = versionMoves(t.before, t.after);
   // a placeholder draft gets its real date (and comment period); a pre-2023 draft replaced in place
-  const redated = moves.kept.filter((p) => p.after.class === 'draft' && p.after.date !== undefined && p.after.date !== p.before.date);
+  const redated = moves.kept.filter((p) => p.after.class === 'draft' && p.after.date !== undefined && (p.before.date === undefined || !refines(p.before.date, p.after.date)));
   const draft = newest([...moves.added.filter((v) => v.class === 'draft'), ...redated.map((p) => p.after)]);
   const from = t.after.dates?.commentFrom;
   const to = t.after.dates?.commentTo;
