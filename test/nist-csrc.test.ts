@@ -355,6 +355,23 @@ describe.skipIf(!nistPresent)(`nist-csrc on the recorded CSRC exports${nistPrese
     expect(wrong.length, wrong.join(', ')).toBeLessThan(5);
   });
 
+  it('does not see a white paper’s new URL slug, nor a DOI added or dropped', async () => {
+    const entry = await readZipEntry(day('2024-09-24'), 'pubs-export.json', { maxBytes: 50_000_000, maxRatio: 100 });
+    if (entry.kind !== 'entry') throw new Error(entry.reason);
+    const list = JSON.parse(entry.bytes.toString('utf8')) as Array<Record<string, unknown>>;
+    const reslugged = list.map((r) => (r.docidentifier === 'CSWP 31' ? { ...r, uri: String(r.uri).replace('critical-ai', 'cais'), doi: null } : r));
+    const options = { documents: ['CSWP 31'] };
+    const plain = readCatalogue(entry.bytes, context(options));
+    expect(plain.kind === 'records' && plain.records).toHaveLength(1);
+    expect(readCatalogue(Buffer.from(JSON.stringify(reslugged)), context(options))).toEqual(plain);
+  });
+
+  it('makes a supplement or a part filed under its parent’s identifier a publication of its own', async () => {
+    const keys = (await records(day('2026-08-14'), { series: ['SP 800'] })).map((r) => r.key);
+    expect(keys).toEqual(expect.arrayContaining(['nist:SP.800-63B', 'nist:SP.800-63Bsup', 'nist:SP.800-73-5pt1', 'nist:SP.800-73-5pt2', 'nist:SP.800-73-5pt3']));
+    expect(csrcDocumentUrl('nist:SP.800-73-5pt2')).toBe('https://csrc.nist.gov/pubs/sp/800/73/pt2/5/final');
+  });
+
   it('follows a whole series', async () => {
     const fips = await records(day('2026-08-14'), { series: ['FIPS'] });
     expect(fips.length).toBeGreaterThan(50);
