@@ -10,6 +10,8 @@
 //   SP 800-63B (supplement)    → nist:SP.800-63Bsup      Suppl.          → sup
 //   SP 800-63-4, FIPS 140-3    → nist:SP.800-63-4, nist:FIPS.140-3 (the number is kept whole)
 //   SP 800-218A, CSWP 29       → nist:SP.800-218A, nist:CSWP.29
+//   SP 800-73-5, CSRC's part 2 → nist:SP.800-73-5pt2 (qualifiers always follow the whole number;
+//                                NIST's DOI writes NIST.SP.800-73pt2-5)
 //
 // What is NOT part of the key, because it names a version of the same publication: a draft marker
 // (` (DRAFT)`, ` (Draft)`, ` (Retired Draft)`, `ipd`, `2pd`, `fpd`), an update (`upd1`, `Update 1`).
