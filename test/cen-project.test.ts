@@ -167,6 +167,7 @@ const context = (record: DocumentRecord, extra: Partial<RuleContext> = {}): Rule
   requirements: false,
   watchedKeys: new Set([record.key]),
   requirementsKeys: new Set(),
+  family: null,
   ...extra,
 });
 

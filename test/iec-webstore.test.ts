@@ -88,7 +88,7 @@ function recordOf(file: string): DocumentRecord {
 }
 
 function findingsOf(before: DocumentRecord, after: DocumentRecord, requirements = false): Finding[] {
-  const context: RuleContext = { requirements, watchedKeys: new Set([after.key]), requirementsKeys: new Set(requirements ? [after.key] : []) };
+  const context: RuleContext = { requirements, watchedKeys: new Set([after.key]), requirementsKeys: new Set(requirements ? [after.key] : []), family: null };
   return iecWebstore.rules.flatMap((rule) => {
     const result = rule({ before, after, changes: [], context });
     return result === null ? [] : Array.isArray(result) ? result : [result];

@@ -43,7 +43,7 @@ async function records(path: string, options: CsrcOptions, known: Iterable<strin
 }
 
 function transition(before: DocumentRecord, after: DocumentRecord, watched: string[] = []): Transition {
-  return { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set() } };
+  return { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set(), family: null } };
 }
 
 describe('nist-csrc declaration', () => {

@@ -72,7 +72,7 @@ describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-
         // a followed publication CSRC lists for the first time is classified against "not listed"
         const before = previous.get(key) ?? unlistedRecord(key);
         const changed = canonical(before) !== canonical(after);
-        const findings = changed ? classify(NIST_RULES, { before, after, changes: [], context: { requirements: false, watchedKeys, requirementsKeys: new Set() } }) : [];
+        const findings = changed ? classify(NIST_RULES, { before, after, changes: [], context: { requirements: false, watchedKeys, requirementsKeys: new Set(), family: null } }) : [];
         seen.set(key, { before, after, changed, findings });
       }
       for (const key of previous.keys()) if (!today.has(key)) vanished.push(`${day.label} ${key}`);

@@ -134,7 +134,7 @@ describe.skipIf(!nistPresent)(`nist-techpubs on the recorded AI.html list${nistP
         for (const [key, after] of now) {
           const before = previous.get(key) ?? unlistedRecord(key);
           if (JSON.stringify(before) === JSON.stringify(after)) continue;
-          const found = classify(nistTechpubs.rules, { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set() } });
+          const found = classify(nistTechpubs.rules, { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), family: null } });
           events.push(`${row.file}: ${key} ${found.map((f) => `${f.event} ${f.severity}: ${f.words}`).join(' | ') || 'changed, no event'}`);
         }
       }
