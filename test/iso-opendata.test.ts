@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isoOpenDataWatcher, rowToRecord, type OpenDataContext } from '../watchers/iso-opendata.js';
 import { canonicalRecord, type DocumentRecord } from '../src/record.js';
 import { ISO_OPEN_DATA_LICENCE } from '../src/licences.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The ISO Open Data watcher on real rows (../shared/fixtures/iso-opendata) and on the SC 42 replay,
 // whose expected.json says, day by day, which SC 42 documents changed and to what.
@@ -46,7 +46,7 @@ describe('isoOpenDataWatcher declaration', () => {
   });
 });
 
-describe.skipIf(!fixturesPresent)(`iso-opendata on real rows${fixturesPresent ? '' : ` (${FIXTURES_MISSING_MESSAGE})`}`, () => {
+describeWithFixtures('iso-opendata on real rows', () => {
   const realText = (file: string): string => readFileSync(fixturePath('iso-opendata', file), 'utf8');
   const row62085 = (): string => realText('opendata-iso_deliverables_metadata-62085.json').trim();
   const rows88821And88915 = (): string[] => realText('opendata-iso_deliverables_metadata-88821-88915.jsonl').trim().split('\n');
@@ -225,7 +225,7 @@ interface Expected {
   out_of_scope_changes: Array<{ day: string; id: number }>;
 }
 
-describe.skipIf(!fixturesPresent)('iso-opendata on the SC 42 replay', () => {
+describeWithFixtures('iso-opendata on the SC 42 replay', () => {
   const replay = (...parts: string[]): string => fixturePath('iso-opendata', join('sc42-replay', ...parts));
   const expected = (): Expected => JSON.parse(readFileSync(replay('expected.json'), 'utf8')) as Expected;
   const dayFile = (day: string): string => replay('days', `${day}.jsonl`);
