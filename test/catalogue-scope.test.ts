@@ -58,4 +58,13 @@ describeWithFixtures('the catalogue across days', () => {
     const { added } = await h.refreshAt('2026-01-06T06:00:00Z');
     expect(added.map((i) => [i.document?.key, i.event, i.severity])).toEqual([['iso:90123', 'new-project', 'info']]);
   });
+
+  it('a row that gives currentStage twice is extraction-failed, never a withdrawal', async () => {
+    const twice = row62085.replace('"currentStage":9092', '"currentStage":9092,"currentStage":9599');
+    serve(twice, successor, ...rows888);
+    const { result, added } = await h.refreshAt('2026-01-07T06:00:00Z');
+    expect(added).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'extraction-failed', detail: expect.stringMatching(/"currentStage" twice/) });
+    expect(h.store.baselines('iso_catalogue').get('iso:62085')).toMatchObject({ stage: '90.92', status: 'published' });
+  });
 });

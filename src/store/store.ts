@@ -201,11 +201,16 @@ export function openStore(path: string, options: StoreOptions = {}) {
       return row === undefined ? null : { id: row.id, trigger: row.trigger, startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome };
     },
 
-    /** The stored baseline of every document a source reports, re-validated on the way out. */
+    /**
+     * The stored baseline of every document a source reports, re-validated on the way out. One stored
+     * before a rule grew stricter (a control character, issue 8) is left out rather than thrown: the
+     * document's next clean record is then a first observation, and nothing invalid is diffed or shown.
+     */
     baselines(sourceId: string): Map<string, DocumentRecord> {
       const out = new Map<string, DocumentRecord>();
       for (const row of statements.baselines.all(sourceId) as Array<{ doc_key: string; record_json: string }>) {
-        out.set(row.doc_key, recordSchema.parse(JSON.parse(row.record_json)));
+        const parsed = recordSchema.safeParse(JSON.parse(row.record_json));
+        if (parsed.success) out.set(row.doc_key, parsed.data);
       }
       return out;
     },
