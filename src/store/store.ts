@@ -59,6 +59,9 @@ export interface ItemQuery {
 
 export type Store = ReturnType<typeof openStore>;
 
+/** `observations.item_id` of an observation whose news another document's item of the same run tells. */
+export const FOLDED = 'folded';
+
 export interface StoreOptions {
   /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
   onTransaction?: (name: 'check' | 'compose') => void;
@@ -107,6 +110,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
         scope = excluded.scope, watcher_version = excluded.watcher_version`),
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
+    runObservations: db.prepare('SELECT observation_json FROM observations WHERE run_id = ? ORDER BY id'),
     insertItem: db.prepare(`
       INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json, state)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -259,9 +263,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
 
     /**
      * Turns pending observations into items, one per document per run, in one transaction. Pending
-     * observations left by a refresh killed before this step are composed by the next one.
+     * observations left by a refresh killed before this step are composed by the next one. `compose`
+     * also gets every observation of the group's run (one array per run): a group that makes no
+     * item (its news is another document's item) is settled as folded.
      */
-    composeItems(compose: (group: Observation[]) => Item): { created: number; refused: string[] } {
+    composeItems(compose: (group: Observation[], run: readonly Observation[]) => Item | null): { created: number; refused: string[] } {
       return db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Array<{ rowId: number; runId: number; observation: Observation }>>();
@@ -271,6 +277,15 @@ export function openStore(path: string, options: StoreOptions = {}) {
           group.push({ rowId: row.id, runId: row.run_id, observation: JSON.parse(row.observation_json) as Observation });
           groups.set(key, group);
         }
+        const runs = new Map<number, Observation[]>();
+        const runOf = (runId: number): Observation[] => {
+          let run = runs.get(runId);
+          if (run === undefined) {
+            run = (statements.runObservations.all(runId) as Array<{ observation_json: string }>).map((r) => JSON.parse(r.observation_json) as Observation);
+            runs.set(runId, run);
+          }
+          return run;
+        };
         let created = 0;
         const refused: string[] = [];
         // Documents in key order within a run (health items by their row), so item order never
@@ -278,7 +293,12 @@ export function openStore(path: string, options: StoreOptions = {}) {
         const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
         for (const group of ordered) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
-          const parsed = itemSchema.safeParse(compose(group.map((g) => g.observation)));
+          const composed = compose(group.map((g) => g.observation), runOf(group[0]!.runId));
+          if (composed === null) {
+            for (const g of group) statements.settleObservation.run(FOLDED, g.rowId);
+            continue;
+          }
+          const parsed = itemSchema.safeParse(composed);
           if (!parsed.success) {
             const first = parsed.error.issues[0]!;
             refused.push(`${group[0]!.observation.docKey ?? group[0]!.observation.sourceId}: ${first.path.join('.')}: ${first.message}`);
