@@ -59,7 +59,13 @@ describeWithFixtures('a related document’s move published as its own item is n
     expect(second[0]!.summary).toBe('ISO 19115-1:2014/Amd 2:2020: published [60.60], was under publication [60.00]');
   });
 
-  it('settles the page’s observation, so no later refresh publishes it', async () => {
+  it('files the amendment’s item under the page source too: its feed still shows the change', () => {
+    expect(h.store.items({ source: 'iso_19115_1' }).items[0]!.id).toBe(second[0]!.id);
+  });
+
+  it('settles the page’s observation on that item, so no later refresh publishes it', async () => {
+    const settled = h.store.db.prepare("SELECT item_id FROM observations WHERE source_id = 'iso_19115_1' ORDER BY id DESC LIMIT 1").get();
+    expect(settled).toEqual({ item_id: second[0]!.id });
     expect(h.store.db.prepare('SELECT count(*) AS n FROM observations WHERE item_id IS NULL').get()).toEqual({ n: 0 });
     const { added } = await day(h, 'iso-53798-2021-01-21', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')], '2021-01-21T06:00:00Z');
     expect(added).toEqual([]);
@@ -88,6 +94,8 @@ describeWithFixtures('a document with news of its own keeps its item, without it
     expect(parent.alsoSeenBy.map((s) => s.source)).toEqual(['iso_catalogue']);
     // the field change is still the page's fact
     expect(parent.changes).toContainEqual({ field: 'relations.amendment', before: null, after: 'ISO 19115-1:2014/Amd 2:2020 (published)' });
+    // and the page source's feed shows both items
+    expect(h.store.items({ source: 'iso_19115_1' }).items.slice(0, 2).map((i) => i.document?.key).sort()).toEqual(['iso:53798', 'iso:80275']);
   });
 });
 
@@ -116,8 +124,8 @@ describe('which moves fold', () => {
   });
 
   it('folds the parent’s item only when the amendment moved on its own in the same run', () => {
-    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent, onAmendment]))).toBeNull();
-    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent]))).toMatchObject({ event: 'amendment-published', severity: 'critical' });
+    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent, onAmendment]))).toEqual({ item: null, toldBy: ['iso:90001'] });
+    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent]))).toMatchObject({ item: { event: 'amendment-published', severity: 'critical' }, toldBy: [] });
   });
 
   it('a first observation of the related document is no move of its own', () => {
@@ -132,7 +140,7 @@ describe('which moves fold', () => {
     );
     const run = [onParent, back];
     expect(movedOnTheirOwn(run)).toEqual(new Set());
-    expect(composeItem([onParent], new Map(), movedOnTheirOwn(run))?.event).toBe('amendment-published');
-    expect(composeItem([back], new Map(), movedOnTheirOwn(run))?.event).toBe('new-edition');
+    expect(composeItem([onParent], new Map(), movedOnTheirOwn(run)).item?.event).toBe('amendment-published');
+    expect(composeItem([back], new Map(), movedOnTheirOwn(run)).item?.event).toBe('new-edition');
   });
 });

@@ -5,7 +5,7 @@ import { migrate } from './migrations.js';
 import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
 import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
 import type { Verdict } from '../health.js';
-import type { Observation } from '../observation.js';
+import type { Composed, Observation } from '../observation.js';
 
 // SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
 // what changed, the source's health) is written in one transaction, so a refresh killed at any
@@ -59,8 +59,8 @@ export interface ItemQuery {
 
 export type Store = ReturnType<typeof openStore>;
 
-/** `observations.item_id` of an observation whose news another document's item of the same run tells. */
-export const FOLDED = 'folded';
+/** `observations.item_id` of an observation whose news other documents' items tell, none composed now (refused). */
+const FOLDED = 'folded';
 
 export interface StoreOptions {
   /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
@@ -264,10 +264,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
     /**
      * Turns pending observations into items, one per document per run, in one transaction. Pending
      * observations left by a refresh killed before this step are composed by the next one. `compose`
-     * also gets every observation of the group's run (one array per run): a group that makes no
-     * item (its news is another document's item) is settled as folded.
+     * also gets every observation of the group's run (one array per run). Items of the run that tell
+     * part of a group's news are filed under the group's sources too; a group with nothing else to
+     * tell makes no item and its observations settle on those items.
      */
-    composeItems(compose: (group: Observation[], run: readonly Observation[]) => Item | null): { created: number; refused: string[] } {
+    composeItems(compose: (group: Observation[], run: readonly Observation[]) => Composed): { created: number; refused: string[] } {
       return db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Array<{ rowId: number; runId: number; observation: Observation }>>();
@@ -286,6 +287,8 @@ export function openStore(path: string, options: StoreOptions = {}) {
           }
           return run;
         };
+        const itemOfDocument = new Map<string, { seq: number; id: string }>();
+        const toldElsewhere: Array<{ group: Array<{ rowId: number; runId: number; observation: Observation }>; toldBy: string[]; hasItem: boolean }> = [];
         let created = 0;
         const refused: string[] = [];
         // Documents in key order within a run (health items by their row), so item order never
@@ -293,12 +296,10 @@ export function openStore(path: string, options: StoreOptions = {}) {
         const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
         for (const group of ordered) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
-          const composed = compose(group.map((g) => g.observation), runOf(group[0]!.runId));
-          if (composed === null) {
-            for (const g of group) statements.settleObservation.run(FOLDED, g.rowId);
-            continue;
-          }
-          const parsed = itemSchema.safeParse(composed);
+          const { item: candidate, toldBy } = compose(group.map((g) => g.observation), runOf(group[0]!.runId));
+          if (toldBy.length > 0) toldElsewhere.push({ group, toldBy, hasItem: candidate !== null });
+          if (candidate === null) continue;
+          const parsed = itemSchema.safeParse(candidate);
           if (!parsed.success) {
             const first = parsed.error.issues[0]!;
             refused.push(`${group[0]!.observation.docKey ?? group[0]!.observation.sourceId}: ${first.path.join('.')}: ${first.message}`);
@@ -317,6 +318,12 @@ export function openStore(path: string, options: StoreOptions = {}) {
           }
           for (const source of sources) statements.insertItemSource.run(target.seq, source);
           for (const g of group) statements.settleObservation.run(target.id, g.rowId);
+          if (item.document !== null) itemOfDocument.set(`${group[0]!.runId}\u0000${item.document.key}`, target);
+        }
+        for (const { group, toldBy, hasItem } of toldElsewhere) {
+          const targets = toldBy.flatMap((key) => itemOfDocument.get(`${group[0]!.runId}\u0000${key}`) ?? []);
+          for (const target of targets) for (const g of group) statements.insertItemSource.run(target.seq, g.observation.sourceId);
+          if (!hasItem) for (const g of group) statements.settleObservation.run(targets[0]?.id ?? FOLDED, g.rowId);
         }
         options.onTransaction?.('compose');
         return { created, refused };
