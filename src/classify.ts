@@ -26,6 +26,11 @@ export interface Classification {
   summary: string;
   effectiveDate: string | null;
   effectiveDateKind: 'stage-date' | 'publication-date' | null;
+  /**
+   * Every finding, kept only when one reports a related document's move: if that document's own
+   * observation reports the move in the same run, composing folds it there (src/related-moves.ts).
+   */
+  findings?: DatedFinding[];
 }
 
 interface Transition {
@@ -41,7 +46,11 @@ interface Finding {
   severity: Severity;
   /** What happened, after the reference: "FDIS ballot initiated [50.20], was FDIS registered … [50.00]". */
   words: string;
+  /** The key of the related document whose move this reports (its amendment published, its successor out). */
+  about?: string;
 }
+
+export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'effectiveDateKind'>;
 
 type Rule = (t: Transition) => Finding | Finding[] | null;
 
@@ -72,6 +81,10 @@ function isPublishedRelation(r: Relation): boolean {
   return /:\d{4}$/.test(r.reference);
 }
 
+function about(relation: Relation): Pick<Finding, 'about'> {
+  return relation.key === undefined ? {} : { about: relation.key };
+}
+
 /** Relations of `kind` on `after` that are new or changed since `before`, with their earlier form. */
 function movedRelations(t: Transition, kind: Relation['kind']): Array<{ before?: Relation; after: Relation }> {
   const old = new Map(relationsOf(t.before, kind).map((r) => [relationIdentity(r), r]));
@@ -94,7 +107,7 @@ const RULES: Rule[] = [
   (t) => {
     const published = movedRelations(t, 'replaced-by').filter(({ before, after }) => isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before)));
     if (published.length === 0) return null;
-    return { event: 'new-edition', severity: 'critical', words: `new edition ${published.map(({ after }) => after.reference).join(', ')} published` };
+    return published.map(({ after }) => ({ event: 'new-edition', severity: 'critical', words: `new edition ${after.reference} published`, ...about(after) }));
   },
   (t) => {
     if (!movedTo(t, '60.60')) return null;
@@ -114,23 +127,25 @@ const RULES: Rule[] = [
           event: 'amendment-published',
           severity: t.context.requirements ? 'critical' : 'major',
           words: `amendment ${after.reference} published`,
+          ...about(after),
         });
       } else if (before === undefined) {
         findings.push({
           event: 'amendment-registered',
           severity: t.context.requirements ? 'major' : 'minor',
           words: `amendment project ${describeRelation(after)} registered`,
+          ...about(after),
         });
       } else if (after.status === 'deleted') {
         // the pending amendment of the watched document was abandoned
-        findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted` });
+        findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted`, ...about(after) });
       } else {
-        findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}` });
+        findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}`, ...about(after) });
       }
     }
     for (const { before, after } of movedRelations(t, 'corrigendum')) {
       if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
-        findings.push({ event: 'corrigendum-published', severity: 'minor', words: `corrigendum ${after.reference} published` });
+        findings.push({ event: 'corrigendum-published', severity: 'minor', words: `corrigendum ${after.reference} published`, ...about(after) });
       }
     }
     return findings;
@@ -142,11 +157,11 @@ const RULES: Rule[] = [
     for (const { before, after } of movedRelations(t, 'replaced-by')) {
       if (isPublishedRelation(after)) continue;
       if (after.status === 'deleted') {
-        findings.push({ event: 'deleted', severity: 'major', words: `revision project ${after.reference} deleted` });
+        findings.push({ event: 'deleted', severity: 'major', words: `revision project ${after.reference} deleted`, ...about(after) });
       } else if (before === undefined) {
-        findings.push({ event: 'revision-registered', severity: 'major', words: `revision ${describeRelation(after)} registered` });
+        findings.push({ event: 'revision-registered', severity: 'major', words: `revision ${describeRelation(after)} registered`, ...about(after) });
       } else {
-        findings.push({ event: 'draft-progress', severity: 'minor', words: `revision ${after.reference} progressed, was ${before.reference}` });
+        findings.push({ event: 'draft-progress', severity: 'minor', words: `revision ${after.reference} progressed, was ${before.reference}`, ...about(after) });
       }
     }
     return findings;
@@ -213,14 +228,22 @@ export function classifyChange(before: DocumentRecord, after: DocumentRecord, ch
   if (findings.length === 0) {
     findings.push({ event: 'record-corrected', severity: 'info', words: `${changes.map((c) => c.field).join(', ')} corrected` });
   }
+  const dated = findings.map((f): DatedFinding => ({ ...f, ...effectiveDate(t, f.event) }));
+  const classification = summarise(after.reference, dated);
+  return dated.some((f) => f.about !== undefined) ? { ...classification, findings: dated } : classification;
+}
+
+/** The strongest finding leads; the others are named in the same summary (composing rule 1). */
+export function summarise(reference: string, findings: readonly DatedFinding[]): Classification {
   // Stable: among equal severities the rules table order (spec order) decides.
   const ordered = findings.map((f, i) => ({ f, i })).sort((a, b) => filterRank(a.f.severity) - filterRank(b.f.severity) || a.i - b.i).map((x) => x.f);
-  const lead = ordered[0]!;
+  const lead = ordered[0];
+  if (lead === undefined) throw new Error('classify: nothing to summarise');
   const others = [...new Set(ordered.slice(1).map((f) => f.event).filter((e) => e !== lead.event))];
   const otherWords = ordered.slice(1).filter((f) => f.event !== lead.event || f.words !== lead.words).map((f) => f.words);
-  let summary = `${after.reference}: ${lead.words}`;
+  let summary = `${reference}: ${lead.words}`;
   if (otherWords.length > 0) summary += `; also ${otherWords.join('; ')}`;
-  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), ...effectiveDate(t, lead.event) };
+  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), effectiveDate: lead.effectiveDate, effectiveDateKind: lead.effectiveDateKind };
 }
 
 export function classifyFirstObservation(record: DocumentRecord, kind: 'baseline' | 'new-project', context: ClassifyContext): Classification {

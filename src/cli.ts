@@ -11,6 +11,8 @@ import { formatChanges, type ChangesFormat } from './format-changes.js';
 import { SEVERITY_ORDER, type Severity } from './item.js';
 import { sourceReports } from './source-reports.js';
 import { formatSources } from './format-sources.js';
+import { formatRefreshOutcomes } from './format-refresh.js';
+import { jsonForTerminal } from './terminal-text.js';
 import { inspect } from './inspect.js';
 import { VERSION } from './version.js';
 import { PublishError } from './publish/index.js';
@@ -141,11 +143,7 @@ async function runRefresh(args: string[]): Promise<number> {
       { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress },
       { trigger: 'cli', only: values.source },
     );
-    const width = Math.max(...result.outcomes.map((o) => o.sourceId.length));
-    for (const outcome of result.outcomes) {
-      const what = outcome.verdict === 'changed' ? outcome.summaries.join('; ') : (outcome.detail ?? '');
-      process.stdout.write(`${outcome.sourceId.padEnd(width)}  ${outcome.verdict.padEnd(17)}  ${what}\n`.replace(/\s+\n$/, '\n'));
-    }
+    process.stdout.write(formatRefreshOutcomes(result.outcomes));
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
     if (result.outcomes.some((o) => o.internal)) return EXIT.internal;
     return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
@@ -195,7 +193,7 @@ async function runSources(args: string[]): Promise<number> {
   const store = openExistingStore(values.data) ?? openStore(':memory:');
   try {
     const reports = sourceReports(store, config);
-    process.stdout.write(format === 'json' ? `${JSON.stringify(reports, null, 2)}\n` : formatSources(reports));
+    process.stdout.write(format === 'json' ? `${jsonForTerminal(reports)}\n` : formatSources(reports));
     return EXIT.ok;
   } finally {
     store.close();
@@ -211,7 +209,7 @@ async function runInspect(args: string[]): Promise<number> {
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw new UsageError(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });
-  process.stdout.write(`${JSON.stringify(result.output, null, 2)}\n`);
+  process.stdout.write(`${jsonForTerminal(result.output)}\n`);
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
 }
 

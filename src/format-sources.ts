@@ -1,4 +1,5 @@
 import type { SourceReport } from './health.js';
+import { visibleControls } from './terminal-text.js';
 
 /** `regwatch sources`: one line per source. */
 export function formatSources(reports: SourceReport[]): string {
@@ -10,7 +11,7 @@ export function formatSources(reports: SourceReport[]): string {
     r.lastGoodCheckAt ?? 'never',
     r.lastChangeAt ?? 'never',
     r.lastDetail ?? '',
-  ]);
+  ].map(visibleControls));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;

@@ -2,10 +2,13 @@ import type { EventType, FieldChange, Item, Provenance, Severity } from './item.
 import { filterRank } from './item.js';
 import type { Licence } from './licences.js';
 import type { Classification } from './classify.js';
+import { movedOnTheirOwn, withoutRelatedMoves } from './related-moves.js';
 
 // What one source saw change in one document during one check (or a health event of a source).
 // Observations are durable; items are composed from them: one per document per run, the strongest
-// observation leading and the other sources that saw the same document named in `alsoSeenBy`.
+// observation leading and the other sources that saw the same document named in `alsoSeenBy`; a
+// related document's move that the related document's own item tells is not told again
+// (src/related-moves.ts).
 
 export interface Observation {
   sourceId: string;
@@ -43,14 +46,33 @@ function leadOrder(sourceOrder: ReadonlyMap<string, number>) {
     baseline(a) - baseline(b) || filterRank(a.classification.severity) - filterRank(b.classification.severity) || rank(a) - rank(b) || a.sourceId.localeCompare(b.sourceId);
 }
 
-export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<string, number> = new Map()): Item {
-  const [lead, ...others] = [...group].sort(leadOrder(sourceOrder));
-  if (lead === undefined) throw new Error('compose: empty observation group');
+/**
+ * A group's item, null when all it says is told by other documents' items of the run, and those
+ * documents (`toldBy`): their items are filed under this group's sources too, so each source's feed
+ * still shows the change.
+ */
+export interface Composed {
+  item: Item | null;
+  toldBy: string[];
+}
+
+/**
+ * Composes one document's item from its observations of one run. `movedInRun`: the documents that
+ * moved on their own in the same run, whose moves this document's item does not tell again.
+ */
+export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<string, number> = new Map(), movedInRun: ReadonlySet<string> = new Set()): Composed {
+  if (group.length === 0) throw new Error('compose: empty observation group');
+  const folding = group.map((o) => withoutRelatedMoves(o, movedInRun));
+  const toldBy = [...new Set(folding.flatMap((f) => f.into))].sort();
+  const [lead] = folding.flatMap((f) => f.told ?? []).sort(leadOrder(sourceOrder));
+  if (lead === undefined) return { item: null, toldBy };
+  // A source whose findings were all told elsewhere still saw the document: named, never leading.
+  const others = group.map((o, i) => folding[i]!.told ?? o).filter((o) => o !== lead).sort(leadOrder(sourceOrder));
   const alsoEvents = new Set<EventType>(lead.classification.alsoEvents);
-  for (const other of others) {
-    if (other.classification.event !== lead.classification.event && other.classification.event !== 'baseline') alsoEvents.add(other.classification.event);
+  for (const event of [...others.map((o) => o.classification.event), ...folding.flatMap((f) => f.folded.map((x) => x.event))]) {
+    if (event !== lead.classification.event && event !== 'baseline') alsoEvents.add(event);
   }
-  return {
+  const item: Item = {
     id: itemId(lead),
     source: lead.sourceId,
     document: lead.docKey === null ? null : { key: lead.docKey, reference: lead.reference, url: lead.documentUrl },
@@ -66,5 +88,22 @@ export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<strin
     // Bounded like every field; the store still files the item under every source that saw it.
     alsoSeenBy: others.slice(0, MAX_ALSO_SEEN_BY).map((o) => ({ source: o.sourceId, provenance: o.provenance })),
     licence: lead.licence,
+  };
+  return { item, toldBy };
+}
+
+/**
+ * The compose step of a refresh: `run` is every observation of the group's run, the same array for
+ * each group of that run, so what moved in it is worked out once per run.
+ */
+export function itemComposer(sourceOrder: ReadonlyMap<string, number>): (group: Observation[], run: readonly Observation[]) => Composed {
+  const movedByRun = new WeakMap<readonly Observation[], Set<string>>();
+  return (group, run) => {
+    let moved = movedByRun.get(run);
+    if (moved === undefined) {
+      moved = movedOnTheirOwn(run);
+      movedByRun.set(run, moved);
+    }
+    return composeItem(group, sourceOrder, moved);
   };
 }

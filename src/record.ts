@@ -17,9 +17,17 @@ export const documentKeySchema = z.string().regex(/^(iso|iec):\d{1,9}$/, 'must l
 /** Harmonized ISO/IEC stage code, two digits, a dot, two digits. Validity is checked by stages.ts. */
 export const stageCodeSchema = z.string().regex(/^\d{2}\.\d{2}$/, 'must be a stage code like 60.60');
 
-const shortText = (max: number) => z.string().min(1).max(max).refine((s) => s === s.trim() && !/[\r\n\t]/.test(s), {
-  message: 'must be a single trimmed line',
-});
+// C0 and C1 control characters and DEL (as src/model/record.ts): an ESC sequence in a reference must
+// never reach a terminal, none of them is legal in XML 1.0 feeds, and a page or row that carries one
+// is extraction-failed, never a change (issue 8).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+const shortText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s === s.trim() && !CONTROL.test(s), { message: 'must be a single trimmed line without control characters' });
 
 export const referenceSchema = shortText(120);
 export const titleSchema = shortText(400);

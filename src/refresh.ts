@@ -5,7 +5,7 @@ import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
 import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.js';
 import { recordInternalFailure } from './source-health.js';
-import { composeItem } from './observation.js';
+import { itemComposer } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
 
 // The whole refresh, top to bottom. The CLI, the scheduler, the HTTP endpoint and the tests all call
@@ -62,7 +62,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
     });
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
-    const { created: itemsCreated, refused } = deps.store.composeItems((group) => composeItem(group, sourceOrder));
+    const { created: itemsCreated, refused } = deps.store.composeItems(itemComposer(sourceOrder));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);

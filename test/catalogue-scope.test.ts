@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startHarness, type Harness } from './harness.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // ISO Open Data across days, on the real row of ISO 9001:2015 (62085: replaces 46486 and 54538,
 // replaced by 88464) and the real rows 88821 / 88915: a related row missing for a day is not a
 // change; a document the user starts following is a baseline, not news.
 
 const DUMP = '/opendata/iso_deliverables_metadata.jsonl';
-const row62085 = fixturesPresent ? readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), 'utf8').trim() : '';
-const rows888 = fixturesPresent ? readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl'), 'utf8').trim().split('\n') : [];
 /** The successor named by 62085's replacedBy, as a row in the same format (its real row is not among the fixtures). */
 const successor = JSON.stringify({ id: 88464, deliverableType: 'IS', supplementType: null, reference: 'ISO/DIS 9001', publicationDate: null, edition: 6, icsCode: ['03.120.10'], ownerCommittee: 'ISO/TC 176/SC 2', currentStage: 4020, replaces: [62085], replacedBy: null, languages: ['en'], pages: null, scope: { en: '<p>SCOPE-SENTINEL-88464</p>' } });
 
-describe.skipIf(!fixturesPresent)('the catalogue across days', () => {
+describeWithFixtures('the catalogue across days', () => {
+  const row62085 = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), 'utf8').trim();
+  const rows888 = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl'), 'utf8').trim().split('\n');
   let h: Harness;
   const serve = (...rows: string[]) => h.server.routes.set(DUMP, { body: `${rows.join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson' } });
 
@@ -58,6 +58,13 @@ describe.skipIf(!fixturesPresent)('the catalogue across days', () => {
     const { added } = await h.refreshAt('2026-01-06T06:00:00Z');
     expect(added.map((i) => [i.document?.key, i.event, i.severity])).toEqual([['iso:90123', 'new-project', 'info']]);
   });
-});
 
-if (!fixturesPresent) describe('the catalogue across days', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));
+  it('a row that gives currentStage twice is extraction-failed, never a withdrawal', async () => {
+    const twice = row62085.replace('"currentStage":9092', '"currentStage":9092,"currentStage":9599');
+    serve(twice, successor, ...rows888);
+    const { result, added } = await h.refreshAt('2026-01-07T06:00:00Z');
+    expect(added).toEqual([]);
+    expect(result.outcomes[0]).toMatchObject({ verdict: 'extraction-failed', detail: expect.stringMatching(/"currentStage" twice/) });
+    expect(h.store.baselines('iso_catalogue').get('iso:62085')).toMatchObject({ stage: '90.92', status: 'published' });
+  });
+});

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { isoPageWatcher } from '../watchers/iso-page.js';
 import { canonicalRecord, type DocumentRecord } from '../src/record.js';
 import { diffRecords } from '../src/diff.js';
 import { classifyChange, type ClassifyContext } from '../src/classify.js';
-import { fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
+import { describeWithFixtures, readFixture } from './fixtures.js';
 
 // Each severity rule on real recorded pairs of iso.org pages (../shared/fixtures/README.md,
 // "Real before/after sequences"): extract both, diff, classify, compare with spec/severity.md.
@@ -92,7 +92,7 @@ const NOISE: Array<[string, string]> = [
   ['iso-23281-browserdom-2024-02-13', 'iso-23281-browserdom-2024-08-15'],
 ];
 
-describe.skipIf(!fixturesPresent)('severity rules on recorded iso.org pairs', () => {
+describeWithFixtures('severity rules on recorded iso.org pairs', () => {
   it.each(PAIRS)('$before → $after is $event ($severity)', ({ before, after, event, severity, context, summary, also }) => {
     const a = record(before);
     const b = record(after);
@@ -118,4 +118,3 @@ describe.skipIf(!fixturesPresent)('severity rules on recorded iso.org pairs', ()
   });
 });
 
-if (!fixturesPresent) describe('severity rules on recorded iso.org pairs', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

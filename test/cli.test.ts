@@ -9,7 +9,7 @@ import { acquireRunLock } from '../src/run-lock.js';
 import { openStore } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The CLI as a user and a script meet it: its output and its exit codes.
 
@@ -68,7 +68,7 @@ describe('regwatch CLI', () => {
   });
 });
 
-describe.skipIf(!fixturesPresent)('regwatch refresh, changes, sources, inspect against 127.0.0.1', () => {
+describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.0.1', () => {
   let dir: string;
   let server: FixtureServer;
   beforeAll(async () => {
@@ -136,4 +136,3 @@ describe.skipIf(!fixturesPresent)('regwatch refresh, changes, sources, inspect a
   });
 });
 
-if (!fixturesPresent) describe('regwatch refresh', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

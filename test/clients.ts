@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
+import { underCI } from './ci.js';
 
 // Real feed clients, run on the published files. A missing client fails the test when CI is set
 // (a CI image without them would otherwise pass while checking nothing) and skips it, loudly,
@@ -17,7 +18,7 @@ export const NEWSBOAT = '/usr/bin/newsboat';
 export function itWithClient(title: string, missing: string | undefined, test: () => Promise<void> | void, timeout?: number): void {
   if (missing === undefined) {
     it(title, test, timeout);
-  } else if (process.env.CI) {
+  } else if (underCI) {
     it(title, () => {
       throw new Error(`${missing}; CI is set, so a missing feed client is a failure`);
     });

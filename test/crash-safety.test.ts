@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { refresh } from '../src/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
 import { changesFileSchema } from '../src/item.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // A refresh killed with SIGKILL at any moment leaves the database and public/ consistent, and the
 // next refresh publishes every change exactly once.
@@ -63,7 +63,7 @@ function assertConsistent(dataDir: string): void {
   }
 }
 
-describe.skipIf(!fixturesPresent)('crash safety: SIGKILL at every stage of a refresh', () => {
+describeWithFixtures('crash safety: SIGKILL at every stage of a refresh', () => {
   let server: FixtureServer;
   beforeAll(async () => {
     server = await startFixtureServer();
@@ -105,4 +105,3 @@ describe.skipIf(!fixturesPresent)('crash safety: SIGKILL at every stage of a ref
   });
 });
 
-if (!fixturesPresent) describe('crash safety', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // A failure inside regwatch (here: the store refusing one write, as a full disk would) is contained
 // to its source, counted against its health, and retried whole on the next refresh.
 
-describe.skipIf(!fixturesPresent)('an internal error in one source', () => {
+describeWithFixtures('an internal error in one source', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness('internal', (origin) => [
@@ -41,4 +41,3 @@ describe.skipIf(!fixturesPresent)('an internal error in one source', () => {
   });
 });
 
-if (!fixturesPresent) describe('an internal error in one source', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

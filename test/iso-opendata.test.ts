@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isoOpenDataWatcher, rowToRecord, type OpenDataContext } from '../watchers/iso-opendata.js';
 import { canonicalRecord, type DocumentRecord } from '../src/record.js';
 import { ISO_OPEN_DATA_LICENCE } from '../src/licences.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The ISO Open Data watcher on real rows (../shared/fixtures/iso-opendata) and on the SC 42 replay,
 // whose expected.json says, day by day, which SC 42 documents changed and to what.
@@ -46,7 +46,7 @@ describe('isoOpenDataWatcher declaration', () => {
   });
 });
 
-describe.skipIf(!fixturesPresent)(`iso-opendata on real rows${fixturesPresent ? '' : ` (${FIXTURES_MISSING_MESSAGE})`}`, () => {
+describeWithFixtures('iso-opendata on real rows', () => {
   const realText = (file: string): string => readFileSync(fixturePath('iso-opendata', file), 'utf8');
   const row62085 = (): string => realText('opendata-iso_deliverables_metadata-62085.json').trim();
   const rows88821And88915 = (): string[] => realText('opendata-iso_deliverables_metadata-88821-88915.jsonl').trim().split('\n');
@@ -205,6 +205,41 @@ describe.skipIf(!fixturesPresent)(`iso-opendata on real rows${fixturesPresent ? 
     expect(`${reason} ${reason2}`).not.toContain('SCOPE-SENTINEL');
   });
 
+  it('fails on a row that gives a key twice (JSON.parse keeps the last value, the cheap look the first), in scope or related', async () => {
+    const ctx = context({ documents: [62085] });
+    const twice = row62085().replace('"currentStage":9092', '"currentStage":9092,"currentStage":9599');
+    expect(twice).not.toBe(row62085());
+    expect(await failure(writeDump([twice]), ctx)).toMatch(/line at byte 0 gives the key "currentStage" twice in one object/);
+    // the same key spelt with an escape is the same key to JSON.parse
+    const escaped = row62085().replace('"currentStage":9092', '"currentStage":9092,"\\u0063urrentStage":9599');
+    expect(JSON.parse(escaped)).toMatchObject({ currentStage: 9599 });
+    expect(await failure(writeDump([escaped]), ctx)).toMatch(/"currentStage" twice/);
+    // inside the abstract's object too, and the reason never quotes it
+    const inScope = JSON.stringify({ ...(JSON.parse(row62085()) as object), scope: { en: 'SCOPE-SENTINEL' } }).replace('"en":"SCOPE-SENTINEL"', '"en":"SCOPE-SENTINEL a","en":"SCOPE-SENTINEL b"');
+    const reason = await failure(writeDump([inScope]), ctx);
+    expect(reason).toMatch(/the key "en" twice/);
+    expect(reason).not.toContain('SCOPE-SENTINEL');
+    // the successor 62085's replacedBy names: a related row is read, so it must not say two things either
+    const successor = (over: string) => `{"id":88464,"reference":"ISO/DIS 9001",${over}"currentStage":4020,"ownerCommittee":"ISO/TC 176/SC 2","scope":{"en":"<p>SCOPE-SENTINEL-88464</p>"}}`;
+    expect(await records(writeDump([row62085(), successor('')]), ctx)).toHaveLength(2);
+    expect(await failure(writeDump([row62085(), successor('"reference":"ISO 9001:2026",')]), ctx)).toMatch(/row in scope: line at byte \d+ gives the key "reference" twice/);
+    // a predecessor named in replaces is read only for its reference
+    const predecessor = (over: string) => `{"id":46486,"reference":"ISO 9001:2008",${over}"currentStage":9599,"ownerCommittee":"ISO/TC 176/SC 2","scope":null}`;
+    const resolved = await records(writeDump([row62085(), predecessor('')]), ctx);
+    expect(resolved[0]!.relations).toContainEqual({ kind: 'replaces', key: 'iso:46486', reference: 'ISO 9001:2008' });
+    expect(await failure(writeDump([row62085(), predecessor('"reference":"ISO 9001:2000",')]), ctx)).toMatch(/related row 46486: line at byte \d+ gives the key "reference" twice/);
+  });
+
+  it('does not take key-like text inside a value, or the same key in different objects, for a repeated key', async () => {
+    const row = JSON.parse(row62085()) as Record<string, unknown>;
+    const decoy = JSON.stringify({ ...row, scope: { en: '<p>"currentStage":9599,"id":1 SCOPE-SENTINEL</p>' } });
+    expect(decoy).toContain('\\"currentStage\\":9599');
+    expect(await records(writeDump([decoy]), context({ documents: [62085] }))).toEqual([expected[62085]]);
+    // the real row itself has "en" in pages and in scope
+    expect(row62085().match(/"en":/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(await records(writeDump([row62085()]), context({ documents: [62085] }))).toEqual([expected[62085]]);
+  });
+
   it('fails when an id in scope comes twice with different facts, accepts an exact repeat', async () => {
     const parent = JSON.parse(row62085()) as Record<string, unknown>;
     const moved = JSON.stringify({ ...parent, currentStage: 9093 });
@@ -225,7 +260,7 @@ interface Expected {
   out_of_scope_changes: Array<{ day: string; id: number }>;
 }
 
-describe.skipIf(!fixturesPresent)('iso-opendata on the SC 42 replay', () => {
+describeWithFixtures('iso-opendata on the SC 42 replay', () => {
   const replay = (...parts: string[]): string => fixturePath('iso-opendata', join('sc42-replay', ...parts));
   const expected = (): Expected => JSON.parse(readFileSync(replay('expected.json'), 'utf8')) as Expected;
   const dayFile = (day: string): string => replay('days', `${day}.jsonl`);

@@ -3,7 +3,7 @@ import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecord, type DocumentRecord, type Status } from '../src/record.js';
 import { isoPageWatcher } from '../watchers/iso-page.js';
-import { fixturePath, fixturesPresent, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
+import { describeWithFixtures, fixturePath, itHasRows, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
 
 // The oracle is the manifest of recorded real iso.org pages (../shared/fixtures): its expected
 // metadata and its `change` column, read off the pages by hand. Where the manifest is wrong by the
@@ -31,28 +31,11 @@ const STATUS_WORDS: Readonly<Record<string, Status>> = {
   Deleted: 'deleted',
 };
 
-const rows = fixturesPresent ? isoPageRows() : [];
-const rowByFile = new Map(rows.map((row) => [row.file, row]));
-
 function extract(row: ManifestRow): DocumentRecord {
   const outcome = isoPageWatcher.extract(readFixture(row.dir, row.file), { url: row.url });
   if (outcome.kind !== 'records') throw new Error(`${row.file}: ${outcome.kind}: ${outcome.reason}`);
   expect(outcome.records).toHaveLength(1);
   return outcome.records[0]!;
-}
-
-function recordOf(file: string): DocumentRecord {
-  const row = rowByFile.get(file);
-  if (row === undefined) throw new Error(`${file} is not in the manifest`);
-  return extract(row);
-}
-
-/** Consecutive recordings of the same page (manifest order is recording order within a group). */
-function consecutivePairs(): Array<[ManifestRow, ManifestRow]> {
-  return rows.flatMap((row, i) => {
-    const previous = rows[i - 1];
-    return previous !== undefined && previous.group === row.group ? [[previous, row] as [ManifestRow, ManifestRow]] : [];
-  });
 }
 
 /** "80874=ISO/WD 19115-3 [Under development]", the manifest's way of writing a related document. */
@@ -73,7 +56,26 @@ function manifestRelated(change: string, sign: '+' | '-', ownKey: string): strin
     .filter((entry) => !entry.startsWith(`${ownId}=`)); // a page listing itself is not a relation
 }
 
-describe.skipIf(!fixturesPresent)('iso-page watcher on recorded iso.org pages', () => {
+describeWithFixtures('iso-page watcher on recorded iso.org pages', () => {
+  const rows = isoPageRows();
+  const rowByFile = new Map(rows.map((row) => [row.file, row]));
+
+  function recordOf(file: string): DocumentRecord {
+    const row = rowByFile.get(file);
+    if (row === undefined) throw new Error(`${file} is not in the manifest`);
+    return extract(row);
+  }
+
+  /** Consecutive recordings of the same page (manifest order is recording order within a group). */
+  function consecutivePairs(): Array<[ManifestRow, ManifestRow]> {
+    return rows.flatMap((row, i) => {
+      const previous = rows[i - 1];
+      return previous !== undefined && previous.group === row.group ? [[previous, row] as [ManifestRow, ManifestRow]] : [];
+    });
+  }
+
+  itHasRows('iso.org rows in manifest.json', rows, 84);
+
   it('has a manifest row for every recorded iso.org page', () => {
     const pages = readdirSync(fixturePath('iso-pages', '')).filter((file) => file.endsWith('.html'));
     expect(pages.length).toBeGreaterThanOrEqual(82);
@@ -235,7 +237,7 @@ describe.skipIf(!fixturesPresent)('iso-page watcher on recorded iso.org pages', 
   });
 });
 
-describe.skipIf(!fixturesPresent)('iso-page watcher on bodies that are not a readable standard page', () => {
+describeWithFixtures('iso-page watcher on bodies that are not a readable standard page', () => {
   it('does not read an IEC webstore page as a record', () => {
     const iecPages = readdirSync(fixturePath('iec', '')).filter((file) => file.endsWith('.html'));
     expect(iecPages.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../src/store/store.js';
@@ -6,7 +6,7 @@ import { databasePath } from '../src/runtime.js';
 import type { SourceReport } from '../src/health.js';
 import type { Item } from '../src/item.js';
 import { startHarness, type Harness } from './harness.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE } from './fixtures.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // One item per document per run, whichever sources saw it: an iso.org page and the Open Data
 // catalogue reporting the same document make one item with both provenances; when they disagree
@@ -23,7 +23,7 @@ function catalogueRow(stage: number, reference: string): string {
   })}\n`;
 }
 
-describe.skipIf(!fixturesPresent)('one item per document per run across sources', () => {
+describeWithFixtures('one item per document per run across sources', () => {
   let h: Harness;
   let dataDir: string;
   let store: Store;
@@ -89,4 +89,3 @@ describe.skipIf(!fixturesPresent)('one item per document per run across sources'
   });
 });
 
-if (!fixturesPresent) describe('one item per document per run', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cheerio from 'cheerio';
@@ -7,7 +7,7 @@ import type { Store } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
 import { changesFileSchema, type Item } from '../src/item.js';
 import { startHarness, type Harness } from './harness.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
+import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
 import { itWithClient, missingFeedparser, missingExecutable, runFeedparser, runXmllint, XMLLINT } from './clients.js';
 
 // A user's refresh, offline: a local server on 127.0.0.1 serves recorded iso.org pages at iso.org's
@@ -57,7 +57,7 @@ const SEQUENCES: Sequence[] = [
 
 const ROUNDS = Math.max(...SEQUENCES.map((s) => s.files.length));
 
-describe.skipIf(!fixturesPresent)('refresh end to end against recorded pages on 127.0.0.1', () => {
+describeWithFixtures('refresh end to end against recorded pages on 127.0.0.1', () => {
   let h: Harness;
   let dataDir: string;
   let store: Store;
@@ -156,4 +156,3 @@ describe.skipIf(!fixturesPresent)('refresh end to end against recorded pages on 
   });
 });
 
-if (!fixturesPresent) describe('refresh end to end', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
@@ -7,7 +7,7 @@ import type { RefreshResult } from '../src/refresh.js';
 import type { SourceReport } from '../src/health.js';
 import { startHarness, type Harness } from './harness.js';
 import type { FixtureServer, Route } from './fixture-server.js';
-import { fixturePath, fixturesPresent, FIXTURES_MISSING_MESSAGE, readFixture } from './fixtures.js';
+import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
 
 // A failure is never a change. Sources whose pages break in every way a server can break them end in
 // the right verdict, publish no change, and do not stop the other sources of the same run; a source
@@ -23,20 +23,20 @@ function redesigned(): string {
   return $.html();
 }
 
-const BREAKAGES: Array<[string, Route, 'unreadable' | 'extraction-failed', RegExp]> = [
-  ['403', { status: 403, body: 'Forbidden' }, 'unreadable', /returned 403/],
-  ['a 202 challenge with an empty body', { status: 202, body: '' }, 'unreadable', /202/],
-  ['a 200 captcha page', { body: '<html><head><title>Just a moment...</title></head><body>Verify you are human</body></html>' }, 'unreadable', /./],
-  ['garbage bytes', { body: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x42]), headers: { 'content-type': 'application/octet-stream' } }, 'unreadable', /./],
-  ['a redesigned page', { body: redesignedIfPresent() }, 'extraction-failed', /stage/],
-  ['another site’s page at the same path', { file: fixturePath('iec', 'iec-pub-160-2023-02-03.html') }, 'unreadable', /not an iso\.org page/],
-];
-
-function redesignedIfPresent(): string {
-  return fixturesPresent ? redesigned() : '';
+/** Built once the fixtures are known to be present (one row is a real page made to look redesigned). */
+function breakages(): Array<[string, Route, 'unreadable' | 'extraction-failed', RegExp]> {
+  return [
+    ['403', { status: 403, body: 'Forbidden' }, 'unreadable', /returned 403/],
+    ['a 202 challenge with an empty body', { status: 202, body: '' }, 'unreadable', /202/],
+    ['a 200 captcha page', { body: '<html><head><title>Just a moment...</title></head><body>Verify you are human</body></html>' }, 'unreadable', /./],
+    ['garbage bytes', { body: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x42]), headers: { 'content-type': 'application/octet-stream' } }, 'unreadable', /./],
+    ['a redesigned page', { body: redesigned() }, 'extraction-failed', /stage/],
+    ['another site’s page at the same path', { file: fixturePath('iec', 'iec-pub-160-2023-02-03.html') }, 'unreadable', /not an iso\.org page/],
+  ];
 }
 
-describe.skipIf(!fixturesPresent)('a failure is never a change', () => {
+describeWithFixtures('a failure is never a change', () => {
+  const BREAKAGES = breakages();
   let h: Harness;
   let server: FixtureServer;
   let dataDir: string;
@@ -98,4 +98,3 @@ describe.skipIf(!fixturesPresent)('a failure is never a change', () => {
   });
 });
 
-if (!fixturesPresent) describe('a failure is never a change', () => it.skip(FIXTURES_MISSING_MESSAGE, () => {}));

@@ -4,6 +4,7 @@ import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } fro
 import type { ExtractOutcome, StreamWatcher } from './watcher.js';
 import { glance } from './iso-opendata/glance.js';
 import { forEachLine } from './iso-opendata/lines.js';
+import { firstDuplicateKey } from './iso-opendata/duplicate-keys.js';
 import { rowToRecord, unresolvedReference, type RowOutcome } from './iso-opendata/row.js';
 import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplement } from './iso-opendata/scope.js';
 
@@ -78,6 +79,7 @@ export async function extractOpenData(path: string, context: OpenDataContext): P
       if (problemAt !== null) return failed(problemAt);
     }
     const resolved = await resolveRelations([...records.values()], records, located, handle);
+    if (typeof resolved === 'string') return failed(resolved);
     return { kind: 'records', records: resolved.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
   } finally {
     await handle.close();
@@ -88,8 +90,11 @@ function failed(reason: string): ExtractOutcome {
   return { kind: 'extraction-failed', reason: `iso-opendata: ${reason}` };
 }
 
+/** A row that says two things at once: never read as either (a related row too). */
+type ParsedRow = RowOutcome | { ok: false; reason: string; contradictory: true };
+
 /** The abstract is dropped while parsing, so no record, reason or log line can ever hold it. */
-function parseRow(line: Buffer, offset: number): RowOutcome {
+function parseRow(line: Buffer, offset: number): ParsedRow {
   let row: unknown;
   try {
     row = JSON.parse(line.toString('utf8'), (key, value: unknown) => (key === 'scope' ? undefined : value));
@@ -97,11 +102,20 @@ function parseRow(line: Buffer, offset: number): RowOutcome {
     // Not V8's message: it quotes the text around the error, which may be the abstract.
     return { ok: false, reason: `line at byte ${offset} is not valid JSON` };
   }
+  const duplicate = firstDuplicateKey(line);
+  if (duplicate !== null) {
+    return { ok: false, contradictory: true, reason: `line at byte ${offset} gives ${keyName(duplicate)} twice in one object, so its readers would disagree` };
+  }
   return rowToRecord(row);
 }
 
+/** A key is named only when it looks like a field name: keys are the row's text too. */
+function keyName(key: string): string {
+  return /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(key) ? `the key "${key}"` : 'a key';
+}
+
 /** Null when added; a reason when the row is invalid or its id came twice with different facts. */
-function addRecord(records: Map<number, DocumentRecord>, outcome: RowOutcome): string | null {
+function addRecord(records: Map<number, DocumentRecord>, outcome: ParsedRow): string | null {
   if (!outcome.ok) return `row in scope: ${outcome.reason}`;
   const id = Number(outcome.record.key.slice('iso:'.length));
   const earlier = records.get(id);
@@ -122,15 +136,14 @@ async function resolveRelations(
   records: ReadonlyMap<number, DocumentRecord>,
   located: ReadonlyMap<number, Located>,
   handle: FileHandle,
-): Promise<DocumentRecord[]> {
-  const others = new Map<number, DocumentRecord | null>();
-  const lookUp = async (id: number): Promise<DocumentRecord | null> => {
+): Promise<DocumentRecord[] | string> {
+  const others = new Map<number, ParsedRow | null>();
+  const lookUp = async (id: number): Promise<ParsedRow | null> => {
     const inScope = records.get(id);
-    if (inScope !== undefined) return inScope;
+    if (inScope !== undefined) return { ok: true, record: inScope };
     if (!others.has(id)) {
       const where = located.get(id);
-      const outcome = where === undefined ? null : parseRow(await readLineAt(handle, where), where.offset);
-      others.set(id, outcome?.ok ? outcome.record : null);
+      others.set(id, where === undefined ? null : parseRow(await readLineAt(handle, where), where.offset));
     }
     return others.get(id)!;
   };
@@ -143,7 +156,10 @@ async function resolveRelations(
     const relations: Relation[] = [];
     for (const relation of record.relations) {
       const id = Number(relation.key!.slice('iso:'.length));
-      const other = await lookUp(id);
+      const outcome = await lookUp(id);
+      if (outcome !== null && !outcome.ok && 'contradictory' in outcome) return `related row ${id}: ${outcome.reason}`;
+      // A related row that is odd in another way stays unresolved: it is not this source's document.
+      const other = outcome?.ok ? outcome.record : null;
       if (other === null) {
         relations.push({ kind: relation.kind, key: relation.key, reference: unresolvedReference(id) });
       } else if (relation.kind === 'replaced-by') {

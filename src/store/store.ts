@@ -5,7 +5,7 @@ import { migrate } from './migrations.js';
 import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
 import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
 import type { Verdict } from '../health.js';
-import type { Observation } from '../observation.js';
+import type { Composed, Observation } from '../observation.js';
 
 // SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
 // what changed, the source's health) is written in one transaction, so a refresh killed at any
@@ -59,6 +59,9 @@ export interface ItemQuery {
 
 export type Store = ReturnType<typeof openStore>;
 
+/** `observations.item_id` of an observation whose news other documents' items tell, none composed now (refused). */
+const FOLDED = 'folded';
+
 export interface StoreOptions {
   /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
   onTransaction?: (name: 'check' | 'compose') => void;
@@ -107,6 +110,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
         scope = excluded.scope, watcher_version = excluded.watcher_version`),
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
+    runObservations: db.prepare('SELECT observation_json FROM observations WHERE run_id = ? ORDER BY id'),
     insertItem: db.prepare(`
       INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json, state)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -201,11 +205,16 @@ export function openStore(path: string, options: StoreOptions = {}) {
       return row === undefined ? null : { id: row.id, trigger: row.trigger, startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome };
     },
 
-    /** The stored baseline of every document a source reports, re-validated on the way out. */
+    /**
+     * The stored baseline of every document a source reports, re-validated on the way out. One stored
+     * before a rule grew stricter (a control character, issue 8) is left out rather than thrown: the
+     * document's next clean record is then a first observation, and nothing invalid is diffed or shown.
+     */
     baselines(sourceId: string): Map<string, DocumentRecord> {
       const out = new Map<string, DocumentRecord>();
       for (const row of statements.baselines.all(sourceId) as Array<{ doc_key: string; record_json: string }>) {
-        out.set(row.doc_key, recordSchema.parse(JSON.parse(row.record_json)));
+        const parsed = recordSchema.safeParse(JSON.parse(row.record_json));
+        if (parsed.success) out.set(row.doc_key, parsed.data);
       }
       return out;
     },
@@ -254,9 +263,12 @@ export function openStore(path: string, options: StoreOptions = {}) {
 
     /**
      * Turns pending observations into items, one per document per run, in one transaction. Pending
-     * observations left by a refresh killed before this step are composed by the next one.
+     * observations left by a refresh killed before this step are composed by the next one. `compose`
+     * also gets every observation of the group's run (one array per run). Items of the run that tell
+     * part of a group's news are filed under the group's sources too; a group with nothing else to
+     * tell makes no item and its observations settle on those items.
      */
-    composeItems(compose: (group: Observation[]) => Item): { created: number; refused: string[] } {
+    composeItems(compose: (group: Observation[], run: readonly Observation[]) => Composed): { created: number; refused: string[] } {
       return db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Array<{ rowId: number; runId: number; observation: Observation }>>();
@@ -266,6 +278,17 @@ export function openStore(path: string, options: StoreOptions = {}) {
           group.push({ rowId: row.id, runId: row.run_id, observation: JSON.parse(row.observation_json) as Observation });
           groups.set(key, group);
         }
+        const runs = new Map<number, Observation[]>();
+        const runOf = (runId: number): Observation[] => {
+          let run = runs.get(runId);
+          if (run === undefined) {
+            run = (statements.runObservations.all(runId) as Array<{ observation_json: string }>).map((r) => JSON.parse(r.observation_json) as Observation);
+            runs.set(runId, run);
+          }
+          return run;
+        };
+        const itemOfDocument = new Map<string, { seq: number; id: string }>();
+        const toldElsewhere: Array<{ group: Array<{ rowId: number; runId: number; observation: Observation }>; toldBy: string[]; hasItem: boolean }> = [];
         let created = 0;
         const refused: string[] = [];
         // Documents in key order within a run (health items by their row), so item order never
@@ -273,7 +296,10 @@ export function openStore(path: string, options: StoreOptions = {}) {
         const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
         for (const group of ordered) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
-          const parsed = itemSchema.safeParse(compose(group.map((g) => g.observation)));
+          const { item: candidate, toldBy } = compose(group.map((g) => g.observation), runOf(group[0]!.runId));
+          if (toldBy.length > 0) toldElsewhere.push({ group, toldBy, hasItem: candidate !== null });
+          if (candidate === null) continue;
+          const parsed = itemSchema.safeParse(candidate);
           if (!parsed.success) {
             const first = parsed.error.issues[0]!;
             refused.push(`${group[0]!.observation.docKey ?? group[0]!.observation.sourceId}: ${first.path.join('.')}: ${first.message}`);
@@ -292,6 +318,12 @@ export function openStore(path: string, options: StoreOptions = {}) {
           }
           for (const source of sources) statements.insertItemSource.run(target.seq, source);
           for (const g of group) statements.settleObservation.run(target.id, g.rowId);
+          if (item.document !== null) itemOfDocument.set(`${group[0]!.runId}\u0000${item.document.key}`, target);
+        }
+        for (const { group, toldBy, hasItem } of toldElsewhere) {
+          const targets = toldBy.flatMap((key) => itemOfDocument.get(`${group[0]!.runId}\u0000${key}`) ?? []);
+          for (const target of targets) for (const g of group) statements.insertItemSource.run(target.seq, g.observation.sourceId);
+          if (!hasItem) for (const g of group) statements.settleObservation.run(targets[0]?.id ?? FOLDED, g.rowId);
         }
         options.onTransaction?.('compose');
         return { created, refused };
