@@ -7,9 +7,11 @@ import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.j
 import { recordInternalFailure } from './source-health.js';
 import { composeItem } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
+import { cleanUpInterruptedRuns } from './interrupted-run-cleanup.js';
 
 // The whole refresh, top to bottom. The CLI, the scheduler, the HTTP endpoint and the tests all call
-// this one function:
+// this one function (the CLI and the server holding the run lock):
+//   first: remove what a killed refresh left, close its run                (src/interrupted-run-cleanup.ts)
 //   for each source: fetch → extract → validate → diff → classify → store   (src/check-source.ts)
 //   then: compose items (one per document per run) → publish the feeds from the store
 
@@ -52,6 +54,7 @@ const HOST_CONCURRENCY = 32;
 
 export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promise<RefreshResult> {
   const sources = selectSources(deps.config.sources, options.only);
+  await cleanUpInterruptedRuns(deps);
   const spoolDir = join(deps.dataDir, 'tmp');
   mkdirSync(spoolDir, { recursive: true });
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());

@@ -76,6 +76,10 @@ export function openStore(path: string, options: StoreOptions = {}) {
   const statements = {
     beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
     finishRun: db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?'),
+    closeInterruptedRuns: db.prepare(`
+      UPDATE runs SET outcome = 'interrupted',
+        finished_at = coalesce((SELECT max(checked_at) FROM checks WHERE run_id = runs.id), started_at)
+      WHERE finished_at IS NULL RETURNING id`),
     lastRun: db.prepare('SELECT id, trigger, started_at, finished_at, outcome FROM runs ORDER BY id DESC LIMIT 1'),
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
@@ -193,6 +197,15 @@ export function openStore(path: string, options: StoreOptions = {}) {
 
     finishRun(runId: number, finishedAt: string, outcome: string): void {
       statements.finishRun.run(finishedAt, outcome, runId);
+    },
+
+    /**
+     * Runs that never finished (their process was killed) are closed as `interrupted`, as finished at
+     * their last sign of life (their last stored check, else their start). Only under the run lock
+     * and before beginRun: a run still going has no finished_at either. Returns their ids.
+     */
+    closeInterruptedRuns(): number[] {
+      return (statements.closeInterruptedRuns.all() as Array<{ id: number }>).map((row) => row.id).sort((a, b) => a - b);
     },
 
     /** The newest run, whoever started it (the schedule, a terminal, POST /refresh); survives restarts. */
