@@ -105,6 +105,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE source_state ADD COLUMN scope TEXT;
   ALTER TABLE source_state ADD COLUMN watcher_version TEXT;
   `,
+  `
+  -- The run lock is a lease: its holder's host (where its pid means something: boot and PID
+  -- namespace) and a heartbeat (epoch ms) renewed while held. Another host, whose pids are not
+  -- ours to test, takes over only a lease whose heartbeat has lapsed.
+  ALTER TABLE run_lock ADD COLUMN host TEXT NOT NULL DEFAULT '';
+  ALTER TABLE run_lock ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
+  -- Optimistic concurrency: bumped by every check of the source; a check whose baselines were read
+  -- at another revision is refused.
+  ALTER TABLE source_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {
