@@ -6,6 +6,7 @@ import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js
 import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
 import type { Verdict } from '../health.js';
 import type { Observation } from '../observation.js';
+import { BaselineMovedError } from './baseline-moved-error.js';
 
 // SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
 // what changed, the source's health) is written in one transaction, so a refresh killed at any
@@ -29,6 +30,12 @@ export interface SourceStateRow {
   watcherVersion: string | null;
 }
 
+/** A source's state as stored, with the revision a check must still find when it writes. */
+export interface StoredSourceState extends SourceStateRow {
+  /** Bumped by every stored check of the source; 0 before the first. */
+  revision: number;
+}
+
 export interface CheckWrite {
   runId: number;
   sourceId: string;
@@ -39,6 +46,11 @@ export interface CheckWrite {
   httpStatus: number | null;
   sha256: string | null;
   fetchedAt: string | null;
+  /**
+   * The source's revision when this check read its state and baselines (0 when it had none): the
+   * write is refused with BaselineMovedError when another check was stored since.
+   */
+  readRevision: number;
   /** Validated records whose baseline is new or changed (a clean extraction only). */
   baselines: DocumentRecord[];
   /** Built once the new change counts are known: one per document that changed, or a health event. */
@@ -97,18 +109,19 @@ export function openStore(path: string, options: StoreOptions = {}) {
       INSERT INTO observations (run_id, check_id, source_id, doc_key, seq, observation_json)
       VALUES (?, ?, ?, ?, ?, ?)`),
     sourceState: db.prepare('SELECT * FROM source_state WHERE source_id = ?'),
+    revision: db.prepare('SELECT revision FROM source_state WHERE source_id = ?'),
     upsertState: db.prepare(`
       INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_checked_at,
-        last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version)
+        last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version, revision)
       VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCheckedAt,
-        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion)
+        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion, @revision)
       ON CONFLICT (source_id) DO UPDATE SET
         consecutive_failures = excluded.consecutive_failures, degraded = excluded.degraded,
         last_verdict = excluded.last_verdict, last_detail = excluded.last_detail,
         last_checked_at = excluded.last_checked_at, last_good_at = excluded.last_good_at,
         last_change_at = excluded.last_change_at, etag = excluded.etag,
         last_modified = excluded.last_modified, baselined = excluded.baselined,
-        scope = excluded.scope, watcher_version = excluded.watcher_version`),
+        scope = excluded.scope, watcher_version = excluded.watcher_version, revision = excluded.revision`),
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
     insertItem: db.prepare(`
@@ -147,7 +160,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
   type HostRow = { not_before: number | null; robots_fetched_at: number | null; robots_status: number | null; robots_body: string | null };
   const hostRow = (host: string) => statements.hostState.get(host) as HostRow | undefined;
 
-  function rowToState(row: Record<string, unknown> | undefined, sourceId: string): SourceStateRow | undefined {
+  function rowToState(row: Record<string, unknown> | undefined, sourceId: string): StoredSourceState | undefined {
     if (row === undefined) return undefined;
     return {
       sourceId,
@@ -163,6 +176,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
       baselined: row.baselined === 1,
       scope: row.scope as string | null,
       watcherVersion: row.watcher_version as string | null,
+      revision: row.revision as number,
     };
   }
 
@@ -223,13 +237,16 @@ export function openStore(path: string, options: StoreOptions = {}) {
       return out;
     },
 
-    sourceState(sourceId: string): SourceStateRow | undefined {
+    /** Read it before the baselines: a check stored between the two reads is then refused, never missed. */
+    sourceState(sourceId: string): StoredSourceState | undefined {
       return rowToState(statements.sourceState.get(sourceId) as Record<string, unknown> | undefined, sourceId);
     },
 
-    /** One check, all or nothing. Returns the check id. */
+    /** One check, all or nothing; refused whole when the source moved since the check read it. Returns the check id. */
     recordCheck(write: CheckWrite): number {
       return db.transaction(() => {
+        const stored = (statements.revision.get(write.sourceId) as { revision: number } | undefined)?.revision ?? 0;
+        if (stored !== write.readRevision) throw new BaselineMovedError(write.sourceId, write.readRevision, stored);
         const checkId = Number(
           statements.insertCheck.run({
             runId: write.runId,
@@ -259,10 +276,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
           ...write.state,
           degraded: write.state.degraded ? 1 : 0,
           baselined: write.state.baselined ? 1 : 0,
+          revision: stored + 1,
         });
         options.onTransaction?.('check');
         return checkId;
-      })();
+      }).immediate();
     },
 
     /**
