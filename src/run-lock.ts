@@ -97,7 +97,11 @@ function heldLock(db: Database.Database, token: string, leaseMs: number, now: ()
       released = true;
       clearInterval(heartbeat);
       heldTokens.delete(token);
-      if (db.open) db.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(token);
+      try {
+        if (db.open) db.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(token);
+      } catch {
+        // a damaged or vanished database: the row left is stale once this process is gone
+      }
     },
   };
 }

@@ -32,7 +32,8 @@ describe('store', () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
-    expect(() => openStore(path)).toThrow(`store: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length})`);
+    expect(() => openStore(path)).toThrow(`store: ${path}: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
+    expect(() => openStore(path, { readonly: true })).toThrow(expect.objectContaining({ code: 'REGWATCH_SCHEMA_NEWER' }));
   });
 
   it('keeps a host\'s 429/503 "not before" time and its robots.txt across runs', () => {

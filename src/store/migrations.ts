@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { OperatorError } from '../operator-error.js';
 
 // Plain SQL, append-only: a released migration is never edited, a new one is appended.
 // PRAGMA user_version records how many have been applied.
@@ -117,15 +118,19 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export function migrate(db: Database.Database): void {
+/** `name`: the database file, for the message when it cannot be migrated. */
+export function migrate(db: Database.Database, name: string = db.name): void {
   const applied = db.pragma('user_version', { simple: true }) as number;
-  if (applied > MIGRATIONS.length) {
-    throw new Error(`store: database schema version ${applied} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
-  }
+  refuseNewerSchema(applied, name);
   for (let version = applied; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+export function refuseNewerSchema(version: number, name: string): void {
+  if (version <= MIGRATIONS.length) return;
+  throw new OperatorError('REGWATCH_SCHEMA_NEWER', `store: ${name}: database schema version ${version} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
 }

@@ -1,7 +1,4 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { openDatabase } from './open-database.js';
 import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
 import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
 import type { Verdict } from '../health.js';
@@ -74,16 +71,12 @@ export type Store = ReturnType<typeof openStore>;
 export interface StoreOptions {
   /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
   onTransaction?: (name: 'check' | 'compose') => void;
+  /** For the commands that only read: works on a database (and folder) this user cannot write. */
+  readonly?: boolean;
 }
 
 export function openStore(path: string, options: StoreOptions = {}) {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const db = openDatabase(path, options.readonly ?? false);
 
   const statements = {
     beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
@@ -131,6 +124,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
     sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
     itemCount: db.prepare('SELECT count(*) AS n FROM items'),
+    knownSources: db.prepare('SELECT source_id FROM source_state UNION SELECT source_id FROM item_sources ORDER BY 1'),
     hostState: db.prepare('SELECT not_before, robots_fetched_at, robots_status, robots_body FROM host_state WHERE host = ?'),
     setNotBefore: db.prepare('INSERT INTO host_state (host, not_before) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET not_before = excluded.not_before'),
     setRobots: db.prepare(`INSERT INTO host_state (host, robots_fetched_at, robots_status, robots_body) VALUES (?, ?, ?, ?)
@@ -182,6 +176,8 @@ export function openStore(path: string, options: StoreOptions = {}) {
 
   return {
     db,
+    /** The database file (db.name is not it for a read-only copy in memory). */
+    path,
 
     /** Per-host politeness kept across runs: a 429/503 "not before" time and the robots.txt cache. */
     hostState: {
@@ -358,6 +354,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
         items: page.map((row) => JSON.parse(row.item_json) as Item),
         nextCursor: rows.length > limit && page.length > 0 ? page[page.length - 1]!.seq : null,
       };
+    },
+
+    /** Every source id the database has a check or an item of. */
+    knownSources(): string[] {
+      return (statements.knownSources.all() as Array<{ source_id: string }>).map((row) => row.source_id);
     },
 
     itemCount(): number {
