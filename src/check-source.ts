@@ -43,7 +43,7 @@ export interface CheckOutcome {
 export async function checkSource(source: SourceConfig, runId: number, deps: CheckDeps): Promise<CheckOutcome> {
   const watcher = watcherFor(source.watcher);
   const licence = licenceFor(source, watcher);
-  const state = deps.store.sourceState(source.id);
+  const state = deps.store.sourceState(source.id); // first: its revision guards the baselines read next
   const baselines = deps.store.baselines(source.id);
   const extraction = await fetchAndExtract(source, watcher, state, new Set(baselines.keys()), runId, deps);
   const checkedAt = deps.now().toISOString();
@@ -54,7 +54,7 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
   if (extraction.kind === 'not-modified') {
     deps.store.recordCheck({
       runId, sourceId: source.id, checkedAt, verdict: 'unchanged', detail: 'not modified (304)', url: source.url,
-      httpStatus: 304, sha256: null, fetchedAt: extraction.fetch.fetchedAt, baselines: [],
+      httpStatus: 304, sha256: null, fetchedAt: extraction.fetch.fetchedAt, readRevision: state?.revision ?? 0, baselines: [],
       observations: (_seq, checkId) => recovery(source, state, checkedAt, licence, emptyProvenance(source, watcher, extraction.fetch.fetchedAt, 304), checkId),
       state: healthy(source, watcher, state, checkedAt, false, state?.lastDetail ?? null, {}),
     });
@@ -88,7 +88,7 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
   const fetch = extraction.fetch;
   deps.store.recordCheck({
     runId, sourceId: source.id, checkedAt, verdict, detail, url: source.url, httpStatus: fetch.status, sha256: fetch.sha256,
-    fetchedAt: fetch.fetchedAt, baselines: changed.map((c) => c.record),
+    fetchedAt: fetch.fetchedAt, readRevision: state?.revision ?? 0, baselines: changed.map((c) => c.record),
     observations: (seqOf, checkId) => [
       ...changed.map(({ record, observation }) => ({ ...observation, seq: seqOf(record.key) })),
       ...recovery(source, state, checkedAt, licence, extraction.provenance, checkId),

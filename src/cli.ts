@@ -3,9 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
-import { openRuntime, databasePath } from './runtime.js';
+import { openRuntime } from './runtime.js';
 import { openStore } from './store/store.js';
-import { refresh, UnknownSourceError } from './refresh.js';
+import { refresh } from './refresh.js';
+import { OperatorError } from './operator-error.js';
+import { databasePath, dataDirHasDatabase } from './data-dir.js';
+import { databaseProblem } from './store/database-problem.js';
 import { acquireRunLock, LockBusyError } from './run-lock.js';
 import { formatChanges, type ChangesFormat } from './format-changes.js';
 import { SEVERITY_ORDER, type Severity } from './item.js';
@@ -22,7 +25,7 @@ export const EXIT = {
   ok: 0,
   /** An unexpected internal error (a bug: please report it). */
   internal: 1,
-  /** Bad command line or bad config: nothing was fetched. */
+  /** Bad command line, config, data folder or database (an OperatorError): nothing was fetched. */
   usage: 2,
   /** The run completed but at least one source could not be checked (unreadable, extraction failed). */
   sourcesFailed: 3,
@@ -50,7 +53,7 @@ Common options:
   --data <dir>       database and published feeds (default ./data; feeds go to <dir>/public)
   -h, --help         help;  -v, --version  the version
 
-Exit codes: 0 ok; 1 internal error; 2 bad usage or config (nothing fetched);
+Exit codes: 0 ok; 1 internal error; 2 bad usage, config, data folder or database (nothing fetched);
             3 some source could not be checked (see the verdicts); 4 another refresh is running.
 
 Examples:
@@ -75,7 +78,8 @@ Exit: 0 all sources checked; 3 at least one could not be; 2 bad config; 4 busy.`
 Prints the recorded changes, newest first. --min-severity is one of ${SEVERITY_ORDER.join(', ')}
 (in that order: "major" shows critical and major; "info" hides only first observations; "baseline"
 shows everything). --format markdown prints the "Recent Changes" table a reference page pastes in.
-  --last N           at most N items (default 20)`,
+  --last N           at most N items (default 20; 1 to 1000000)
+  --source id        only the items this source reported (exit 2 if the database knows no such source)`,
   sources: `regwatch sources [--format table|json] [--config f] [--data d]
 
 Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
@@ -88,7 +92,9 @@ as JSON. Stores nothing and publishes nothing: use it to check what regwatch see
 Serves the published feeds and refreshes on a cron schedule.`,
 };
 
-class UsageError extends Error {}
+function usage(message: string): OperatorError {
+  return new OperatorError('REGWATCH_USAGE', message);
+}
 
 const COMMON = {
   config: { type: 'string' },
@@ -99,25 +105,35 @@ const COMMON = {
 function parse<T extends ParseArgsConfig['options']>(command: string, args: string[], options: T, positionals = 0) {
   try {
     const parsed = parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: positionals > 0, strict: true });
-    if (parsed.positionals.length > positionals) throw new UsageError(`${command}: unexpected argument "${parsed.positionals[positionals]}"`);
+    if (parsed.positionals.length > positionals) throw usage(`${command}: unexpected argument "${parsed.positionals[positionals]}"`);
     return parsed;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${command}: ${(error as Error).message}`);
+    if (error instanceof OperatorError) throw error;
+    throw usage(`${command}: ${(error as Error).message}`);
   }
 }
 
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+/** Digits only, within [min, max]: `1e300`, `2.5` and `-1` are refused, not rounded or overflowed. */
+function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name}: "${value}" is not a whole number`);
+  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw usage(`--${name}: "${value}" is not a whole number from ${min} to ${max}`);
   return n;
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value)) throw usage(`--${name}: "${value}" is not one of ${allowed.join(', ')}`);
   return value as T;
+}
+
+/** Runs `use` on the database at `path`, naming the file when it turns out damaged or unusable. */
+function namingDatabaseProblems<T>(path: string, use: () => T): T {
+  try {
+    return use();
+  } catch (error) {
+    throw databaseProblem(error, path) ?? error;
+  }
 }
 
 async function runRefresh(args: string[]): Promise<number> {
@@ -127,14 +143,14 @@ async function runRefresh(args: string[]): Promise<number> {
     quiet: { type: 'boolean' },
   });
   if (values.help) return help('refresh');
-  const waitSeconds = positiveInteger('wait-lock', values['wait-lock'], 10);
+  const waitSeconds = wholeNumber('wait-lock', values['wait-lock'], 10, 0, 86_400);
   const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
   let lock;
   try {
     lock = await acquireRunLock(runtime.store.db, waitSeconds * 1000);
   } catch (error) {
     await runtime.close();
-    throw error;
+    throw databaseProblem(error, runtime.store.path) ?? error;
   }
   const progress = values.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   try {
@@ -147,16 +163,19 @@ async function runRefresh(args: string[]): Promise<number> {
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
     if (result.outcomes.some((o) => o.internal)) return EXIT.internal;
     return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
+  } catch (error) {
+    throw databaseProblem(error, runtime.store.path) ?? error;
   } finally {
     lock.release();
     await runtime.close();
   }
 }
 
+/** Read-only: reading must work on a database (and folder) this user cannot write. */
 function openExistingStore(dataDir: string | undefined) {
-  const path = databasePath(resolve(dataDir ?? 'data'));
-  if (!existsSync(path)) return null;
-  return openStore(path);
+  const dir = resolve(dataDir ?? 'data');
+  if (!dataDirHasDatabase(dir)) return null;
+  return openStore(databasePath(dir), { readonly: true });
 }
 
 async function runChanges(args: string[]): Promise<number> {
@@ -167,7 +186,7 @@ async function runChanges(args: string[]): Promise<number> {
     format: { type: 'string' },
   });
   if (values.help) return help('changes');
-  const last = positiveInteger('last', values.last, 20);
+  const last = wholeNumber('last', values.last, 20, 1, 1_000_000);
   const minSeverity = values['min-severity'] === undefined ? undefined : oneOf<Severity>('min-severity', values['min-severity'], SEVERITY_ORDER, 'baseline');
   const format = oneOf<ChangesFormat>('format', values.format, ['table', 'markdown', 'json'], 'table');
   const store = openExistingStore(values.data);
@@ -177,7 +196,13 @@ async function runChanges(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    const { items } = store.items({ ...(values.source ? { source: values.source } : {}), ...(minSeverity ? { minSeverity } : {}), limit: last });
+    const items = namingDatabaseProblems(store.path, () => {
+      const known = store.knownSources();
+      if (values.source !== undefined && !known.includes(values.source)) {
+        throw usage(`changes: --source ${values.source}: no such source in ${store.path} (sources: ${known.join(', ') || 'none yet'})`);
+      }
+      return store.items({ ...(values.source ? { source: values.source } : {}), ...(minSeverity ? { minSeverity } : {}), limit: last }).items;
+    });
     process.stdout.write(formatChanges(items, format));
     return EXIT.ok;
   } finally {
@@ -192,7 +217,7 @@ async function runSources(args: string[]): Promise<number> {
   const { config } = loadConfig(values.config);
   const store = openExistingStore(values.data) ?? openStore(':memory:');
   try {
-    const reports = sourceReports(store, config);
+    const reports = namingDatabaseProblems(store.path, () => sourceReports(store, config));
     process.stdout.write(format === 'json' ? `${jsonForTerminal(reports)}\n` : formatSources(reports));
     return EXIT.ok;
   } finally {
@@ -204,10 +229,10 @@ async function runInspect(args: string[]): Promise<number> {
   const { values, positionals } = parse('inspect', args, { watcher: { type: 'string' } }, 1);
   if (values.help) return help('inspect');
   const target = positionals[0];
-  if (target === undefined) throw new UsageError('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
+  if (target === undefined) throw usage('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
   const watcher = oneOf('watcher', values.watcher, ['iso-page', 'iso-opendata'] as const, 'iso-page');
   const isUrl = /^https?:\/\//i.test(target);
-  if (!isUrl && !existsSync(target)) throw new UsageError(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
+  if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });
   process.stdout.write(`${jsonForTerminal(result.output)}\n`);
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
@@ -225,7 +250,7 @@ async function runServe(args: string[]): Promise<number> {
   return serveCommand({
     configFile: values.config,
     dataDir: values.data,
-    port: positiveInteger('port', values.port, 8080),
+    port: wholeNumber('port', values.port, 8080, 0, 65_535),
     host: values.host ?? '127.0.0.1',
     schedule: values.schedule ?? '0 6 * * *',
     timezone: values.timezone ?? 'UTC',
@@ -255,15 +280,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   try {
-    if (run === undefined) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see regwatch --help)`);
+    if (run === undefined) throw usage(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; see regwatch --help)`);
     return await run(rest);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof UnknownSourceError) {
-      process.stderr.write(`regwatch: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+    if (error instanceof OperatorError) {
+      // Config problems are one `config: <path>: …` line each, as the config's own messages read.
+      process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `regwatch: ${error.message}\n`);
       return EXIT.usage;
     }
     if (error instanceof LockBusyError) {

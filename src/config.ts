@@ -1,5 +1,6 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { z } from 'zod';
+import { OperatorError } from './operator-error.js';
 import { licenceSchema, licenceTagSchema } from './licences.js';
 import { isPrivateHostLiteral } from './address-guard.js';
 
@@ -8,11 +9,17 @@ import { isPrivateHostLiteral } from './address-guard.js';
 
 export const WATCHER_IDS = ['iso-page', 'iso-opendata'] as const;
 
+/** A user name or password in a URL would be published in every feed (or sent to every host). */
+const withoutUserInfo = (schema: z.ZodString) =>
+  schema.refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
+    message: 'must not contain a user name or password (it would be published in every feed)',
+  });
+
 const sourceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, _ and -'),
     watcher: z.enum(WATCHER_IDS),
-    url: z.string().url('must be a URL'),
+    url: withoutUserInfo(z.string().url('must be a URL')),
     /** A licence tag, or a whole licence, overriding the watcher's. */
     licence: z.union([licenceTagSchema, licenceSchema]).optional(),
     /** A requirements standard (used for certification): some events rank higher (spec/severity.md). */
@@ -31,13 +38,13 @@ export const configSchema = z
   .object({
     sources: z.array(sourceSchema).min(1, 'must list at least one source'),
     /** Sent as the User-Agent's comment: who to contact about this crawler. */
-    contact: z.string().url('must be a URL').default('https://github.com/regwatch/regwatch'),
+    contact: withoutUserInfo(z.string().url('must be a URL')).default('https://github.com/regwatch/regwatch'),
     userAgent: z.string().min(1).max(200).optional(),
     /** Loopback and private addresses are refused as sources unless this is true (tests, local mirrors). */
     allowPrivateNetwork: z.boolean().default(false),
     /** Minimum seconds between two requests to the same host. */
     hostIntervalSeconds: z.number().min(0).max(3600).default(5),
-    requestTimeoutSeconds: z.number().positive().max(600).default(30),
+    requestTimeoutSeconds: z.number().min(1, 'must be at least 1 (seconds)').max(600).default(30),
     /** Consecutive failed checks before a source is published as degraded. */
     degradedAfter: z.number().int().min(1).max(100).default(3),
     /** Enables POST /refresh on `regwatch serve` when set. */
@@ -48,7 +55,7 @@ export const configSchema = z
     /** Items in the published changes.json (`regwatch changes` and /changes.json page through all). */
     changelogItems: z.number().int().min(1).max(100_000).default(1000),
     /** Public base URL of the published feeds (links, feed ids). */
-    publicUrl: z.string().url('must be a URL').default('http://127.0.0.1:8080/'),
+    publicUrl: withoutUserInfo(z.string().url('must be a URL')).default('http://127.0.0.1:8080/'),
   })
   .strict();
 export type Config = z.infer<typeof configSchema>;
@@ -72,12 +79,14 @@ export const DEFAULT_SOURCES: z.input<typeof sourceSchema>[] = [
   { id: 'iso_catalogue', watcher: 'iso-opendata', ...DEFAULT_CATALOGUE },
 ];
 
-export class ConfigError extends Error {
-  readonly code = 'REGWATCH_CONFIG';
+export class ConfigError extends OperatorError {
   constructor(readonly problems: string[]) {
-    super(problems.map((p) => `config: ${p}`).join('\n'));
+    super('REGWATCH_CONFIG', problems.map((p) => `config: ${p}`).join('\n'));
   }
 }
+
+/** A config is a few kilobytes; reading stops past this (`--config /dev/zero` once grew to 7.9 GB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** `sources[2].url` from zod's path array. */
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -137,17 +146,39 @@ function crossFieldProblems(input: unknown): string[] {
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; origin: string } {
   const path = file ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
   if (path === undefined) return { config: parseConfig({ sources: DEFAULT_SOURCES }), origin: 'built-in defaults' };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
-  }
+  const text = readConfigText(path);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
   }
   return { config: parseConfig(json), origin: path };
+}
+
+/** At most MAX_CONFIG_BYTES, whatever the path is (a device that never ends). */
+function readConfigText(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_CONFIG_BYTES) throw new ConfigError([`${path}: is larger than 1 MiB; a regwatch config is a few kilobytes`]);
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  } finally {
+    closeSync(fd);
+  }
 }

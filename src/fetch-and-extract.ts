@@ -24,7 +24,7 @@ export type Extraction =
 export async function fetchAndExtract(
   source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, knownKeys: ReadonlySet<string>, runId: number, deps: CheckDeps,
 ): Promise<Extraction> {
-  const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, `${source.id}-${runId}.download`) : undefined;
+  const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, spoolFileName(source.id, runId)) : undefined;
   try {
     // A new watcher version must read the body again even if the server's copy did not change.
     const sameReader = state?.watcherVersion === watcher.version;
@@ -55,6 +55,17 @@ export async function fetchAndExtract(
   } finally {
     if (spoolTo) await rm(spoolTo, { force: true });
   }
+}
+
+const SPOOL_SUFFIX = '.download';
+
+function spoolFileName(sourceId: string, runId: number): string {
+  return `${sourceId}-${runId}${SPOOL_SUFFIX}`;
+}
+
+/** A dump spooled by fetchAndExtract, left in place only by a process killed while reading it. */
+export function isSpoolFile(name: string): boolean {
+  return name.endsWith(SPOOL_SUFFIX);
 }
 
 async function extract(watcher: AnyWatcher, fetched: Extract<FetchResult, { kind: 'ok' }>, source: SourceConfig, knownKeys: ReadonlySet<string>): Promise<ExtractOutcome> {

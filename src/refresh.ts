@@ -7,9 +7,13 @@ import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.j
 import { recordInternalFailure } from './source-health.js';
 import { itemComposer } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
+import { cleanUpInterruptedRuns } from './interrupted-run-cleanup.js';
+import { OperatorError } from './operator-error.js';
+import { databaseProblem } from './store/database-problem.js';
 
 // The whole refresh, top to bottom. The CLI, the scheduler, the HTTP endpoint and the tests all call
-// this one function:
+// this one function (the CLI and the server holding the run lock):
+//   first: remove what a killed refresh left, close its run                (src/interrupted-run-cleanup.ts)
 //   for each source: fetch → extract → validate → diff → classify → store   (src/check-source.ts)
 //   then: compose items (one per document per run) → publish the feeds from the store
 
@@ -52,6 +56,7 @@ const HOST_CONCURRENCY = 32;
 
 export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promise<RefreshResult> {
   const sources = selectSources(deps.config.sources, options.only);
+  await cleanUpInterruptedRuns(deps);
   const spoolDir = join(deps.dataDir, 'tmp');
   mkdirSync(spoolDir, { recursive: true });
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());
@@ -71,7 +76,11 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     return { runId, outcomes, itemsCreated, published };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
-    deps.store.finishRun(runId, deps.now().toISOString(), `failed: ${(error as Error).message}`.slice(0, 500));
+    try {
+      deps.store.finishRun(runId, deps.now().toISOString(), `failed: ${(error as Error).message}`.slice(0, 500));
+    } catch {
+      // the store is the cause (damaged, gone): the next refresh closes this run as interrupted
+    }
     throw error;
   }
 }
@@ -85,12 +94,17 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
   const queues = [...groupByHost(sources).values()];
   let nextQueue = 0;
   let done = 0;
+  // A damaged database is no source's failure: the run stops (checks under way finish) and says so.
+  let damaged: OperatorError | null = null;
   const worker = async (): Promise<void> => {
-    while (nextQueue < queues.length) {
+    while (nextQueue < queues.length && damaged === null) {
       for (const index of queues[nextQueue++]!) {
+        if (damaged !== null) break;
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
         outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
+          damaged ??= databaseProblem(error, deps.store.path);
+          if (damaged !== null) return { sourceId: source.id, verdict: 'extraction-failed', detail: damaged.message, summaries: [], internal: true };
           // A bug or a storage error in one source's check must not stop the others; nothing of
           // the check itself was committed, so the next refresh checks it again.
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
@@ -102,6 +116,7 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
     }
   };
   await Promise.all(Array.from({ length: Math.min(HOST_CONCURRENCY, queues.length) }, worker));
+  if (damaged !== null) throw damaged;
   return outcomes;
 }
 
@@ -116,8 +131,10 @@ function groupByHost(sources: SourceConfig[]): Map<string, number[]> {
 }
 
 /** `--source` naming a source the config does not have: a usage error, raised before anything is fetched. */
-export class UnknownSourceError extends Error {
-  readonly code = 'REGWATCH_UNKNOWN_SOURCE';
+export class UnknownSourceError extends OperatorError {
+  constructor(message: string) {
+    super('REGWATCH_UNKNOWN_SOURCE', message);
+  }
 }
 
 function selectSources(all: SourceConfig[], only: string[] | undefined): SourceConfig[] {

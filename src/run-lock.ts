@@ -1,21 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { hostIdentity, hostName } from './host-identity.js';
 
-// Two refreshes at once (the schedule and a manual one, or two terminals) must not both run. The
-// lock is a row in the database, taken inside BEGIN IMMEDIATE so that checking and taking it is one
-// step. A row whose process is gone (a refresh killed with SIGKILL), or that a previous process
-// with our pid left behind (a restarted container), is stale and taken over.
+// Two refreshes at once (the schedule and a manual one, two terminals, two containers sharing one
+// data volume) must not both run. The lock is a row in the database, checked and taken inside one
+// BEGIN IMMEDIATE, and a lease: its holder renews a heartbeat while it holds it.
+// - On this host (same boot, same PID namespace) a row whose process is gone (SIGKILL), or that a
+//   previous process with our pid left (a restarted container), is stale at once.
+// - Another host's pids mean nothing here: its row is stale only when its heartbeat is older than
+//   the lease (it died, or lost the volume).
 
 export class LockBusyError extends Error {
   readonly code = 'REGWATCH_LOCK_BUSY';
-  constructor(readonly ownerPid: number) {
-    super(`refresh: another refresh is running (pid ${ownerPid}); try again when it has finished`);
+  constructor(readonly ownerPid: number, detail = '') {
+    super(`refresh: another refresh is running (pid ${ownerPid}${detail}); try again when it has finished`);
   }
 }
 
 export interface RunLock {
   release(): void;
 }
+
+export interface LeaseOptions {
+  /** This host's identity (hostIdentity() unless a test plays two hosts). */
+  host?: string;
+  /** How long another host's lock stays live without a heartbeat; renewed every quarter of it. */
+  leaseMs?: number;
+  /** The clock of heartbeats (epoch ms). */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+interface LockRow {
+  pid: number;
+  token: string;
+  host: string;
+  heartbeat_at: number;
+}
+
+type Attempt = { lock: RunLock } | { busy: LockBusyError };
 
 function alive(pid: number): boolean {
   try {
@@ -26,40 +51,77 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryAcquire(db: Database.Database, token: string): { lock: RunLock } | { busyPid: number } {
+/** Why `row` still holds the lock, or null when it is stale. */
+function stillHeld(row: LockRow, host: string, leaseMs: number, now: number): LockBusyError | null {
+  // '' is a row written before leases (migration 3): judged as this host's, as it was then.
+  if (row.host === host || row.host === '') {
+    if (row.pid === process.pid) return heldTokens.has(row.token) ? new LockBusyError(row.pid) : null;
+    return alive(row.pid) ? new LockBusyError(row.pid) : null;
+  }
+  const age = now - row.heartbeat_at;
+  if (age >= leaseMs) return null;
+  return new LockBusyError(row.pid, ` on ${hostName(row.host)}, heartbeat ${Math.max(0, Math.round(age / 1000))} s ago`);
+}
+
+function tryAcquire(db: Database.Database, token: string, host: string, leaseMs: number, now: () => number): Attempt {
   return db
-    .transaction(() => {
-      const row = db.prepare('SELECT pid, token FROM run_lock WHERE id = 1').get() as { pid: number; token: string } | undefined;
-      if (row !== undefined && row.pid !== process.pid && alive(row.pid)) return { busyPid: row.pid };
-      if (row !== undefined && row.pid === process.pid && heldTokens.has(row.token)) return { busyPid: row.pid };
-      db.prepare('INSERT OR REPLACE INTO run_lock (id, pid, token, acquired_at) VALUES (1, ?, ?, ?)').run(process.pid, token, new Date().toISOString());
+    .transaction((): Attempt => {
+      const row = db.prepare('SELECT pid, token, host, heartbeat_at FROM run_lock WHERE id = 1').get() as LockRow | undefined;
+      const busy = row === undefined ? null : stillHeld(row, host, leaseMs, now());
+      if (busy !== null) return { busy };
+      const at = now();
+      db.prepare('INSERT OR REPLACE INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)')
+        .run(process.pid, token, new Date(at).toISOString(), host, at);
       heldTokens.add(token);
-      let released = false;
-      return {
-        lock: {
-          release() {
-            if (released) return;
-            released = true;
-            heldTokens.delete(token);
-            if (db.open) db.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(token);
-          },
-        },
-      };
+      return { lock: heldLock(db, token, leaseMs, now) };
     })
     .immediate();
+}
+
+function heldLock(db: Database.Database, token: string, leaseMs: number, now: () => number): RunLock {
+  const renew = db.prepare('UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?');
+  const heartbeat = setInterval(() => {
+    if (!db.open) return clearInterval(heartbeat);
+    try {
+      // No row with our token: another host took the lease over; never take it back from here.
+      if (renew.run(now(), token).changes === 0) clearInterval(heartbeat);
+    } catch {
+      // busy for longer than busy_timeout: the next beat tries again, well inside the lease
+    }
+  }, Math.max(1, Math.floor(leaseMs / 4)));
+  heartbeat.unref();
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      clearInterval(heartbeat);
+      heldTokens.delete(token);
+      try {
+        if (db.open) db.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(token);
+      } catch {
+        // a damaged or vanished database: the row left is stale once this process is gone
+      }
+    },
+  };
 }
 
 /** Tokens of the locks this process holds: a row with our pid but another token is a previous process's. */
 const heldTokens = new Set<string>();
 
 /** Waits up to `waitMs` for the lock, polling; then throws LockBusyError. */
-export async function acquireRunLock(db: Database.Database, waitMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<RunLock> {
+export async function acquireRunLock(db: Database.Database, waitMs: number, options: LeaseOptions = {}): Promise<RunLock> {
+  const host = options.host ?? hostIdentity();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const token = randomUUID();
+  // Waiting is measured on the real clock, whatever clock the lease is read with.
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const attempt = tryAcquire(db, token);
+    const attempt = tryAcquire(db, token, host, leaseMs, now);
     if ('lock' in attempt) return attempt.lock;
-    if (Date.now() >= deadline) throw new LockBusyError(attempt.busyPid);
+    if (Date.now() >= deadline) throw attempt.busy;
     await sleep(Math.min(250, Math.max(1, deadline - Date.now())));
   }
 }

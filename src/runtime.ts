@@ -1,10 +1,13 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, type Config } from './config.js';
 import { openStore, type Store } from './store/store.js';
 import type { Fetcher } from './fetcher.js';
 import { createFetcher } from './fetch/index.js';
 import { VERSION } from './version.js';
 import type { FeedSite } from './publish-from-store.js';
+import { databasePath, prepareDataDirForWriting } from './data-dir.js';
+
+export { DATABASE_FILE, databasePath } from './data-dir.js';
 
 // Builds the real dependencies (store, fetcher, clock, site) from the config and the data folder.
 // Tests build their own: a temp database, a loopback server, a fixed clock.
@@ -18,12 +21,6 @@ export interface Runtime {
   site: FeedSite;
   now: () => Date;
   close(): Promise<void>;
-}
-
-export const DATABASE_FILE = 'regwatch.sqlite';
-
-export function databasePath(dataDir: string): string {
-  return join(dataDir, DATABASE_FILE);
 }
 
 export function userAgent(config: Config): string {
@@ -63,6 +60,7 @@ export function buildFetcher(config: Config, hostState: Store['hostState'], over
 export function openRuntime(options: { configFile?: string; dataDir?: string }): Runtime {
   const { config, origin } = loadConfig(options.configFile);
   const dataDir = resolve(options.dataDir ?? 'data');
+  prepareDataDirForWriting(dataDir);
   const store = openStore(databasePath(dataDir));
   const fetcher = buildFetcher(config, store.hostState);
   return {

@@ -2,7 +2,8 @@ import type { SourceConfig } from './config.js';
 import type { Provenance } from './item.js';
 import type { Licence } from './licences.js';
 import type { Observation } from './observation.js';
-import type { SourceStateRow } from './store/store.js';
+import type { SourceStateRow, StoredSourceState } from './store/store.js';
+import { BaselineMovedError } from './store/baseline-moved-error.js';
 import type { AnyWatcher } from '../watchers/index.js';
 import { watcherFor, licenceFor } from '../watchers/index.js';
 import type { CheckDeps, CheckOutcome } from './check-source.js';
@@ -57,6 +58,8 @@ export function sourceHealthObservation(
 export function recordInternalFailure(source: SourceConfig, runId: number, error: unknown, deps: CheckDeps): CheckOutcome {
   const detail = `internal: ${(error as Error).message}`.slice(0, 1000);
   const outcome: CheckOutcome = { sourceId: source.id, verdict: 'extraction-failed', detail, summaries: [], internal: true };
+  // Another refresh stored a check of this source meanwhile: that one stands, and this is no failure of the source.
+  if (error instanceof BaselineMovedError) return outcome;
   try {
     const watcher = watcherFor(source.watcher);
     const checkedAt = deps.now().toISOString();
@@ -70,14 +73,14 @@ export function recordInternalFailure(source: SourceConfig, runId: number, error
 }
 
 export function recordFailure(
-  source: SourceConfig, runId: number, state: SourceStateRow | undefined,
+  source: SourceConfig, runId: number, state: StoredSourceState | undefined,
   failure: Extract<Extraction, { kind: 'failed' }>, checkedAt: string, licence: Licence, deps: CheckDeps,
 ): CheckOutcome {
   const failures = (state?.consecutiveFailures ?? 0) + 1;
   const becomesDegraded = !(state?.degraded ?? false) && failures >= deps.degradedAfter;
   deps.store.recordCheck({
     runId, sourceId: source.id, checkedAt, verdict: failure.verdict, detail: failure.detail, url: source.url,
-    httpStatus: failure.httpStatus, sha256: failure.sha256, fetchedAt: failure.fetchedAt, baselines: [],
+    httpStatus: failure.httpStatus, sha256: failure.sha256, fetchedAt: failure.fetchedAt, readRevision: state?.revision ?? 0, baselines: [],
     observations: (_seq, checkId) =>
       becomesDegraded ? [sourceHealthObservation(source, 'degraded', failures, failure.detail, checkedAt, failure.provenance, licence, checkId)] : [],
     state: {

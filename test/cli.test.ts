@@ -61,6 +61,17 @@ describe('regwatch CLI', () => {
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('nope.json: cannot be read (ENOENT)')]);
   });
 
+  it('exits 4 naming the other host while its lease is live, though its pid means nothing here', async () => {
+    const store = openStore(databasePath(join(dir, 'leased')));
+    const pid = 4_194_305; // beyond PID_MAX_LIMIT: no such process on this host
+    store.db.prepare("INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, 'theirs', '2026-01-01T00:00:00Z', 'container-b/boot/pid:[1]', ?)").run(pid, Date.now());
+    store.close();
+    writeFileSync(join(dir, 'lease.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
+    const busy = await run(['refresh', '--config', 'lease.json', '--data', 'leased', '--wait-lock', '0'], dir);
+    expect(busy.code).toBe(4);
+    expect(busy.stderr).toMatch(new RegExp(`another refresh is running \\(pid ${pid} on container-b, heartbeat \\d+ s ago\\)`));
+  });
+
   it('prints an empty changes table before the first refresh, saying why', async () => {
     const out = await run(['changes', '--data', 'empty'], dir);
     expect(out.code).toBe(0);

@@ -66,4 +66,23 @@ describe('config validation names every bad field by its path', () => {
       'sources[0]: committees and documents are for iso-opendata sources; an iso-page source watches its own page',
     ]);
   });
+
+  it('refuses a user name or password in any URL that is published or sent (sources, contact, publicUrl)', () => {
+    const source = { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
+    const message = 'must not contain a user name or password (it would be published in every feed)';
+    expect(problems({ sources: [{ ...source, url: 'https://user:pass@www.iso.org/standard/81230.html' }] })).toEqual([`sources[0].url: ${message}`]);
+    expect(problems({ sources: [{ ...source, url: 'https://token@www.iso.org/standard/81230.html' }] })).toEqual([`sources[0].url: ${message}`]);
+    expect(problems({ sources: [source], contact: 'https://me:pw@example.org/', publicUrl: 'https://feeds:pw@example.org/' })).toEqual([
+      `contact: ${message}`,
+      `publicUrl: ${message}`,
+    ]);
+  });
+
+  it('refuses a request timeout under a second', () => {
+    const source = { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
+    for (const requestTimeoutSeconds of [0, 0.001, 0.999, -1]) {
+      expect(problems({ sources: [source], requestTimeoutSeconds }), String(requestTimeoutSeconds)).toEqual(['requestTimeoutSeconds: must be at least 1 (seconds)']);
+    }
+    expect(parseConfig({ sources: [source], requestTimeoutSeconds: 1 }).requestTimeoutSeconds).toBe(1);
+  });
 });

@@ -73,7 +73,7 @@ describe('a baseline stored before control characters were refused', () => {
       const runId = store.beginRun('test', '2026-01-01T06:00:00.000Z');
       store.recordCheck({
         runId, sourceId: 's', checkedAt: '2026-01-01T06:00:00.000Z', verdict: 'changed', detail: null, url: 'https://www.iso.org/', httpStatus: 200,
-        sha256: null, fetchedAt: null, baselines: [clean, stored], observations: () => [],
+        sha256: null, fetchedAt: null, baselines: [clean, stored], observations: () => [], readRevision: 0,
         state: { consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCheckedAt: null, lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1' },
       });
       expect([...store.baselines('s').keys()]).toEqual(['iso:81230']);

@@ -88,6 +88,7 @@ export function recordHealth(store: Store, sourceId: string, url: string, state:
     httpStatus: ok ? 200 : 403,
     sha256: ok ? 'a'.repeat(64) : null,
     fetchedAt: state.at,
+    readRevision: store.sourceState(sourceId)?.revision ?? 0,
     baselines: state.baselines ?? [],
     observations: () => [],
     state: {

@@ -32,7 +32,25 @@ describe('store', () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
-    expect(() => openStore(path)).toThrow(`store: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length})`);
+    expect(() => openStore(path)).toThrow(`store: ${path}: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
+    expect(() => openStore(path, { readonly: true })).toThrow(expect.objectContaining({ code: 'REGWATCH_SCHEMA_NEWER' }));
+  });
+
+  it('opened read-only, upgrades a database an older regwatch wrote (as refresh would), then reads it', () => {
+    const path = tempDb();
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    for (const [version, sql] of MIGRATIONS.slice(0, -1).entries()) {
+      raw.exec(sql);
+      raw.pragma(`user_version = ${version + 1}`);
+    }
+    raw.prepare("INSERT INTO source_state (source_id, consecutive_failures) VALUES ('a', 2)").run();
+    raw.close();
+    const store = openStore(path, { readonly: true });
+    expect(store.sourceState('a')).toMatchObject({ consecutiveFailures: 2, revision: 0 });
+    expect(store.db.readonly).toBe(true);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    store.close();
   });
 
   it('keeps a host\'s 429/503 "not before" time and its robots.txt across runs', () => {

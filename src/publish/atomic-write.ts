@@ -16,7 +16,7 @@ export async function writeFileAtomicallyIfChanged(dir: string, name: string, by
   });
   if (current !== undefined && current.equals(wanted)) return 'unchanged';
 
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`); // the shape isPublishTempFile knows
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
@@ -32,6 +32,11 @@ export async function writeFileAtomicallyIfChanged(dir: string, name: string, by
   }
   await syncDirectory(dir);
   return 'written';
+}
+
+/** A temp file of writeFileAtomicallyIfChanged, left in place only by a process killed mid-write. */
+export function isPublishTempFile(name: string): boolean {
+  return /^\..+\.[0-9a-f]{12}\.tmp$/.test(name);
 }
 
 // The rename itself is durable only once the directory entry is flushed (not possible on every platform).

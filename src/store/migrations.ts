@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { OperatorError } from '../operator-error.js';
 
 // Plain SQL, append-only: a released migration is never edited, a new one is appended.
 // PRAGMA user_version records how many have been applied.
@@ -105,17 +106,31 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE source_state ADD COLUMN scope TEXT;
   ALTER TABLE source_state ADD COLUMN watcher_version TEXT;
   `,
+  `
+  -- The run lock is a lease: its holder's host (where its pid means something: boot and PID
+  -- namespace) and a heartbeat (epoch ms) renewed while held. Another host, whose pids are not
+  -- ours to test, takes over only a lease whose heartbeat has lapsed.
+  ALTER TABLE run_lock ADD COLUMN host TEXT NOT NULL DEFAULT '';
+  ALTER TABLE run_lock ADD COLUMN heartbeat_at INTEGER NOT NULL DEFAULT 0;
+  -- Optimistic concurrency: bumped by every check of the source; a check whose baselines were read
+  -- at another revision is refused.
+  ALTER TABLE source_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
-export function migrate(db: Database.Database): void {
+/** `name`: the database file, for the message when it cannot be migrated. */
+export function migrate(db: Database.Database, name: string = db.name): void {
   const applied = db.pragma('user_version', { simple: true }) as number;
-  if (applied > MIGRATIONS.length) {
-    throw new Error(`store: database schema version ${applied} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
-  }
+  refuseNewerSchema(applied, name);
   for (let version = applied; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+}
+
+export function refuseNewerSchema(version: number, name: string): void {
+  if (version <= MIGRATIONS.length) return;
+  throw new OperatorError('REGWATCH_SCHEMA_NEWER', `store: ${name}: database schema version ${version} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
 }

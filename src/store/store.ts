@@ -1,11 +1,9 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { openDatabase } from './open-database.js';
 import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
 import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
 import type { Verdict } from '../health.js';
 import type { Composed, Observation } from '../observation.js';
+import { BaselineMovedError } from './baseline-moved-error.js';
 
 // SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
 // what changed, the source's health) is written in one transaction, so a refresh killed at any
@@ -29,6 +27,12 @@ export interface SourceStateRow {
   watcherVersion: string | null;
 }
 
+/** A source's state as stored, with the revision a check must still find when it writes. */
+export interface StoredSourceState extends SourceStateRow {
+  /** Bumped by every stored check of the source; 0 before the first. */
+  revision: number;
+}
+
 export interface CheckWrite {
   runId: number;
   sourceId: string;
@@ -39,6 +43,11 @@ export interface CheckWrite {
   httpStatus: number | null;
   sha256: string | null;
   fetchedAt: string | null;
+  /**
+   * The source's revision when this check read its state and baselines (0 when it had none): the
+   * write is refused with BaselineMovedError when another check was stored since.
+   */
+  readRevision: number;
   /** Validated records whose baseline is new or changed (a clean extraction only). */
   baselines: DocumentRecord[];
   /** Built once the new change counts are known: one per document that changed, or a health event. */
@@ -65,20 +74,20 @@ const FOLDED = 'folded';
 export interface StoreOptions {
   /** Called inside each write transaction before it commits (crash-safety tests kill the process here). */
   onTransaction?: (name: 'check' | 'compose') => void;
+  /** For the commands that only read: works on a database (and folder) this user cannot write. */
+  readonly?: boolean;
 }
 
 export function openStore(path: string, options: StoreOptions = {}) {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  const db = openDatabase(path, options.readonly ?? false);
 
   const statements = {
     beginRun: db.prepare('INSERT INTO runs (trigger, started_at) VALUES (?, ?)'),
     finishRun: db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?'),
+    closeInterruptedRuns: db.prepare(`
+      UPDATE runs SET outcome = 'interrupted',
+        finished_at = coalesce((SELECT max(checked_at) FROM checks WHERE run_id = runs.id), started_at)
+      WHERE finished_at IS NULL RETURNING id`),
     lastRun: db.prepare('SELECT id, trigger, started_at, finished_at, outcome FROM runs ORDER BY id DESC LIMIT 1'),
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
@@ -96,18 +105,19 @@ export function openStore(path: string, options: StoreOptions = {}) {
       INSERT INTO observations (run_id, check_id, source_id, doc_key, seq, observation_json)
       VALUES (?, ?, ?, ?, ?, ?)`),
     sourceState: db.prepare('SELECT * FROM source_state WHERE source_id = ?'),
+    revision: db.prepare('SELECT revision FROM source_state WHERE source_id = ?'),
     upsertState: db.prepare(`
       INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_checked_at,
-        last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version)
+        last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version, revision)
       VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCheckedAt,
-        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion)
+        @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion, @revision)
       ON CONFLICT (source_id) DO UPDATE SET
         consecutive_failures = excluded.consecutive_failures, degraded = excluded.degraded,
         last_verdict = excluded.last_verdict, last_detail = excluded.last_detail,
         last_checked_at = excluded.last_checked_at, last_good_at = excluded.last_good_at,
         last_change_at = excluded.last_change_at, etag = excluded.etag,
         last_modified = excluded.last_modified, baselined = excluded.baselined,
-        scope = excluded.scope, watcher_version = excluded.watcher_version`),
+        scope = excluded.scope, watcher_version = excluded.watcher_version, revision = excluded.revision`),
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
     runObservations: db.prepare('SELECT observation_json FROM observations WHERE run_id = ? ORDER BY id'),
@@ -118,6 +128,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
     sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
     itemCount: db.prepare('SELECT count(*) AS n FROM items'),
+    knownSources: db.prepare('SELECT source_id FROM source_state UNION SELECT source_id FROM item_sources ORDER BY 1'),
     hostState: db.prepare('SELECT not_before, robots_fetched_at, robots_status, robots_body FROM host_state WHERE host = ?'),
     setNotBefore: db.prepare('INSERT INTO host_state (host, not_before) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET not_before = excluded.not_before'),
     setRobots: db.prepare(`INSERT INTO host_state (host, robots_fetched_at, robots_status, robots_body) VALUES (?, ?, ?, ?)
@@ -147,7 +158,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
   type HostRow = { not_before: number | null; robots_fetched_at: number | null; robots_status: number | null; robots_body: string | null };
   const hostRow = (host: string) => statements.hostState.get(host) as HostRow | undefined;
 
-  function rowToState(row: Record<string, unknown> | undefined, sourceId: string): SourceStateRow | undefined {
+  function rowToState(row: Record<string, unknown> | undefined, sourceId: string): StoredSourceState | undefined {
     if (row === undefined) return undefined;
     return {
       sourceId,
@@ -163,11 +174,14 @@ export function openStore(path: string, options: StoreOptions = {}) {
       baselined: row.baselined === 1,
       scope: row.scope as string | null,
       watcherVersion: row.watcher_version as string | null,
+      revision: row.revision as number,
     };
   }
 
   return {
     db,
+    /** The database file (db.name is not it for a read-only copy in memory). */
+    path,
 
     /** Per-host politeness kept across runs: a 429/503 "not before" time and the robots.txt cache. */
     hostState: {
@@ -199,6 +213,15 @@ export function openStore(path: string, options: StoreOptions = {}) {
       statements.finishRun.run(finishedAt, outcome, runId);
     },
 
+    /**
+     * Runs that never finished (their process was killed) are closed as `interrupted`, as finished at
+     * their last sign of life (their last stored check, else their start). Only under the run lock
+     * and before beginRun: a run still going has no finished_at either. Returns their ids.
+     */
+    closeInterruptedRuns(): number[] {
+      return (statements.closeInterruptedRuns.all() as Array<{ id: number }>).map((row) => row.id).sort((a, b) => a - b);
+    },
+
     /** The newest run, whoever started it (the schedule, a terminal, POST /refresh); survives restarts. */
     lastRun(): { id: number; trigger: string; startedAt: string; finishedAt: string | null; outcome: string | null } | null {
       const row = statements.lastRun.get() as { id: number; trigger: string; started_at: string; finished_at: string | null; outcome: string | null } | undefined;
@@ -219,13 +242,16 @@ export function openStore(path: string, options: StoreOptions = {}) {
       return out;
     },
 
-    sourceState(sourceId: string): SourceStateRow | undefined {
+    /** Read it before the baselines: a check stored between the two reads is then refused, never missed. */
+    sourceState(sourceId: string): StoredSourceState | undefined {
       return rowToState(statements.sourceState.get(sourceId) as Record<string, unknown> | undefined, sourceId);
     },
 
-    /** One check, all or nothing. Returns the check id. */
+    /** One check, all or nothing; refused whole when the source moved since the check read it. Returns the check id. */
     recordCheck(write: CheckWrite): number {
       return db.transaction(() => {
+        const stored = (statements.revision.get(write.sourceId) as { revision: number } | undefined)?.revision ?? 0;
+        if (stored !== write.readRevision) throw new BaselineMovedError(write.sourceId, write.readRevision, stored);
         const checkId = Number(
           statements.insertCheck.run({
             runId: write.runId,
@@ -255,10 +281,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
           ...write.state,
           degraded: write.state.degraded ? 1 : 0,
           baselined: write.state.baselined ? 1 : 0,
+          revision: stored + 1,
         });
         options.onTransaction?.('check');
         return checkId;
-      })();
+      }).immediate();
     },
 
     /**
@@ -359,6 +386,11 @@ export function openStore(path: string, options: StoreOptions = {}) {
         items: page.map((row) => JSON.parse(row.item_json) as Item),
         nextCursor: rows.length > limit && page.length > 0 ? page[page.length - 1]!.seq : null,
       };
+    },
+
+    /** Every source id the database has a check or an item of. */
+    knownSources(): string[] {
+      return (statements.knownSources.all() as Array<{ source_id: string }>).map((row) => row.source_id);
     },
 
     itemCount(): number {

@@ -1,0 +1,18 @@
+// A problem the person running regwatch can fix (a wrong --data, a damaged or newer database, a
+// bad option or config), as opposed to a bug. The CLI prints its message, which names the bad
+// input, without a stack trace, and exits 2; nothing was fetched or changed.
+
+export type OperatorErrorCode =
+  | 'REGWATCH_USAGE'
+  | 'REGWATCH_CONFIG'
+  | 'REGWATCH_UNKNOWN_SOURCE'
+  | 'REGWATCH_DATA_DIR'
+  | 'REGWATCH_DATABASE_UNUSABLE'
+  | 'REGWATCH_DATABASE_DAMAGED'
+  | 'REGWATCH_SCHEMA_NEWER';
+
+export class OperatorError extends Error {
+  constructor(readonly code: OperatorErrorCode, message: string) {
+    super(message);
+  }
+}
