@@ -4,6 +4,7 @@ import type { Config, SourceConfig } from './config.js';
 import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
 import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.js';
+import { abortReason, CheckAbortedError } from './check-budget.js';
 import { recordInternalFailure } from './source-health.js';
 import { composeItem } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
@@ -38,6 +39,8 @@ export interface RefreshOptions {
   trigger: 'cli' | 'schedule' | 'http' | 'test';
   /** Check only these source ids (all when absent). */
   only?: string[];
+  /** Aborting stops the refresh: no new check starts, running fetches are dropped, nothing is published. */
+  signal?: AbortSignal;
 }
 
 export interface RefreshResult {
@@ -59,8 +62,14 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     const watched = watchedDocuments(deps);
     const outcomes = await checkAll(sources, runId, deps, {
       store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched.keys, watchedReferences: watched.references,
-      degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      degradedAfter: deps.config.degradedAfter, sourceBudgetMs: deps.config.sourceBudgetSeconds * 1000,
+      ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks ? { hooks: deps.hooks } : {}),
     });
+    if (options.signal?.aborted) {
+      // Checks already stored stay stored; their observations are composed by the next refresh.
+      const checked = outcomes.filter((o) => o !== undefined).length;
+      throw new RefreshAbortedError(abortReason(options.signal), checked, sources.length);
+    }
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
     const { created: itemsCreated, refused } = deps.store.composeItems((group) => composeItem(group, sourceOrder));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
@@ -71,8 +80,17 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     return { runId, outcomes, itemsCreated, published };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
-    deps.store.finishRun(runId, deps.now().toISOString(), `failed: ${(error as Error).message}`.slice(0, 500));
+    const outcome = error instanceof RefreshAbortedError ? `aborted: ${error.message}` : `failed: ${(error as Error).message}`;
+    deps.store.finishRun(runId, deps.now().toISOString(), outcome.slice(0, 500));
     throw error;
+  }
+}
+
+/** The refresh's signal was aborted: it stopped between checks and published nothing. */
+export class RefreshAbortedError extends Error {
+  readonly code = 'REGWATCH_REFRESH_ABORTED';
+  constructor(readonly reason: string, readonly checked: number, readonly total: number) {
+    super(`refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`);
   }
 }
 
@@ -85,19 +103,27 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
   const queues = [...groupByHost(sources).values()];
   let nextQueue = 0;
   let done = 0;
+  const aborted = () => checkDeps.signal?.aborted ?? false;
   const worker = async (): Promise<void> => {
-    while (nextQueue < queues.length) {
+    while (nextQueue < queues.length && !aborted()) {
       for (const index of queues[nextQueue++]!) {
+        if (aborted()) return;
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
-        outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
+        const outcome = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
+          if (error instanceof CheckAbortedError) return undefined;
           // A bug or a storage error in one source's check must not stop the others; nothing of
           // the check itself was committed, so the next refresh checks it again.
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
           return recordInternalFailure(source, runId, error, checkDeps);
         });
+        if (outcome === undefined) {
+          deps.progress?.(`${source.id}: not checked: the refresh was aborted`);
+          return;
+        }
+        outcomes[index] = outcome;
         done += 1;
-        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
+        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcome.verdict}`);
       }
     }
   };
