@@ -80,7 +80,9 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     return { runId, outcomes, itemsCreated, published };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
-    const outcome = error instanceof RefreshAbortedError ? `aborted: ${error.message}` : `failed: ${(error as Error).message}`;
+    const outcome = error instanceof RefreshAbortedError
+      ? `aborted (${error.reason}): ${error.checked} of ${error.total} sources checked`
+      : `failed: ${(error as Error).message}`;
     deps.store.finishRun(runId, deps.now().toISOString(), outcome.slice(0, 500));
     throw error;
   }

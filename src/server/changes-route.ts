@@ -34,12 +34,12 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})
  * The instant `since` names, or null. Fields are range-checked first: Date.parse rolls
  * 2025-02-30 over to 2 March instead of refusing it.
  */
-export function sinceInstant(text: string): string | null {
+function sinceInstant(text: string): string | null {
   const dateOnly = DATE.exec(text);
   const match = dateOnly ?? DATE_TIME.exec(text);
   if (match === null) return null;
-  const [year, month, day, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((f) => (f === undefined ? 0 : Number(f)));
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth(year!, month!)) return null;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((f) => (f === undefined ? 0 : Number(f)));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   const instant = Date.parse(dateOnly !== null ? `${text}T00:00:00Z` : text);
   return Number.isNaN(instant) ? null : new Date(instant).toISOString();
