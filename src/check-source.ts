@@ -13,6 +13,7 @@ import { cameIntoScope, newlyWatched } from './watch-scope.js';
 import { emptyProvenance, fetchAndExtract } from './fetch-and-extract.js';
 import { healthy, recordFailure, recovery } from './source-health.js';
 import type { RefreshHooks } from './refresh.js';
+import { CheckAbortedError } from './check-budget.js';
 
 // One check of one source, top to bottom:
 //   fetch → extract → validate → diff against the baseline → classify → store (one transaction).
@@ -28,6 +29,10 @@ export interface CheckDeps {
   watchedKeys: ReadonlySet<string>;
   watchedReferences: ReadonlyMap<string, string>;
   degradedAfter: number;
+  /** Wall-clock budget of one source's fetch (sourceBudgetSeconds). */
+  sourceBudgetMs: number;
+  /** The refresh's signal: once aborted, no check is recorded. */
+  signal?: AbortSignal;
   hooks?: Pick<RefreshHooks, 'afterFetch'>;
 }
 
@@ -46,6 +51,7 @@ export async function checkSource(source: SourceConfig, runId: number, deps: Che
   const state = deps.store.sourceState(source.id); // first: its revision guards the baselines read next
   const baselines = deps.store.baselines(source.id);
   const extraction = await fetchAndExtract(source, watcher, state, new Set(baselines.keys()), runId, deps);
+  if (deps.signal?.aborted) throw new CheckAbortedError(source.id);
   const checkedAt = deps.now().toISOString();
 
   if (extraction.kind === 'failed') {

@@ -45,6 +45,12 @@ export const configSchema = z
     /** Minimum seconds between two requests to the same host. */
     hostIntervalSeconds: z.number().min(0).max(3600).default(5),
     requestTimeoutSeconds: z.number().min(1, 'must be at least 1 (seconds)').max(600).default(30),
+    /** Wall-clock limit of one source's fetch, whatever the server does (a body dripped byte by byte). */
+    sourceBudgetSeconds: z
+      .number({ message: 'must be a number of seconds (above 0, at most 86400)' })
+      .positive('must be a number of seconds (above 0, at most 86400)')
+      .max(86_400, 'must be a number of seconds (above 0, at most 86400)')
+      .default(600),
     /** Consecutive failed checks before a source is published as degraded. */
     degradedAfter: z.number().int().min(1).max(100).default(3),
     /** Enables POST /refresh on `regwatch serve` when set. */

@@ -10,6 +10,7 @@ import type { AnyWatcher } from '../watchers/index.js';
 import { recordSchema, type DocumentRecord } from './record.js';
 import { isValidStage } from './stages.js';
 import type { CheckDeps } from './check-source.js';
+import { ABORTED, startCheckBudget } from './check-budget.js';
 
 // The two steps of a check that touch the outside: fetch the source (politely, conditionally) and
 // let its watcher extract records, then validate them at the boundary. Every failure on the way
@@ -25,15 +26,25 @@ export async function fetchAndExtract(
   source: SourceConfig, watcher: AnyWatcher, state: SourceStateRow | undefined, knownKeys: ReadonlySet<string>, runId: number, deps: CheckDeps,
 ): Promise<Extraction> {
   const spoolTo = watcher.kind === 'stream' ? join(deps.spoolDir, spoolFileName(source.id, runId)) : undefined;
+  const budget = startCheckBudget(deps.sourceBudgetMs, deps.signal);
   try {
     // A new watcher version must read the body again even if the server's copy did not change.
     const sameReader = state?.watcherVersion === watcher.version;
-    const fetched = await deps.fetcher.get(source.url, {
+    const fetched = await budget.race(deps.fetcher.get(source.url, {
       maxBytes: watcher.maxResponseBytes,
       ...(sameReader && state?.etag ? { etag: state.etag } : {}),
       ...(sameReader && state?.lastModified ? { lastModified: state.lastModified } : {}),
       ...(spoolTo ? { spoolTo } : {}),
-    });
+      signal: budget.signal,
+    }));
+    const cause = budget.cause();
+    if (fetched === ABORTED || cause !== null) {
+      const fetchedAt = deps.now().toISOString();
+      const detail = cause === 'budget'
+        ? `fetch: GET ${source.url}: gave up when the source's time budget of ${budget.budgetMs / 1000} s ran out (sourceBudgetSeconds)`
+        : `fetch: GET ${source.url}: the refresh was aborted`;
+      return { kind: 'failed', verdict: 'unreadable', detail, provenance: emptyProvenance(source, watcher, fetchedAt, 0), httpStatus: null, sha256: null, fetchedAt };
+    }
     deps.hooks?.afterFetch?.(source.id);
     if (fetched.kind === 'unreadable') {
       return { kind: 'failed', verdict: 'unreadable', detail: fetched.reason, provenance: emptyProvenance(source, watcher, fetched.fetchedAt, fetched.status ?? 0), httpStatus: fetched.status ?? null, sha256: null, fetchedAt: fetched.fetchedAt };
@@ -53,6 +64,7 @@ export async function fetchAndExtract(
     }
     return { kind: 'records', records: outcome.records, provenance, fetch: fetched };
   } finally {
+    budget.end();
     if (spoolTo) await rm(spoolTo, { force: true });
   }
 }

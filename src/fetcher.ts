@@ -29,5 +29,6 @@ export interface FetchOptions {
 
 export interface Fetcher {
   get(url: string, options: FetchOptions): Promise<FetchResult>;
-  close(): Promise<void>;
+  /** Waits for requests in flight, then closes; `abandonInFlight` drops them instead (shutdown). */
+  close(options?: { abandonInFlight?: boolean }): Promise<void>;
 }

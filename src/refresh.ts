@@ -4,6 +4,7 @@ import type { Config, SourceConfig } from './config.js';
 import type { Fetcher } from './fetcher.js';
 import type { Store } from './store/store.js';
 import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.js';
+import { abortReason, CheckAbortedError } from './check-budget.js';
 import { recordInternalFailure } from './source-health.js';
 import { itemComposer } from './observation.js';
 import { publishFromStore, type FeedSite } from './publish-from-store.js';
@@ -42,6 +43,8 @@ export interface RefreshOptions {
   trigger: 'cli' | 'schedule' | 'http' | 'test';
   /** Check only these source ids (all when absent). */
   only?: string[];
+  /** Aborting stops the refresh: no new check starts, running fetches are dropped, nothing is published. */
+  signal?: AbortSignal;
 }
 
 export interface RefreshResult {
@@ -64,8 +67,14 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     const watched = watchedDocuments(deps);
     const outcomes = await checkAll(sources, runId, deps, {
       store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched.keys, watchedReferences: watched.references,
-      degradedAfter: deps.config.degradedAfter, ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      degradedAfter: deps.config.degradedAfter, sourceBudgetMs: deps.config.sourceBudgetSeconds * 1000,
+      ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks ? { hooks: deps.hooks } : {}),
     });
+    if (options.signal?.aborted) {
+      // Checks already stored stay stored; their observations are composed by the next refresh.
+      const checked = outcomes.filter((o) => o !== undefined).length;
+      throw new RefreshAbortedError(abortReason(options.signal), checked, sources.length);
+    }
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
     const { created: itemsCreated, refused } = deps.store.composeItems(itemComposer(sourceOrder));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
@@ -76,12 +85,23 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     return { runId, outcomes, itemsCreated, published };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
+    const outcome = error instanceof RefreshAbortedError
+      ? `aborted (${error.reason}): ${error.checked} of ${error.total} sources checked`
+      : `failed: ${(error as Error).message}`;
     try {
-      deps.store.finishRun(runId, deps.now().toISOString(), `failed: ${(error as Error).message}`.slice(0, 500));
+      deps.store.finishRun(runId, deps.now().toISOString(), outcome.slice(0, 500));
     } catch {
       // the store is the cause (damaged, gone): the next refresh closes this run as interrupted
     }
     throw error;
+  }
+}
+
+/** The refresh's signal was aborted: it stopped between checks and published nothing. */
+export class RefreshAbortedError extends Error {
+  readonly code = 'REGWATCH_REFRESH_ABORTED';
+  constructor(readonly reason: string, readonly checked: number, readonly total: number) {
+    super(`refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`);
   }
 }
 
@@ -96,13 +116,15 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
   let done = 0;
   // A damaged database is no source's failure: the run stops (checks under way finish) and says so.
   let damaged: OperatorError | null = null;
+  const stopped = () => damaged !== null || (checkDeps.signal?.aborted ?? false);
   const worker = async (): Promise<void> => {
-    while (nextQueue < queues.length && damaged === null) {
+    while (nextQueue < queues.length && !stopped()) {
       for (const index of queues[nextQueue++]!) {
-        if (damaged !== null) break;
+        if (stopped()) return;
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
-        outcomes[index] = await checkSource(source, runId, checkDeps).catch((error: unknown) => {
+        const outcome = await checkSource(source, runId, checkDeps).catch((error: unknown): CheckOutcome | undefined => {
+          if (error instanceof CheckAbortedError) return undefined;
           damaged ??= databaseProblem(error, deps.store.path);
           if (damaged !== null) return { sourceId: source.id, verdict: 'extraction-failed', detail: damaged.message, summaries: [], internal: true };
           // A bug or a storage error in one source's check must not stop the others; nothing of
@@ -110,8 +132,13 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
           return recordInternalFailure(source, runId, error, checkDeps);
         });
+        if (outcome === undefined) {
+          deps.progress?.(`${source.id}: not checked: the refresh was aborted`);
+          return;
+        }
+        outcomes[index] = outcome;
         done += 1;
-        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcomes[index]!.verdict}`);
+        deps.progress?.(`[${done}/${sources.length}] ${source.id}: ${outcome.verdict}`);
       }
     }
   };

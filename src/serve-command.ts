@@ -12,8 +12,9 @@ import { startHttpServer } from './server/http-server.js';
 
 // `regwatch serve`: serve what refresh publishes, refresh on a cron schedule, stop cleanly on
 // SIGTERM/SIGINT: stop taking requests, let a running refresh finish within a grace period, else
-// abandon it (each source's check is one transaction, so the store keeps all of a check or none and
-// the next refresh redoes the rest), then close the database.
+// abandon it: abort its in-flight requests (each source's check is one transaction, so the store
+// keeps all of a check or none and the next refresh redoes the rest), then close the database and
+// the HTTP client without waiting on a server that never answers.
 
 export interface ServeOptions {
   configFile?: string;
@@ -35,6 +36,8 @@ export interface ServeEnvironment {
 }
 
 const USAGE = 2;
+/** How long an abandoned refresh may take to notice its aborted signal before the store closes under it. */
+const ABANDONED_REFRESH_WAIT_MS = 2_000;
 
 function processSignals(): Promise<string> {
   return new Promise((resolve) => {
@@ -85,10 +88,10 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     acquireLock: () => acquireRunLock(runtime.store.db, 0),
     now: runtime.now,
     log,
-    refresh: (trigger) =>
+    refresh: (trigger, signal) =>
       refresh(
         { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress: log },
-        { trigger },
+        { trigger, signal },
       ),
   });
   const scheduler = createCronScheduler({
@@ -134,18 +137,23 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   let abandoned = false;
   if (running !== null) {
     abandoned = !(await Promise.race([runner.idle().then(() => true), delay(graceMs).then(() => false)]));
-    if (abandoned) runner.abandon();
-    log(abandoned ? `abandoning the running ${running.trigger} refresh after ${graceMs} ms: checks already stored are kept, the rest are redone next time` : 'the running refresh finished');
+    if (abandoned) {
+      log(`abandoning the running ${running.trigger} refresh after ${graceMs} ms: its requests are dropped; checks already stored are kept, the rest are redone next time`);
+      // Its signal aborts its fetches, so it stops at once; whatever missed the signal is not waited for.
+      await Promise.race([runner.abandon(), delay(ABANDONED_REFRESH_WAIT_MS)]);
+    } else {
+      log('the running refresh finished');
+    }
   }
   // Answered requests (the abandoned refresh's caller among them) go out before connections drop.
   await Promise.race([closed, delay(1_000)]);
   server.closeAllConnections();
   await closed;
   if (abandoned) {
-    // better-sqlite3 transactions never span an await, so closing between two of them is clean;
-    // the fetcher's close waits for its in-flight request, which is not worth waiting for now.
+    // better-sqlite3 transactions never span an await, so closing between two of them is clean.
+    // An open socket would keep the process alive: requests still in flight are dropped.
     runtime.store.close();
-    await Promise.race([runtime.close(), delay(1_000)]);
+    await Promise.race([runtime.fetcher.close({ abandonInFlight: true }), delay(1_000)]);
   } else {
     await runtime.close();
   }

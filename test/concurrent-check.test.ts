@@ -85,7 +85,7 @@ describe('a check whose baseline moved underneath', () => {
     const interleaving: Fetcher = {
       async get(url, options) {
         theirRun = theirs.beginRun('test', CLOCK);
-        const deps: CheckDeps = { store: theirs, fetcher: offline, now: () => new Date(CLOCK), spoolDir: join(dir, 'tmp'), watchedKeys: new Set(), watchedReferences: new Map(), degradedAfter: 3 };
+        const deps: CheckDeps = { store: theirs, fetcher: offline, now: () => new Date(CLOCK), spoolDir: join(dir, 'tmp'), watchedKeys: new Set(), watchedReferences: new Map(), degradedAfter: 3, sourceBudgetMs: 60_000 };
         await checkSource(source, theirRun, deps);
         return offline.get(url, options);
       },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,10 @@ import { request, TOKEN } from './serve-seed.js';
 const DEFAULTS = { port: 0, host: '127.0.0.1', schedule: '0 6 * * *', timezone: 'UTC' };
 const temps: string[] = [];
 const servers: Server[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
+  // A test that timed out never reached its own clean-up: no child outlives its test.
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
   for (const s of servers.splice(0)) s.close();
 });
@@ -174,4 +177,104 @@ describe('a stop while a refresh runs', () => {
     expect(serve.runtime().store.db.open).toBe(false);
     source.release();
   });
+});
+
+/** A source on 127.0.0.1 that sends headers, then one byte a second for as long as the client listens. */
+async function drippingSource() {
+  const pageRequested = deferred<void>();
+  let hangUps = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/robots.txt') {
+      res.writeHead(404).end();
+      return;
+    }
+    pageRequested.resolve();
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.write('<');
+    const timer = setInterval(() => res.write('x'), 1_000);
+    req.socket.on('close', () => {
+      clearInterval(timer);
+      hangUps += 1;
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard/44545.html`,
+    pageRequested: pageRequested.promise,
+    hangUps: () => hangUps,
+    close: () => server.closeAllConnections(),
+  };
+}
+
+describe('a source that drips its body', () => {
+  it('POST /refresh answers when the source’s time budget runs out, naming it unreadable', async () => {
+    const source = await drippingSource();
+    const dataDir = tempDir();
+    const configFile = join(dataDir, 'regwatch.config.json');
+    writeFileSync(configFile, JSON.stringify({
+      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      requestTimeoutSeconds: 300,
+      sourceBudgetSeconds: 1,
+      refreshToken: TOKEN,
+    }));
+    const stop = deferred<string>();
+    const out: string[] = [];
+    const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, { stdout: (l) => out.push(l), stderr: () => {}, stopSignal: () => stop.promise });
+    try {
+      await expect.poll(() => out.find((l) => l.startsWith('regwatch serve: ')), { timeout: 10_000 }).toBeDefined();
+      const url = out.find((l) => l.startsWith('regwatch serve: '))!.slice('regwatch serve: '.length);
+      const res = await request(new URL('refresh', url).href, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text).run).toMatchObject({ trigger: 'http', outcome: 'sources-failed' });
+      const health = JSON.parse((await request(new URL('healthz', url).href)).text);
+      expect(health.sources[0]).toMatchObject({ id: 'iso_42005', lastVerdict: 'unreadable' });
+      expect(health.sources[0].lastDetail).toContain('time budget of 1 s');
+      // The dripping request itself was dropped, not left running behind the answer.
+      await expect.poll(() => source.hangUps(), { timeout: 10_000 }).toBe(1);
+    } finally {
+      stop.resolve('SIGTERM');
+      expect(await exit).toBe(0);
+    }
+  });
+
+  it('the CLI process exits 0 on SIGTERM with the fetch still in flight, and says it abandoned the refresh', async () => {
+    const source = await drippingSource();
+    const dataDir = tempDir();
+    const configFile = join(dataDir, 'regwatch.config.json');
+    writeFileSync(configFile, JSON.stringify({
+      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      // Neither timeout ends the drip within this test: only the shutdown can.
+      requestTimeoutSeconds: 300,
+      refreshToken: TOKEN,
+    }));
+    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
+      const url = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
+      const refreshing = request(new URL('refresh', url).href, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+      await source.pageRequested;
+      child.kill('SIGTERM');
+      // The caller is answered and the process ends on its own after the 8 s grace period; before,
+      // the open socket kept it alive as long as the drip went on.
+      expect((await refreshing).status).toBe(503);
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('abandoning the running http refresh');
+      expect(stderr).toMatch(/ stopped\n$/);
+    } finally {
+      child.kill('SIGKILL');
+      source.close();
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { changesFileSchema, type Item } from '../src/item.js';
 import { feedMaxAge } from '../src/server/cache-control.js';
 import { acceptsGzip } from '../src/server/representation.js';
@@ -112,7 +113,38 @@ describe('published files', () => {
     expect(res.status).toBe(404);
     expect(JSON.parse(res.text).error).toContain('/nope');
   });
+
+  // `new URL('//feed.xml', base)` reads feed.xml as a host and `/` as the path: the page was served.
+  it.each(['//feed.xml', '//', '//healthz', '///feed.xml', '//sources/iso_42005/feed.xml'])('answers %s with a JSON 404, never the page or a file', async (path) => {
+    const res = await rawRequest(path);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(res.text).error).toContain(path);
+  });
+
+  it('serves a request in absolute form (RFC 9112 §3.2.2) like its path', async () => {
+    const res = await rawRequest(url('/feed.xml'));
+    expect(res.status).toBe(200);
+    expect(res.body.equals(readFileSync(join(server.publicDir, 'feed.xml')))).toBe(true);
+  });
 });
+
+/** A request whose target is sent exactly as given (node's client would not send `//x` as is otherwise). */
+function rawRequest(target: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer; text: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path: target, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('per-source feeds', () => {
   it('carry the items that source reported, including those it saw alongside another source', async () => {
@@ -201,6 +233,14 @@ describe('/changes.json with a query', () => {
     ['since=yesterday', 'since', 'must be a date'],
     ['since=2025-13-45', 'since', 'must be a date'],
     ['since=2025-06-01T06:00:00', 'since', 'with a zone'],
+    // Real calendar dates and times only: Date.parse reads 2025-02-30 as 2 March.
+    ['since=2025-02-30', 'since', 'must be a date'],
+    ['since=2025-02-29', 'since', 'must be a date'],
+    ['since=2025-04-31', 'since', 'must be a date'],
+    ['since=2025-02-30T06:00:00Z', 'since', 'must be a date'],
+    ['since=2025-06-01T24:00:00Z', 'since', 'must be a date'],
+    ['since=2025-06-01T06:60:00Z', 'since', 'must be a date'],
+    ['since=2025-06-01T06:00:00%2B24:00', 'since', 'must be a date'],
     ['cursor=abc', 'cursor', 'nextCursor'],
     ['cursor=-5', 'cursor', 'nextCursor'],
     ['limit=0', 'limit', 'from 1 to 1000'],
@@ -216,6 +256,12 @@ describe('/changes.json with a query', () => {
     expect(body.parameter).toBe(parameter);
     expect(body.error).toContain(`${parameter}: `);
     expect(body.error).toContain(message);
+  });
+
+  it('accepts a leap day and a zone offset, as the instant they name', async () => {
+    expect((await changes('since=2024-02-29')).status).toBe(200);
+    const offset = await changes('since=2025-03-09T07:00:03%2B01:00');
+    expect(offset.body.items.map((i) => i.id)).toEqual((await changes('since=2025-03-09T06:00:03Z')).body.items.map((i) => i.id));
   });
 
   it('has validators: the same query answers 304 to its ETag', async () => {

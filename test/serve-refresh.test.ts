@@ -124,6 +124,33 @@ describe('POST /refresh', () => {
     expect(server.runner.current()).toBeNull();
     expect(await server.runner.start('schedule')).toEqual({ started: false, reason: 'stopping' });
   });
+
+  it('abandoning aborts the refresh’s signal and resolves once the refresh has stopped', async () => {
+    let seen: AbortSignal | undefined;
+    let stoppedAfterAbort = false;
+    server = await startTestServer({
+      refresh: (_trigger, signal) => {
+        seen = signal;
+        return new Promise<RefreshResult>((_resolve, reject) => {
+          signal.addEventListener('abort', () => setTimeout(() => {
+            stoppedAfterAbort = true;
+            reject(signal.reason);
+          }, 50));
+        });
+      },
+    });
+    const pending = post('/refresh', TOKEN);
+    await expect.poll(() => seen).toBeDefined();
+    expect(seen!.aborted).toBe(false);
+    server.runner.stop();
+    await server.runner.abandon();
+    expect(seen!.aborted).toBe(true);
+    expect((seen!.reason as Error).message).toBe('the server is shutting down');
+    expect(stoppedAfterAbort).toBe(true);
+    expect((await pending).status).toBe(503);
+    // The abandoned refresh's rejection is not reported as a failure.
+    expect(server.log.filter((l) => l.includes('failed'))).toEqual([]);
+  });
 });
 
 describe('the schedule', () => {

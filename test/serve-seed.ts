@@ -9,6 +9,8 @@ import { publishFromStore } from '../src/publish-from-store.js';
 import { createRefreshRunner, type RefreshFn, type RefreshRunner } from '../src/server/refresh-runner.js';
 import { acquireRunLock } from '../src/run-lock.js';
 import { startHttpServer } from '../src/server/http-server.js';
+import type { ConnectionLimits } from '../src/server/connection-limits.js';
+import type { Server } from 'node:http';
 import type { Item, Severity } from '../src/item.js';
 import type { Store } from '../src/store/store.js';
 import type { DocumentRecord } from '../src/record.js';
@@ -120,13 +122,16 @@ export interface TestServer {
   runner: RefreshRunner;
   clock: { now: Date };
   log: string[];
+  httpServer: Server;
   close(): Promise<void>;
 }
 
 export const NEXT_RUN = new Date('2025-03-11T06:00:00.000Z');
 export const NOW = new Date('2025-03-11T05:00:00.000Z');
 
-export async function startTestServer(options: { config?: Config; items?: Item[]; refresh?: RefreshFn; nextRun?: Date | null } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { config?: Config; items?: Item[]; refresh?: RefreshFn; nextRun?: Date | null; limits?: Partial<ConnectionLimits> } = {},
+): Promise<TestServer> {
   const config = options.config ?? serveConfig();
   const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-serve-'));
   const publicDir = join(dataDir, 'public');
@@ -155,10 +160,11 @@ export async function startTestServer(options: { config?: Config; items?: Item[]
   const nextRun = options.nextRun === undefined ? NEXT_RUN : options.nextRun;
   const server = await startHttpServer(
     { config, store, publicDir, site: SITE, runner, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun }, now: () => clock.now, log: (line) => log.push(line) },
-    { port: 0, host: '127.0.0.1' },
+    { port: 0, host: '127.0.0.1', ...(options.limits ? { limits: options.limits } : {}) },
   );
   return {
     url: server.url,
+    httpServer: server.server,
     store,
     config,
     dataDir,
@@ -167,7 +173,9 @@ export async function startTestServer(options: { config?: Config; items?: Item[]
     clock,
     log,
     async close() {
-      await server.close();
+      const closing = server.close();
+      server.closeAllConnections(); // a connection a test left open never holds the next test
+      await closing;
       store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -205,8 +205,9 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
         }
       }
     },
-    async close() {
-      await agent.close();
+    async close(options) {
+      if (options?.abandonInFlight) await agent.destroy();
+      else await agent.close();
     },
   };
 }

@@ -26,9 +26,29 @@ export class QueryError extends Error {
   }
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 // A date, or a date-time with seconds and a zone: what `since` accepts.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * The instant `since` names, or null. Fields are range-checked first: Date.parse rolls
+ * 2025-02-30 over to 2 March instead of refusing it.
+ */
+function sinceInstant(text: string): string | null {
+  const dateOnly = DATE.exec(text);
+  const match = dateOnly ?? DATE_TIME.exec(text);
+  if (match === null) return null;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((f) => (f === undefined ? 0 : Number(f)));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
+  const instant = Date.parse(dateOnly !== null ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(instant) ? null : new Date(instant).toISOString();
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
 
 function querySchema(sourceIds: readonly string[]) {
   return z
@@ -37,10 +57,10 @@ function querySchema(sourceIds: readonly string[]) {
       'min-severity': z.enum(SEVERITY_ORDER as [Severity, ...Severity[]], { message: `must be one of ${SEVERITY_ORDER.join(', ')}` }).optional(),
       since: z
         .string()
-        .refine((s) => (DATE.test(s) || DATE_TIME.test(s)) && !Number.isNaN(Date.parse(DATE.test(s) ? `${s}T00:00:00Z` : s)), {
-          message: 'must be a date (2025-06-01) or an ISO 8601 date-time with a zone (2025-06-01T06:00:00Z)',
+        .refine((s) => sinceInstant(s) !== null, {
+          message: 'must be a date (2025-06-01) or an ISO 8601 date-time with a zone (2025-06-01T06:00:00Z), and a real one',
         })
-        .transform((s) => new Date(DATE.test(s) ? `${s}T00:00:00Z` : s).toISOString())
+        .transform((s) => sinceInstant(s)!)
         .optional(),
       cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor value from a previous page').transform(Number).optional(),
       limit: z

@@ -15,6 +15,8 @@ import type { RefreshRunner } from './refresh-runner.js';
 import { CONTENT_TYPES, representation, sendRepresentation } from './representation.js';
 import type { Schedule } from './scheduler.js';
 import { isSourceFeedFile, sourceFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+import { DEFAULT_CONNECTION_LIMITS, limitConnections, serverOptions, type ConnectionLimits, type ResponseGuard } from './connection-limits.js';
+import { requestTarget } from './request-target.js';
 
 // `regwatch serve`'s routes, on node:http. Every dependency is passed in, so tests give it a temp
 // store, a fake refresh and a fixed clock.
@@ -35,7 +37,7 @@ export const RECENT_CHANGES_ON_PAGE = 20;
 
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: IncomingMessage, res: ServerResponse) => void {
   const published = publishedFiles(deps.publicDir);
   const refresh = deps.config.refreshToken === undefined
     ? null
@@ -44,9 +46,10 @@ export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: Se
   const sourceIds = deps.config.sources.map((s) => s.id);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const url = requestTarget(req.url);
+    if (url === null) return sendError(res, 400, `not a request target this server answers: ${String(req.url).slice(0, 200)}`);
+    const path = url.pathname;
 
     // With no token configured the endpoint does not exist: a 404 like any unknown path.
     if (path === '/refresh') return refresh === null ? sendError(res, 404, `no such page: ${path}`) : refresh(req, res);
@@ -102,11 +105,14 @@ export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: Se
   }
 
   return (req, res) => {
-    route(req, res).catch((error: unknown) => {
-      deps.log?.(`serve: ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) sendError(res, 500, 'internal error; see the server log');
-      else res.destroy();
-    });
+    if (guard !== undefined && !guard.admit(req, res)) return;
+    route(req, res)
+      .catch((error: unknown) => {
+        deps.log?.(`serve: ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) sendError(res, 500, 'internal error; see the server log');
+        else res.destroy();
+      })
+      .finally(() => guard?.answered(req, res));
   };
 }
 
@@ -120,8 +126,14 @@ export interface RunningServer {
   closeAllConnections(): void;
 }
 
-export async function startHttpServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<RunningServer> {
-  const server = createServer(requestHandler(deps));
+export async function startHttpServer(
+  deps: ServerDeps,
+  listen: { port: number; host: string; limits?: Partial<ConnectionLimits> },
+): Promise<RunningServer> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...listen.limits };
+  const server = createServer(serverOptions(limits));
+  const guard = limitConnections(server, limits, deps.log ?? (() => {}));
+  server.on('request', requestHandler(deps, guard));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

@@ -6,7 +6,8 @@ import type { RefreshOptions, RefreshResult } from '../refresh.js';
 // a terminal against the same data folder.
 
 export type Trigger = Extract<RefreshOptions['trigger'], 'schedule' | 'http'>;
-export type RefreshFn = (trigger: Trigger) => Promise<RefreshResult>;
+/** `signal` is aborted when the server abandons the refresh at shutdown. */
+export type RefreshFn = (trigger: Trigger, signal: AbortSignal) => Promise<RefreshResult>;
 
 export interface RunRecord {
   trigger: Trigger;
@@ -35,10 +36,11 @@ export interface RefreshRunner {
   idle(): Promise<void>;
   /**
    * Shutdown without waiting any longer: the running refresh is recorded as abandoned, whoever
-   * awaits it is answered, and the lock is released. What it already stored stays (one transaction
-   * per check); it must not be given the store again.
+   * awaits it is answered, the lock is released and the refresh's signal is aborted, which drops
+   * its in-flight requests. What it already stored stays (one transaction per check). Resolves
+   * when the refresh itself has stopped; the store must stay open until then.
    */
-  abandon(): void;
+  abandon(): Promise<void>;
 }
 
 export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () => Promise<RunLock>; now: () => Date; log?: (line: string) => void }): RefreshRunner {
@@ -48,12 +50,16 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
   let stopped = false;
 
   let abandonCurrent: (() => void) | null = null;
+  /** The refresh function's own promise: after an abandon it runs on until its signal stops it. */
+  let underway: Promise<unknown> = Promise.resolve();
 
   async function execute(run: RunRecord, lock: RunLock): Promise<RunRecord> {
     let abandoned = false;
+    const controller = new AbortController();
     const abandonedNow = new Promise<void>((resolve) => {
       abandonCurrent = () => {
         abandoned = true;
+        controller.abort(new Error('the server is shutting down'));
         resolve();
       };
     });
@@ -65,7 +71,7 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
       last = run;
       return { ...run };
     };
-    const finished = Promise.resolve().then(() => deps.refresh(run.trigger)).then(
+    const finished = Promise.resolve().then(() => deps.refresh(run.trigger, controller.signal)).then(
       (result): Partial<RunRecord> => {
         const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed');
         return { outcome: failed ? 'sources-failed' : 'ok', runId: result.runId, itemsCreated: result.itemsCreated };
@@ -75,6 +81,7 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
         return { outcome: 'failed', error: (error as Error).message };
       },
     );
+    underway = finished;
     const fields = await Promise.race([finished, abandonedNow.then((): Partial<RunRecord> => ({ outcome: 'abandoned' }))]);
     return settle(fields);
   }
@@ -106,8 +113,9 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
     async idle() {
       await running;
     },
-    abandon() {
+    async abandon() {
       abandonCurrent?.();
+      await underway;
     },
   };
 }
