@@ -5,7 +5,8 @@ import { jsonForTerminal, visibleControls } from './terminal-text.js';
 
 export type ChangesFormat = 'table' | 'markdown' | 'json';
 
-function whatChanged(item: Item): string {
+/** The summary with its labelled effective date: the "What changed" cell. */
+export function whatChanged(item: Item): string {
   const effective = item.effectiveDate === null ? '' : ` (${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate})`;
   return `${item.summary}${effective}`;
 }

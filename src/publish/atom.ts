@@ -9,13 +9,15 @@ import { el, xmlDocument, type XmlElement } from './xml-writer.js';
 export function renderAtom(feed: FeedView): string {
   const root = el(
     'feed',
-    { xmlns: 'http://www.w3.org/2005/Atom' },
+    { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': feed.language },
     el('id', {}, feed.urls.atom),
     el('title', { type: 'text' }, feed.title),
     el('subtitle', { type: 'text' }, feed.description),
     el('updated', {}, feed.updated),
+    // alternate first: a reader took the first link as the site and showed the feed's own URL.
+    el('link', { rel: 'alternate', type: 'text/html', href: feed.homePageUrl }),
     el('link', { rel: 'self', type: 'application/atom+xml', href: feed.urls.atom }),
-    el('link', { rel: 'alternate', href: feed.homePageUrl }),
+    feed.hubUrl === undefined ? undefined : el('link', { rel: 'hub', href: feed.hubUrl }),
     el('author', {}, el('name', {}, feed.title)),
     el('generator', {}, 'regwatch'),
     ...feed.items.map(atomEntry),

@@ -4,7 +4,11 @@ import type { Item } from '../item.js';
 export interface FeedView {
   title: string;
   description: string;
+  /** RFC 5646 tag, `en` unless the site says otherwise. */
+  language: string;
   homePageUrl: string;
+  /** The WebSub hub, when one is configured. */
+  hubUrl?: string;
   urls: { rss: string; atom: string; json: string };
   /** lastBuildDate: the generatedAt passed in, never the clock. */
   generatedAt: string;

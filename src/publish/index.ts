@@ -24,6 +24,10 @@ export interface FeedSite {
   /** Base URL the files are served under, e.g. http://127.0.0.1:8080/ */
   publicUrl: string;
   description: string;
+  /** The feeds' language (RSS language, Atom xml:lang, JSON Feed language). Default `en`: summaries use the publishers' English stage words. */
+  language?: string;
+  /** A WebSub hub (W3C WebSub): RSS and Atom then carry rel="hub" beside rel="self", JSON Feed a `hubs` entry; ping it with pingHub after a publish that changed a feed. */
+  websubHub?: string;
 }
 
 export interface PublishInput {
@@ -96,6 +100,8 @@ function feedView(input: FeedInput, items: Item[], basePath: string): FeedView {
   return {
     title: oneLine(input.site.title),
     description: oneLine(input.site.description),
+    language: checkedLanguage(input.site.language ?? 'en'),
+    ...(input.site.websubHub === undefined ? {} : { hubUrl: checkedHubUrl(input.site.websubHub) }),
     homePageUrl: base,
     urls: { rss: new URL('feed.xml', base).href, atom: new URL('feed.atom', base).href, json: new URL('feed.json', base).href },
     generatedAt,
@@ -114,6 +120,18 @@ function feedBaseUrl(publicUrl: string, basePath: string): string {
   if (basePath === '') return root.href;
   const path = basePath.replace(/^\/+/, '');
   return new URL(path.endsWith('/') ? path : `${path}/`, root).href;
+}
+
+function checkedLanguage(language: string): string {
+  // RFC 5646 language tag, as RSS language, xml:lang and JSON Feed language all take.
+  if (!/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) throw new PublishError(`site.language is not a language tag: ${JSON.stringify(language)}`);
+  return language;
+}
+
+function checkedHubUrl(hub: string): string {
+  const url = URL.parse(hub);
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new PublishError(`site.websubHub is not an http(s) URL: ${JSON.stringify(hub)}`);
+  return url.href;
 }
 
 const generatedAtSchema = z.string().datetime();

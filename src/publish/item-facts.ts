@@ -58,10 +58,14 @@ export function itemText(item: Item): string {
   return [item.summary, ...body].join('\n\n');
 }
 
-/** HTML (escaped here once; the XML writer escapes it again as text), for RSS description and Atom content. */
+/**
+ * HTML (escaped here once; the XML writer escapes it again as text), for RSS description and Atom
+ * content. A newline between blocks and list items: readers that strip tags would otherwise glue
+ * the last word of one block to the first of the next.
+ */
 export function itemHtml(item: Item): string {
-  const body = sections(item).map((s) => `<h4>${html(s.heading)}</h4><ul>${s.lines.map((l) => `<li>${html(l)}</li>`).join('')}</ul>`);
-  return [`<p>${html(item.summary)}</p>`, ...body].join('');
+  const body = sections(item).map((s) => `<h4>${html(s.heading)}</h4>\n<ul>\n${s.lines.map((l) => `<li>${html(l)}</li>`).join('\n')}\n</ul>`);
+  return [`<p>${html(item.summary)}</p>`, ...body].join('\n');
 }
 
 function html(text: string): string {

@@ -11,6 +11,8 @@ export interface JsonFeed {
   home_page_url: string;
   feed_url: string;
   description: string;
+  language: string;
+  hubs?: Array<{ type: 'WebSub'; url: string }>;
   items: JsonFeedItem[];
 }
 
@@ -43,6 +45,8 @@ export function renderJsonFeed(feed: FeedView): string {
     home_page_url: feed.homePageUrl,
     feed_url: feed.urls.json,
     description: feed.description,
+    language: feed.language,
+    ...(feed.hubUrl === undefined ? {} : { hubs: [{ type: 'WebSub' as const, url: feed.hubUrl }] }),
     items: feed.items.map(jsonFeedItem),
   };
   return `${JSON.stringify(json, null, 2)}\n`;

@@ -19,10 +19,12 @@ export function renderRss(feed: FeedView): string {
     el('title', {}, feed.title),
     el('link', {}, feed.homePageUrl),
     el('description', {}, feed.description),
+    el('language', {}, feed.language),
     el('lastBuildDate', {}, rfc822(feed.generatedAt)),
     el('generator', {}, 'regwatch'),
     el('docs', {}, 'https://www.rssboard.org/rss-specification'),
     el('atom:link', { href: feed.urls.rss, rel: 'self', type: 'application/rss+xml' }),
+    feed.hubUrl === undefined ? undefined : el('atom:link', { href: feed.hubUrl, rel: 'hub' }),
     ...feed.items.map(rssItem),
   );
   return xmlDocument(el('rss', { version: '2.0', ...NAMESPACES }, channel));

@@ -1,0 +1,159 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../src/version.js';
+import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { fixturePath, fixturesPresent } from './fixtures.js';
+
+// The packed tarball installs and runs on its own: `npm pack` (prepack builds dist/), then one
+// install of the tarball without devDependencies into a temp folder, from the npm cache alone.
+//
+// Offline, `npm install <tarball>` cannot resolve the dependencies' version ranges (it wants each
+// one's registry metadata, which the cache here does not hold), so the install is `npm ci
+// --offline` of a temp project whose lockfile pins the tarball and this checkout's runtime tree
+// from package-lock.json, with each package's registry tarball URL: every tarball then comes from
+// the cache by URL and integrity. better-sqlite3 compiles from source (npm_config_build_from_source:
+// its prebuilt binary would be downloaded from outside the registry), which takes minutes here.
+// With the registry reachable, `npm install --prefix <dir> regwatch-<v>.tgz --omit=dev` does the same.
+
+const ROOT = resolve(import.meta.dirname, '..');
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+function npm(args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: INSTALL_TIMEOUT_MS });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function runCli(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+interface LockEntry {
+  version?: string;
+  resolved?: string;
+  dev?: boolean;
+  link?: boolean;
+  [key: string]: unknown;
+}
+
+/** A project depending on the tarball alone, locked to this checkout's runtime packages. */
+function writeInstallProject(dir: string, tarball: string): void {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const self = lock.packages['']!;
+  const spec = `file:${tarball}`;
+  const packages: Record<string, LockEntry> = {
+    '': { name: 'regwatch-install-check', dependencies: { regwatch: spec } },
+    'node_modules/regwatch': { version: self.version, resolved: spec, license: self.license, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
+  };
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path === '' || entry.dev === true || entry.link === true) continue;
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    packages[path] = { ...entry, resolved: entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz` };
+  }
+  const manifest = { name: 'regwatch-install-check', private: true, dependencies: { regwatch: spec }, allowScripts: { 'better-sqlite3': true } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: manifest.name, lockfileVersion: 3, requires: true, packages }, null, 2));
+}
+
+describe('npm pack → install → run', () => {
+  let work: string;
+  let tarball: string;
+  let files: string[];
+  let bin: string;
+  let install: { status: number | null; stdout: string; stderr: string };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'regwatch-package-'));
+    const packed = npm(['pack', '--pack-destination', work, '--json'], ROOT);
+    if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    tarball = join(work, info!.filename);
+    files = info!.files.map((f) => f.path);
+    const project = join(work, 'install');
+    mkdirSync(project);
+    writeInstallProject(project, tarball);
+    install = npm(['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], project, { npm_config_build_from_source: 'true' });
+    bin = join(project, 'node_modules', '.bin', 'regwatch');
+  }, INSTALL_TIMEOUT_MS);
+  afterAll(() => {
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('packs the built CLI, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli.js', 'dist/watchers/index.js', 'schema/changes.schema.json']));
+    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+  });
+
+  it('installs from the tarball without devDependencies, better-sqlite3 built, nothing fetched from a registry', () => {
+    expect(install.status, `${install.stdout}\n${install.stderr}`).toBe(0);
+    expect(existsSync(bin)).toBe(true);
+    const installed = readdirSync(join(work, 'install', 'node_modules'));
+    expect(installed).toEqual(expect.arrayContaining(['regwatch', 'better-sqlite3', 'undici', 'zod', 'nodemailer']));
+    for (const dev of ['typescript', 'vitest', 'tsx']) expect(installed).not.toContain(dev);
+  });
+
+  it('regwatch --version prints the version', async () => {
+    const out = await runCli(bin, ['--version'], work);
+    expect([out.code, out.stdout.trim()]).toEqual([0, VERSION]);
+  });
+
+  describe.skipIf(!fixturesPresent)('refresh against a loopback stand-in for iso.org', () => {
+    let server: FixtureServer;
+    let dir: string;
+    beforeAll(async () => {
+      server = await startFixtureServer();
+      server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
+      dir = join(work, 'run');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'regwatch.config.json'), JSON.stringify({
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        sources: [{ id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` }],
+      }));
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('stores a baseline and publishes the feeds', async () => {
+      const out = await runCli(bin, ['refresh', '--quiet'], dir);
+      expect(out.code, out.stderr).toBe(0);
+      expect(out.stdout).toMatch(/^iso_14460\s+changed\s+ISO\/DIS 14460: first observed, DIS registered \[40\.00\]$/m);
+      expect(readdirSync(join(dir, 'data', 'public')).sort()).toEqual(['changes.json', 'feed.atom', 'feed.json', 'feed.xml', 'sources.json']);
+      const changes = JSON.parse(readFileSync(join(dir, 'data', 'public', 'changes.json'), 'utf8')) as { items: Array<{ event: string }> };
+      expect(changes.items.map((i) => i.event)).toEqual(['baseline']);
+      expect(server.requests.map((r) => r.path)).toEqual(['/robots.txt', '/standard/85870.html']);
+    });
+  });
+});
+
+describe('prepare in a checkout without devDependencies', () => {
+  it('does not fail (npm ci --omit=dev): it says dist/ was not rebuilt; under npm pack it leaves the build to prepack', () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'regwatch-prepare-'));
+    try {
+      mkdirSync(join(checkout, 'scripts'));
+      copyFileSync(join(ROOT, 'scripts', 'build.mjs'), join(checkout, 'scripts', 'build.mjs'));
+      copyFileSync(join(ROOT, 'package.json'), join(checkout, 'package.json'));
+      const env = { ...process.env, npm_command: 'ci' };
+      const prepare = spawnSync(process.execPath, ['scripts/build.mjs', '--if-possible'], { cwd: checkout, encoding: 'utf8', env });
+      expect(prepare.status).toBe(0);
+      expect(prepare.stderr).toContain('TypeScript is not installed (devDependencies omitted): dist/ was not rebuilt');
+      const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: checkout, encoding: 'utf8', env });
+      expect(build.status).toBe(1); // prepack and npm run build must not pack or run without a dist/
+      expect(build.stderr).toContain('cannot build dist/');
+      const underPack = spawnSync(process.execPath, ['scripts/build.mjs', '--if-possible'], { cwd: checkout, encoding: 'utf8', env: { ...env, npm_command: 'pack' } });
+      expect([underPack.status, underPack.stderr]).toEqual([0, '']);
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+});
