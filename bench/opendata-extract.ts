@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { isoOpenDataWatcher } from '../watchers/iso-opendata.js';
+import { extractOpenData } from '../watchers/iso-opendata/index.js';
 
 // Wall time and peak RSS of the ISO Open Data extraction over a dump written by make-dump.ts.
 // One extraction per process, so the peak RSS is this extraction's (plus Node and tsx themselves,
@@ -20,7 +20,7 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const startRss = process.memoryUsage().rss;
 const started = performance.now();
-const outcome = await isoOpenDataWatcher.extractFile(dump, {
+const outcome = await extractOpenData(dump, {
   committees: ['ISO/IEC JTC 1/SC 42'],
   documents: [81230, 44545, 44546, 77304],
   knownKeys,

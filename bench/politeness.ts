@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
+import { refresh } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
 
 // Issue 4's benchmark: one refresh of 200 sources spread over 20 loopback hosts (127.0.0.1 to

@@ -1,9 +1,9 @@
 // One refresh of one source in its own process, for the benches: prints its wall time and the
 // process's peak RSS as JSON. argv: <dataDir> <configJson>
 import { performance } from 'node:perf_hooks';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
+import { refresh } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
 
 const [dataDir, configJson] = process.argv.slice(2) as [string, string];

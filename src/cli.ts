@@ -2,21 +2,22 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { openRuntime } from './runtime.js';
 import { openStore } from './store/store.js';
-import { refresh } from './refresh.js';
+import { refresh } from './pipeline/refresh.js';
 import { OperatorError } from './operator-error.js';
 import { databasePath, dataDirHasDatabase } from './data-dir.js';
 import { databaseProblem } from './store/database-problem.js';
-import { acquireRunLock, LockBusyError } from './run-lock.js';
+import { acquireRunLock, LockBusyError } from './store/run-lock.js';
 import { formatChanges, type ChangesFormat } from './format-changes.js';
-import { SEVERITY_ORDER, type Severity } from './item.js';
-import { sourceReports } from './source-reports.js';
+import { SEVERITY_ORDER, type Severity } from './model/item.js';
+import { sourceReports } from './pipeline/source-reports.js';
 import { formatSources } from './format-sources.js';
 import { formatRefreshOutcomes } from './format-refresh.js';
 import { jsonForTerminal } from './terminal-text.js';
 import { inspect } from './inspect.js';
+import { KIND_IDS } from '../watchers/index.js';
 import { VERSION } from './version.js';
 import { PublishError } from './publish/index.js';
 
@@ -83,7 +84,7 @@ shows everything). --format markdown prints the "Recent Changes" table a referen
   sources: `regwatch sources [--format table|json] [--config f] [--data d]
 
 Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
-  inspect: `regwatch inspect <url-or-file> [--watcher iso-page|iso-opendata] [--config f]
+  inspect: `regwatch inspect <url-or-file> [--watcher kind] [--config f]
 
 Runs a watcher on one page (fetched politely, or read from a file) and prints the extracted record(s)
 as JSON. Stores nothing and publishes nothing: use it to check what regwatch sees on a page.`,
@@ -161,7 +162,7 @@ async function runRefresh(args: string[]): Promise<number> {
     );
     process.stdout.write(formatRefreshOutcomes(result.outcomes));
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
-    if (result.outcomes.some((o) => o.internal)) return EXIT.internal;
+    if (result.outcomes.some((o) => o.verdict === 'internal')) return EXIT.internal;
     return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
   } catch (error) {
     throw databaseProblem(error, runtime.store.path) ?? error;
@@ -230,7 +231,7 @@ async function runInspect(args: string[]): Promise<number> {
   if (values.help) return help('inspect');
   const target = positionals[0];
   if (target === undefined) throw usage('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
-  const watcher = oneOf('watcher', values.watcher, ['iso-page', 'iso-opendata'] as const, 'iso-page');
+  const watcher = oneOf('watcher', values.watcher, KIND_IDS, 'iso-page');
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });

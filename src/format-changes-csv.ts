@@ -1,4 +1,4 @@
-import type { Item } from './item.js';
+import type { Item } from './model/item.js';
 import { publishableText } from './publish/sanitize.js';
 
 // `regwatch changes --format csv`: RFC 4180 (CRLF after every record, the header included; a field

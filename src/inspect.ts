@@ -1,52 +1,54 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from './config.js';
+import { defaultSources, loadConfig, parseConfig, type SourceConfig } from './config/index.js';
 import { buildFetcher } from './runtime.js';
 import { openStore } from './store/store.js';
-import { watcherFor } from '../watchers/index.js';
-import type { ExtractOutcome } from '../watchers/watcher.js';
-import { DEFAULT_CATALOGUE } from './config.js';
+import { kindOf } from '../watchers/index.js';
+import type { ExtractOutcome } from '../watchers/kind.js';
+import { watchedSource } from './pipeline/sources.js';
+import { runWatch } from './pipeline/watch.js';
+import { OperatorError } from './operator-error.js';
 
-// `regwatch inspect`: what a watcher sees on one page. Reads a file or fetches a URL (politely, with
-// the same guarded client as refresh), extracts, prints. Stores nothing.
+// `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
+// URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
+// kind's own settings (a catalogue's committees, NIST's documents) come from the first source of
+// that kind in the config, else in the shipped watch list.
 
 export async function inspect(
   target: string,
-  watcherId: 'iso-page' | 'iso-opendata',
+  kindId: string,
   options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer> },
 ): Promise<{ ok: boolean; output: unknown }> {
   const { config } = loadConfig(options.configFile);
-  const watcher = watcherFor(watcherId);
+  const kind = kindOf(kindId);
+  const source = watchedSource(sourceOfKind(config.sources, kindId, target));
+  const scope = runWatch([source], () => new Map()).scopes.get(source.id)!;
   const isUrl = /^https?:\/\//i.test(target);
   const work = await mkdtemp(join(tmpdir(), 'regwatch-inspect-'));
   const hostStore = openStore(':memory:');
   const fetcher = buildFetcher(config, hostStore.hostState, { hostIntervalMs: 0, maxRetries: 1 });
   try {
+    const context = { url: isUrl ? target : `file://${target}`, options: source.spec.options, scope, knownKeys: new Set<string>() };
     let outcome: ExtractOutcome;
-    if (watcher.kind === 'page') {
-      let body: string;
+    if (kind.input === 'text') {
+      let body: Buffer;
       if (isUrl) {
-        const fetched = await fetcher.get(target, { maxBytes: watcher.maxResponseBytes });
+        const fetched = await fetcher.get(target, { maxBytes: kind.maxResponseBytes });
         if (fetched.kind !== 'ok') return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
-        body = (fetched.body ?? Buffer.alloc(0)).toString('utf8');
+        body = fetched.body ?? Buffer.alloc(0);
       } else {
-        body = (await options.readFile(target)).toString('utf8');
+        body = await options.readFile(target);
       }
-      outcome = watcher.extract(body, { url: isUrl ? target : `file://${target}` });
+      outcome = kind.extract(body.toString('utf8'), context);
     } else {
       let path = target;
       if (isUrl) {
-        path = join(work, 'dump.jsonl');
-        const fetched = await fetcher.get(target, { maxBytes: watcher.maxResponseBytes, spoolTo: path });
+        path = join(work, 'download');
+        const fetched = await fetcher.get(target, { maxBytes: kind.maxResponseBytes, spoolTo: path });
         if (fetched.kind !== 'ok') return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
       }
-      const catalogue = config.sources.find((s) => s.watcher === 'iso-opendata');
-      outcome = await watcher.extractFile(path, {
-        committees: catalogue?.committees ?? DEFAULT_CATALOGUE.committees,
-        documents: catalogue?.documents ?? DEFAULT_CATALOGUE.documents,
-        knownKeys: new Set(),
-      });
+      outcome = await kind.extract(path, context);
     }
     if (outcome.kind === 'records') return { ok: true, output: outcome.records.length === 1 ? outcome.records[0] : outcome.records };
     return { ok: false, output: { verdict: outcome.kind, detail: outcome.reason } };
@@ -55,4 +57,17 @@ export async function inspect(
     hostStore.close();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The config's first source of this kind, else the shipped watch list's, else the kind with no settings. */
+function sourceOfKind(sources: readonly SourceConfig[], kindId: string, target: string): SourceConfig {
+  const configured = sources.find((s) => s.watcher === kindId);
+  if (configured !== undefined) return { ...configured, url: target };
+  const shipped = parseConfig({ sources: defaultSources() }).sources.find((s) => s.watcher === kindId);
+  if (shipped !== undefined) return { ...shipped, url: target };
+  const options = kindOf(kindId).options.safeParse({});
+  if (!options.success) {
+    throw new OperatorError('REGWATCH_INSPECT_OPTIONS', `inspect: a ${kindId} source needs settings (${options.error.issues[0]?.message ?? 'see the README'}): give a --config with a ${kindId} source`);
+  }
+  return { id: 'inspect', watcher: kindId, url: target, requirements: false, options: options.data as Record<string, unknown> };
 }

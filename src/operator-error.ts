@@ -9,7 +9,8 @@ export type OperatorErrorCode =
   | 'REGWATCH_DATA_DIR'
   | 'REGWATCH_DATABASE_UNUSABLE'
   | 'REGWATCH_DATABASE_DAMAGED'
-  | 'REGWATCH_SCHEMA_NEWER';
+  | 'REGWATCH_SCHEMA_NEWER'
+  | 'REGWATCH_INSPECT_OPTIONS';
 
 export class OperatorError extends Error {
   constructor(readonly code: OperatorErrorCode, message: string) {

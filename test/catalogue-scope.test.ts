@@ -44,10 +44,10 @@ describeWithFixtures('the catalogue across days', () => {
   });
 
   it('a document the user starts following is a baseline, and so is a committee', async () => {
-    h.config.sources[0]!.documents = [62085, 88821];
+    h.config.sources[0]!.options.documents = [62085, 88821];
     let { added } = await h.refreshAt('2026-01-04T06:00:00Z');
     expect(added.map((i) => [i.document?.key, i.event])).toEqual([['iso:88821', 'baseline']]);
-    h.config.sources[0]!.committees = ['ISO/IEC JTC 1/SC 29'];
+    h.config.sources[0]!.options.committees = ['ISO/IEC JTC 1/SC 29'];
     ({ added } = await h.refreshAt('2026-01-05T06:00:00Z'));
     expect(added.map((i) => [i.document?.key, i.event])).toEqual([['iso:88915', 'baseline']]);
   });

@@ -1,20 +1,22 @@
 import { expect, it } from 'vitest';
-import { isoPageWatcher } from '../watchers/iso-page.js';
-import { canonicalRecord, type DocumentRecord } from '../src/record.js';
-import { diffRecords } from '../src/diff.js';
-import { classifyChange, type ClassifyContext } from '../src/classify.js';
+import { extractIsoPage } from '../watchers/iso-page/index.js';
+import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
+import { diffRecords } from '../src/rules/diff.js';
+import { classifyChange } from '../src/rules/classify.js';
+import type { RuleContext as ClassifyContext } from '../src/model/rule.js';
+import { HARMONIZED_RULES } from '../src/rules/harmonized-rules.js';
 import { describeWithFixtures, readFixture } from './fixtures.js';
 
 // Each severity rule on real recorded pairs of iso.org pages (../shared/fixtures/README.md,
 // "Real before/after sequences"): extract both, diff, classify, compare with spec/severity.md.
 
 function record(file: string): DocumentRecord {
-  const outcome = isoPageWatcher.extract(readFixture('iso-pages', `${file}.html`), { url: 'https://www.iso.org/standard/0.html' });
+  const outcome = extractIsoPage(readFixture('iso-pages', `${file}.html`), { url: 'https://www.iso.org/standard/0.html' });
   if (outcome.kind !== 'records') throw new Error(`${file}: ${outcome.kind}: ${outcome.reason}`);
   return canonicalRecord(outcome.records[0]!);
 }
 
-const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), family: null };
+const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null };
 const requirements: ClassifyContext = { ...plain, requirements: true };
 
 interface Row {
@@ -98,7 +100,7 @@ describeWithFixtures('severity rules on recorded iso.org pairs', () => {
     const b = record(after);
     const changes = diffRecords(a, b);
     expect(changes.length).toBeGreaterThan(0);
-    const result = classifyChange(a, b, changes, context ?? plain);
+    const result = classifyChange(a, b, changes, context ?? plain, HARMONIZED_RULES);
     expect({ event: result.event, severity: result.severity }).toEqual({ event, severity });
     if (summary !== undefined) expect(result.summary).toBe(summary);
     if (also !== undefined) expect(result.alsoEvents).toEqual(also);
@@ -111,7 +113,7 @@ describeWithFixtures('severity rules on recorded iso.org pairs', () => {
   it('names the weaker events of the same run in the leading item (77374: deleted, edition corrected)', () => {
     const a = record('iso-77374-2019-09-03');
     const b = record('iso-77374-2020-01-21');
-    const result = classifyChange(a, b, diffRecords(a, b), plain);
+    const result = classifyChange(a, b, diffRecords(a, b), plain, HARMONIZED_RULES);
     expect(result.event).toBe('deleted');
     expect(result.summary).toMatch(/^ISO 10844:2014\/AWI Amd 1: project deleted \[20\.98\], was new project registered in TC\/SC work programme \[20\.00\]/);
     expect(result.effectiveDateKind).toBe('stage-date');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VERSION } from '../src/version.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
-import { acquireRunLock } from '../src/run-lock.js';
+import { acquireRunLock } from '../src/store/run-lock.js';
 import { openStore } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';

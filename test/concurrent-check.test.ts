@@ -2,11 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/index.js';
 import { openStore, type CheckWrite, type Store } from '../src/store/store.js';
 import { BaselineMovedError } from '../src/store/baseline-moved-error.js';
-import { refresh } from '../src/refresh.js';
-import { checkSource, type CheckDeps } from '../src/check-source.js';
+import { refresh } from '../src/pipeline/refresh.js';
+import { checkSource } from '../src/pipeline/check.js';
+import type { CheckContext } from '../src/pipeline/context.js';
+import { watchedSource } from '../src/pipeline/sources.js';
+import { runWatch } from '../src/pipeline/watch.js';
 import { databasePath, siteFor } from '../src/runtime.js';
 import type { Fetcher } from '../src/fetcher.js';
 
@@ -42,10 +45,10 @@ const offline: Fetcher = {
 
 function failedCheck(runId: number, readRevision: number, failures: number): CheckWrite {
   return {
-    runId, sourceId: 'a', checkedAt: CLOCK, verdict: 'unreadable', detail: 'fetch: 403', url: source.url, httpStatus: 403, sha256: null,
+    runId, sourceId: 'a', checkedAt: CLOCK, verdict: 'unreadable', detail: 'fetch: 403', code: 'FETCH_HTTP_STATUS', url: source.url, httpStatus: 403, sha256: null,
     fetchedAt: CLOCK, baselines: [], observations: () => [], readRevision,
     state: {
-      consecutiveFailures: failures, degraded: false, lastVerdict: 'unreadable', lastDetail: 'fetch: 403', lastCheckedAt: CLOCK,
+      consecutiveFailures: failures, degraded: false, lastVerdict: 'unreadable', lastDetail: 'fetch: 403', lastCode: 'FETCH_HTTP_STATUS', lastCheckedAt: CLOCK,
       lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: false, scope: null, watcherVersion: null,
     },
   };
@@ -85,8 +88,11 @@ describe('a check whose baseline moved underneath', () => {
     const interleaving: Fetcher = {
       async get(url, options) {
         theirRun = theirs.beginRun('test', CLOCK);
-        const deps: CheckDeps = { store: theirs, fetcher: offline, now: () => new Date(CLOCK), spoolDir: join(dir, 'tmp'), watchedKeys: new Set(), watchedReferences: new Map(), degradedAfter: 3, sourceBudgetMs: 60_000 };
-        await checkSource(source, theirRun, deps);
+        const context: CheckContext = {
+          runId: theirRun, store: theirs, fetcher: offline, now: () => new Date(CLOCK), spoolDir: join(dir, 'tmp'),
+          watch: runWatch([watchedSource(source)], () => new Map()), degradedAfter: 3, sourceBudgetMs: 60_000,
+        };
+        await checkSource(watchedSource(source), context);
         return offline.get(url, options);
       },
       close: async () => {},
@@ -94,7 +100,7 @@ describe('a check whose baseline moved underneath', () => {
 
     const result = await refresh({ config, store: ours, fetcher: interleaving, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config) }, { trigger: 'test' });
 
-    expect(result.outcomes).toEqual([{ sourceId: 'a', verdict: 'extraction-failed', detail: expect.stringMatching(/^internal: store: a: another check of this source was stored/), summaries: [], internal: true }]);
+    expect(result.outcomes).toEqual([{ sourceId: 'a', verdict: 'internal', detail: expect.stringMatching(/^internal: store: a: another check of this source was stored/), summaries: [] }]);
     expect(ours.db.prepare('SELECT run_id FROM checks').all()).toEqual([{ run_id: theirRun }]);
     expect(ours.sourceState('a')).toMatchObject({ consecutiveFailures: 1, revision: 1 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_SOURCES, parseConfig } from '../src/config.js';
+import { ConfigError, defaultSources, parseConfig } from '../src/config/index.js';
 
 function problems(input: unknown): string[] {
   try {
@@ -13,7 +13,7 @@ function problems(input: unknown): string[] {
 
 describe('config validation names every bad field by its path', () => {
   it('accepts the shipped defaults', () => {
-    const config = parseConfig({ sources: DEFAULT_SOURCES });
+    const config = parseConfig({ sources: defaultSources() });
     expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue']);
     expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304] });
     expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006']);
@@ -60,10 +60,10 @@ describe('config validation names every bad field by its path', () => {
 
   it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {
     expect(problems({ sources: [{ id: 'cat', watcher: 'iso-opendata', url: 'https://example.org/dump.jsonl' }] })).toEqual([
-      'sources[0]: an iso-opendata source needs committees or documents to watch',
+      'sources[0]: an iso-opendata source needs committees, documents or followWatched to watch',
     ]);
     expect(problems({ sources: [{ id: 'p', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', documents: [1] }] })).toEqual([
-      'sources[0]: committees and documents are for iso-opendata sources; an iso-page source watches its own page',
+      'sources[0].documents: is not a setting of an iso-page source (its own settings: none)',
     ]);
   });
 

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertWellFormedXml } from '../src/publish/xml-check.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/index.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { openStore } from '../src/store/store.js';
-import { refresh } from '../src/refresh.js';
+import { refresh } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
-import { changesFileSchema } from '../src/item.js';
+import { changesFileSchema } from '../src/model/item.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, type Config } from '../src/config.js';
+import { parseConfig, type Config } from '../src/config/index.js';
 import { openStore, type Store } from '../src/store/store.js';
-import { refresh, type RefreshResult } from '../src/refresh.js';
+import { refresh, type RefreshResult } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 
 // What the end-to-end tests share: a loopback server standing in for iso.org and the blob store, a

@@ -75,7 +75,7 @@ const pageRows = rows.filter((row) => !isHistory(row)) as Array<IecRow & { metad
 const historyRows = rows.filter(isHistory);
 
 function outcomeOf(row: IecRow, url = row.url): ExtractOutcome {
-  return iecWebstore.extract(readFixture('iec', row.file), { url, options: {}, knownKeys: new Set() });
+  return iecWebstore.extract(readFixture('iec', row.file), { url, options: {}, knownKeys: new Set(), scope: { keys: [], groups: [] } });
 }
 
 function recordOf(file: string): DocumentRecord {
@@ -88,7 +88,7 @@ function recordOf(file: string): DocumentRecord {
 }
 
 function findingsOf(before: DocumentRecord, after: DocumentRecord, requirements = false): Finding[] {
-  const context: RuleContext = { requirements, watchedKeys: new Set([after.key]), requirementsKeys: new Set(requirements ? [after.key] : []), family: null };
+  const context: RuleContext = { requirements, watchedKeys: new Set([after.key]), requirementsKeys: new Set(requirements ? [after.key] : []), requirementsReferences: new Set(), family: null };
   return iecWebstore.rules.flatMap((rule) => {
     const result = rule({ before, after, changes: [], context });
     return result === null ? [] : Array.isArray(result) ? result : [result];
@@ -320,7 +320,7 @@ describe.skipIf(!present)('iec-webstore watcher on recorded IEC webstore pages a
         const rowsInOrder = body.match(/<ROW>[\s\S]*?<\/ROW>/g) ?? [];
         expect(rowsInOrder.length, row.file).toBeGreaterThan(0);
         const reversed = body.replace(rowsInOrder.join(''), [...rowsInOrder].reverse().join(''));
-        expect(iecWebstore.extract(reversed, { url: row.url, options: {}, knownKeys: new Set() }), row.file).toEqual(outcomeOf(row));
+        expect(iecWebstore.extract(reversed, { url: row.url, options: {}, knownKeys: new Set(), scope: { keys: [], groups: [] } }), row.file).toEqual(outcomeOf(row));
       }
     });
 
@@ -407,11 +407,11 @@ describe.skipIf(!present)('iec-webstore watcher on recorded IEC webstore pages a
     it('links a document to its webstore page and expects the pubid of the source URL, in every URL form', () => {
       const source = (url: string) => ({ url, options: {} });
       expect(iecWebstore.documentUrl('iec:160', source('https://webstore.iec.ch/publication/160'))).toBe('https://webstore.iec.ch/publication/160');
-      expect(iecWebstore.expectedKeys(source('https://webstore.iec.ch/publication/160'))).toEqual(['iec:160']);
+      expect(iecWebstore.watches(source('https://webstore.iec.ch/publication/160'), new Set()).keys).toEqual(['iec:160']);
       for (const row of historyRows) {
-        expect(iecWebstore.expectedKeys(source(row.url)), row.url).toEqual([`iec:${row.metadata.pubid}`]);
+        expect(iecWebstore.watches(source(row.url), new Set()).keys, row.url).toEqual([`iec:${row.metadata.pubid}`]);
       }
-      expect(iecWebstore.expectedKeys(source('https://webstore.iec.ch/searchform'))).toEqual([]);
+      expect(iecWebstore.watches(source('https://webstore.iec.ch/searchform'), new Set()).keys).toEqual([]);
     });
   });
 });

@@ -29,7 +29,7 @@ describeWithFixtures('an internal error in one source', () => {
     };
     const first = await h.refreshAt('2026-04-01T06:00:00Z');
     expect(first.result.outcomes).toEqual([
-      { sourceId: 'a', verdict: 'extraction-failed', detail: 'internal: disk I/O error', summaries: [], internal: true },
+      { sourceId: 'a', verdict: 'internal', detail: 'internal: disk I/O error', summaries: [] },
       expect.objectContaining({ sourceId: 'b', verdict: 'changed' }),
     ]);
     expect(first.added.map((i) => i.source)).toEqual(['b']);

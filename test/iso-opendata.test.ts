@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isoOpenDataWatcher, rowToRecord, type OpenDataContext } from '../watchers/iso-opendata.js';
-import { canonicalRecord, type DocumentRecord } from '../src/record.js';
-import { ISO_OPEN_DATA_LICENCE } from '../src/licences.js';
+import { extractOpenData, isoOpenDataWatcher, ISO_OPEN_DATA_LICENCE, rowToRecord, type OpenDataContext } from '../watchers/iso-opendata/index.js';
+import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The ISO Open Data watcher on real rows (../shared/fixtures/iso-opendata) and on the SC 42 replay,
@@ -26,13 +25,13 @@ function context(over: Partial<OpenDataContext>): OpenDataContext {
 }
 
 async function records(path: string, ctx: OpenDataContext): Promise<DocumentRecord[]> {
-  const outcome = await isoOpenDataWatcher.extractFile(path, ctx);
+  const outcome = await extractOpenData(path, ctx);
   if (outcome.kind !== 'records') throw new Error(`${path}: ${outcome.kind}: ${outcome.reason}`);
   return outcome.records;
 }
 
 async function failure(path: string, ctx: OpenDataContext): Promise<string> {
-  const outcome = await isoOpenDataWatcher.extractFile(path, ctx);
+  const outcome = await extractOpenData(path, ctx);
   expect(outcome.kind).toBe('extraction-failed');
   return outcome.kind === 'extraction-failed' ? outcome.reason : '';
 }
@@ -41,7 +40,7 @@ const ids = (list: DocumentRecord[]): number[] => list.map((r) => Number(r.key.s
 
 describe('isoOpenDataWatcher declaration', () => {
   it('declares its id, version, licence and limit', () => {
-    expect(isoOpenDataWatcher).toMatchObject({ kind: 'stream', id: 'iso-opendata', version: '1', maxResponseBytes: 200_000_000 });
+    expect(isoOpenDataWatcher).toMatchObject({ input: 'file', id: 'iso-opendata', version: '1', maxResponseBytes: 200_000_000 });
     expect(isoOpenDataWatcher.licence).toBe(ISO_OPEN_DATA_LICENCE);
   });
 });
@@ -54,7 +53,7 @@ describeWithFixtures('iso-opendata on real rows', () => {
   // Read off the rows by hand: 62085 is ISO 9001:2015 at 90.92 (to be revised), still published.
   const expected: Record<number, DocumentRecord> = {
     62085: {
-      key: 'iso:62085', reference: 'ISO 9001:2015', status: 'published', stage: '90.92', publicationDate: '2015-09-22',
+      key: 'iso:62085', reference: 'ISO 9001:2015', status: 'published', phase: 'review', stage: '90.92', publicationDate: '2015-09-22',
       edition: 5, pages: 29, committee: 'ISO/TC 176/SC 2', ics: ['03.120.10', '03.100.70'], languages: ['ar', 'en', 'es', 'fr', 'ru'],
       relations: [
         { kind: 'replaces', key: 'iso:46486', reference: 'iso:46486' },
@@ -63,11 +62,11 @@ describeWithFixtures('iso-opendata on real rows', () => {
       ],
     },
     88821: {
-      key: 'iso:88821', reference: 'ISO/TR 7035-2:2024', status: 'published', stage: '60.60', publicationDate: '2024-09-30',
+      key: 'iso:88821', reference: 'ISO/TR 7035-2:2024', status: 'published', phase: 'published', stage: '60.60', publicationDate: '2024-09-30',
       edition: 1, pages: 23, committee: 'ISO/TC 5/SC 2', ics: ['23.040.10'], languages: ['en'],
     },
     88915: {
-      key: 'iso:88915', reference: 'ISO/IEC 19566-7:2022/Amd 1:2025', status: 'published', stage: '60.60', publicationDate: '2025-01-08',
+      key: 'iso:88915', reference: 'ISO/IEC 19566-7:2022/Amd 1:2025', status: 'published', phase: 'published', stage: '60.60', publicationDate: '2025-01-08',
       edition: 1, pages: 6, committee: 'ISO/IEC JTC 1/SC 29', ics: ['35.040.30'], languages: ['en'],
     },
   };
@@ -165,7 +164,7 @@ describeWithFixtures('iso-opendata on real rows', () => {
   });
 
   it('still reads the dump when a followed document is missing from it (the pipeline reports that as source health)', async () => {
-    const outcome = await isoOpenDataWatcher.extractFile(writeDump([row62085()]), context({ documents: [62085, 81230] }));
+    const outcome = await extractOpenData(writeDump([row62085()]), context({ documents: [62085, 81230] }));
     expect(outcome.kind).toBe('records');
     if (outcome.kind === 'records') expect(outcome.records.map((r) => r.key)).toEqual(['iso:62085']);
   });
@@ -283,7 +282,7 @@ describeWithFixtures('iso-opendata on the SC 42 replay', () => {
   function recordValue(record: DocumentRecord | undefined, field: string): unknown {
     switch (field) {
       case 'reference': return record?.reference ?? null;
-      case 'currentStage': return record === undefined ? null : Number(record.stage.replace('.', ''));
+      case 'currentStage': return record?.stage === undefined ? null : Number(record.stage.replace('.', ''));
       case 'publicationDate': return record?.publicationDate ?? null;
       case 'edition': return record?.edition ?? null;
       case 'icsCode': return record?.ics ?? [];

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, type DocumentRecord, type Status } from '../src/record.js';
-import { isoPageWatcher } from '../watchers/iso-page.js';
+import { canonicalRecord, type DocumentRecord, type Status } from '../src/model/record.js';
+import { extractIsoPage, isoPageWatcher } from '../watchers/iso-page/index.js';
 import { describeWithFixtures, fixturePath, itHasRows, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
 
 // The oracle is the manifest of recorded real iso.org pages (../shared/fixtures): its expected
@@ -32,7 +32,7 @@ const STATUS_WORDS: Readonly<Record<string, Status>> = {
 };
 
 function extract(row: ManifestRow): DocumentRecord {
-  const outcome = isoPageWatcher.extract(readFixture(row.dir, row.file), { url: row.url });
+  const outcome = extractIsoPage(readFixture(row.dir, row.file), { url: row.url });
   if (outcome.kind !== 'records') throw new Error(`${row.file}: ${outcome.kind}: ${outcome.reason}`);
   expect(outcome.records).toHaveLength(1);
   return outcome.records[0]!;
@@ -242,21 +242,21 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
     const iecPages = readdirSync(fixturePath('iec', '')).filter((file) => file.endsWith('.html'));
     expect(iecPages.length).toBeGreaterThan(0);
     for (const file of iecPages) {
-      const outcome = isoPageWatcher.extract(readFixture('iec', file), { url: 'https://www.iso.org/standard/81230.html' });
+      const outcome = extractIsoPage(readFixture('iec', file), { url: 'https://www.iso.org/standard/81230.html' });
       expect(outcome.kind, file).not.toBe('records');
     }
   });
 
   it('calls an empty body or a challenge page unreadable', () => {
-    expect(isoPageWatcher.extract('', { url: 'https://www.iso.org/standard/81230.html' }).kind).toBe('unreadable');
+    expect(extractIsoPage('', { url: 'https://www.iso.org/standard/81230.html' }).kind).toBe('unreadable');
     const challenge = '<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>';
-    expect(isoPageWatcher.extract(challenge, { url: 'https://www.iso.org/standard/81230.html' }).kind).toBe('unreadable');
+    expect(extractIsoPage(challenge, { url: 'https://www.iso.org/standard/81230.html' }).kind).toBe('unreadable');
   });
 
   it('calls a real page whose fields are gone extraction-failed, naming them', () => {
     const $ = load(readFixture('iso-pages', 'iso-53798-2024-02-02.html'));
     $('#product-details, #lifecycle').remove();
-    const outcome = isoPageWatcher.extract($.html(), { url: 'https://www.iso.org/standard/53798.html' });
+    const outcome = extractIsoPage($.html(), { url: 'https://www.iso.org/standard/53798.html' });
     expect(outcome.kind).toBe('extraction-failed');
     expect(outcome.kind === 'extraction-failed' && outcome.reason).toMatch(/stage/);
   });
@@ -264,12 +264,12 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
   it('falls back to the /standard/<csnumber>.html URL when the page does not say its csnumber', () => {
     const $ = load(readFixture('iso-pages', 'iso-53798-2018-10-18.html'));
     $('[id^=csNumber], [itemprop=productID], [id^=indexReference]').remove();
-    const outcome = isoPageWatcher.extract($.html(), { url: 'https://www.iso.org/standard/53798.html' });
+    const outcome = extractIsoPage($.html(), { url: 'https://www.iso.org/standard/53798.html' });
     expect(outcome.kind === 'records' && outcome.records[0]!.key).toBe('iso:53798');
   });
 
   it('declares itself as the iso-page watcher', () => {
-    expect(isoPageWatcher).toMatchObject({ kind: 'page', id: 'iso-page', version: '1', maxResponseBytes: 5_000_000 });
+    expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '1', maxResponseBytes: 5_000_000 });
     expect(isoPageWatcher.licence.tag).toBe('proprietary-metadata-only');
   });
 });

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
-import type { SourceReport } from '../src/health.js';
-import type { Item } from '../src/item.js';
+import type { SourceReport } from '../src/model/source-report.js';
+import type { Item } from '../src/model/item.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 

@@ -33,7 +33,7 @@ function writeTemp(bytes: Buffer | string, ext = 'zip'): string {
 const DEVELOPER = ['SP 800-218A', 'SP 800-237', 'CSWP 31', 'FIPS 203', 'FIPS 204', 'FIPS 205', 'CSWP 29', 'SP 800-171 Rev. 3', 'SP 800-63-4', 'SP 800-226', 'SP 800-61 Rev. 3', 'SP 800-55 Vol. 1', 'SP 800-228', 'SP 800-53 Rev. 5', 'SP 800-171 Rev. 2', 'SP 800-207', 'SP 800-218', 'SP 800-160 Vol. 2', 'SP 800-161 Rev. 1'];
 
 function context(options: CsrcOptions, knownKeys: Iterable<string> = []) {
-  return { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options, knownKeys: new Set(knownKeys) };
+  return { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options, knownKeys: new Set(knownKeys), scope: { keys: [], groups: [] } };
 }
 
 async function records(path: string, options: CsrcOptions, known: Iterable<string> = []): Promise<DocumentRecord[]> {
@@ -43,7 +43,7 @@ async function records(path: string, options: CsrcOptions, known: Iterable<strin
 }
 
 function transition(before: DocumentRecord, after: DocumentRecord, watched: string[] = []): Transition {
-  return { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set(), family: null } };
+  return { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } };
 }
 
 describe('nist-csrc declaration', () => {
@@ -69,7 +69,7 @@ describe('nist-csrc declaration', () => {
 
   it('expects the keys of the documents it follows, once each', () => {
     const options = { documents: ['SP 800-53 Rev. 5', 'NIST.SP.800-53r5', 'CSWP 29'], series: ['FIPS' as const] };
-    expect(nistCsrc.expectedKeys({ url: 'https://x', options })).toEqual(['nist:SP.800-53r5', 'nist:CSWP.29']);
+    expect(nistCsrc.watches({ url: 'https://x', options }, new Set()).keys).toEqual(['nist:SP.800-53r5', 'nist:CSWP.29']);
   });
 
   it('links a publication to its CSRC page (a white paper, whose page has a title slug, to its DOI)', () => {

@@ -60,7 +60,7 @@ describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-
     let previous = new Map<string, DocumentRecord>();
     for (const { day, previous: dayBefore } of replaySteps(replay)) {
       if (dayBefore === null) previous = new Map(); // a new era is a fresh run
-      const outcome = await extractCsrc(zipPath(day.file), { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options: { documents: watched }, knownKeys: new Set(previous.keys()) });
+      const outcome = await extractCsrc(zipPath(day.file), { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options: { documents: watched }, knownKeys: new Set(previous.keys()), scope: { keys: [], groups: [] } });
       if (outcome.kind !== 'records') throw new Error(`${day.label}: ${outcome.kind}: ${outcome.reason}`);
       const today = new Map(outcome.records.map((r) => [r.key, r]));
       const seen = new Map<string, Observed>();
@@ -72,7 +72,7 @@ describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-
         // a followed publication CSRC lists for the first time is classified against "not listed"
         const before = previous.get(key) ?? unlistedRecord(key);
         const changed = canonical(before) !== canonical(after);
-        const findings = changed ? classify(NIST_RULES, { before, after, changes: [], context: { requirements: false, watchedKeys, requirementsKeys: new Set(), family: null } }) : [];
+        const findings = changed ? classify(NIST_RULES, { before, after, changes: [], context: { requirements: false, watchedKeys, requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } }) : [];
         seen.set(key, { before, after, changed, findings });
       }
       for (const key of previous.keys()) if (!today.has(key)) vanished.push(`${day.label} ${key}`);
@@ -192,7 +192,7 @@ describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-
   it('keeps the partial export of 2023-08-19 out of the replay: source health, never withdrawals', async () => {
     const anomaly = replay.anomalies[0]!;
     const before = [...observed.get('2023-01-14')!.keys()];
-    const outcome = await extractCsrc(zipPath(anomaly.file), { url: 'https://csrc.nist.gov/', options: { documents: replay.watch.developer }, knownKeys: new Set(before) });
+    const outcome = await extractCsrc(zipPath(anomaly.file), { url: 'https://csrc.nist.gov/', options: { documents: replay.watch.developer }, knownKeys: new Set(before), scope: { keys: [], groups: [] } });
     expect(outcome.kind).toBe('unreadable');
     if (outcome.kind === 'unreadable') expect(outcome.reason).toMatch(/partial export: 37 records/);
   });

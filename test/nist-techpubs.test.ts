@@ -21,7 +21,7 @@ if (!nistPresent) console.warn(NIST_MISSING);
 const URL = 'https://pages.nist.gov/NIST-Tech-Pubs/AI.html';
 
 function extract(body: string, options: TechpubsOptions = {}) {
-  return extractTechpubs(body, { url: URL, options, knownKeys: new Set() });
+  return extractTechpubs(body, { url: URL, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
 }
 
 function records(body: string, options: TechpubsOptions = {}): DocumentRecord[] {
@@ -52,8 +52,8 @@ describe('nist-techpubs declaration', () => {
     expect(techpubsOptionsSchema.safeParse({ documents: [] }).success).toBe(false);
     expect(techpubsOptionsSchema.safeParse({ documents: ['AI RMF'] }).success).toBe(false);
     expect(techpubsOptionsSchema.safeParse({ series: ['AI'] }).success).toBe(false);
-    expect(nistTechpubs.expectedKeys({ url: URL, options: {} })).toEqual([]);
-    expect(nistTechpubs.expectedKeys({ url: URL, options: { documents: ['NIST AI 100-1', 'AI 600-1', 'NIST.AI.100-2e2023'] } })).toEqual(['nist:AI.100-1', 'nist:AI.600-1', 'nist:AI.100-2e2023']);
+    expect(nistTechpubs.watches({ url: URL, options: {} }, new Set()).keys).toEqual([]);
+    expect(nistTechpubs.watches({ url: URL, options: { documents: ['NIST AI 100-1', 'AI 600-1', 'NIST.AI.100-2e2023'] } }, new Set()).keys).toEqual(['nist:AI.100-1', 'nist:AI.600-1', 'nist:AI.100-2e2023']);
     expect(nistTechpubs.documentUrl('nist:AI.100-1', { url: URL, options: {} })).toBe('https://doi.org/10.6028/NIST.AI.100-1');
   });
 
@@ -134,7 +134,7 @@ describe.skipIf(!nistPresent)(`nist-techpubs on the recorded AI.html list${nistP
         for (const [key, after] of now) {
           const before = previous.get(key) ?? unlistedRecord(key);
           if (JSON.stringify(before) === JSON.stringify(after)) continue;
-          const found = classify(nistTechpubs.rules, { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), family: null } });
+          const found = classify(nistTechpubs.rules, { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } });
           events.push(`${row.file}: ${key} ${found.map((f) => `${f.event} ${f.severity}: ${f.words}`).join(' | ') || 'changed, no event'}`);
         }
       }

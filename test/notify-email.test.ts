@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import {
   buildDigestEmail,
   buildItemEmail,

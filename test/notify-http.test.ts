@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../src/fetch/http-client.js';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import {
   buildSlackMessage,
   buildTeamsMessage,

@@ -88,9 +88,9 @@ describe('npm pack → install → run', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the built CLI, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli.js', 'dist/watchers/index.js', 'schema/changes.schema.json']));
-    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+  it('packs the built CLI, the shipped watch list, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'schema/changes.schema.json']));
+    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
   });
 
   it('installs from the tarball without devDependencies, better-sqlite3 built, nothing fetched from a registry', () => {

@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
-import type { SourceReport } from '../src/health.js';
-import type { Item } from '../src/item.js';
+import type { SourceReport } from '../src/model/source-report.js';
+import type { Item } from '../src/model/item.js';
 import { PageError, updatePage, type PageInput } from '../src/page/index.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006, SOURCES } from './publish-items.js';
 

@@ -1,5 +1,5 @@
-import type { SourceReport } from '../src/health.js';
-import type { Item } from '../src/item.js';
+import type { SourceReport } from '../src/model/source-report.js';
+import type { Item } from '../src/model/item.js';
 import type { FeedSite, PublishInput } from '../src/publish/index.js';
 
 // Hand-built items in the shape of src/item.ts: what the pipeline would store for real life-cycle
@@ -124,11 +124,12 @@ export const SOURCES: SourceReport[] = [
     state: 'ok',
     lastVerdict: 'changed',
     lastDetail: null,
+    lastCode: null,
     lastCheckedAt: '2025-03-10T06:00:12Z',
     lastGoodCheckAt: '2025-03-10T06:00:12Z',
     lastChangeAt: '2025-03-10T06:00:12Z',
     consecutiveFailures: 0,
-    documents: [{ key: 'iso:44545', reference: 'ISO/IEC FDIS 42005', status: 'under-development', stage: '50.20', url: 'https://www.iso.org/standard/44545.html' }],
+    documents: [{ key: 'iso:44545', reference: 'ISO/IEC FDIS 42005', status: 'under-development', stage: '50.20', phase: 'approval', url: 'https://www.iso.org/standard/44545.html' }],
     disagreements: [],
   },
   {
@@ -140,6 +141,7 @@ export const SOURCES: SourceReport[] = [
     state: 'degraded',
     lastVerdict: 'unreadable',
     lastDetail: 'fetch: GET https://www.iso.org/standard/44546.html returned 403',
+    lastCode: null,
     lastCheckedAt: '2025-03-10T06:00:20Z',
     lastGoodCheckAt: '2025-03-01T06:00:05Z',
     lastChangeAt: null,

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordSchema, type DocumentRecord } from '../src/record.js';
+import { recordSchema, type DocumentRecord } from '../src/model/record.js';
 import { openStore } from '../src/store/store.js';
-import { isoPageWatcher } from '../watchers/iso-page.js';
-import { isoOpenDataWatcher } from '../watchers/iso-opendata.js';
+import { extractIsoPage } from '../watchers/iso-page/index.js';
+import { extractOpenData } from '../watchers/iso-opendata/index.js';
 import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
 
 // Control characters (C0, DEL, C1) are refused in every string of a record: an ESC sequence in a
@@ -22,7 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describeWithFixtures('control characters in records', () => {
   // ISO 19115-1:2014 with its Amd 2 related: reference, title, committee and a relation's reference.
   const page = (): DocumentRecord => {
-    const outcome = isoPageWatcher.extract(readFixture('iso-pages', 'iso-53798-2020-11-25.html'), { url: 'https://www.iso.org/standard/53798.html' });
+    const outcome = extractIsoPage(readFixture('iso-pages', 'iso-53798-2020-11-25.html'), { url: 'https://www.iso.org/standard/53798.html' });
     if (outcome.kind !== 'records') throw new Error(outcome.reason);
     return outcome.records[0]!;
   };
@@ -46,7 +46,7 @@ describeWithFixtures('control characters in records', () => {
 
   it('an iso.org page whose reference carries an ESC sequence is extraction-failed, and the reason does not echo it', () => {
     const html = readFixture('iso-pages', 'iso-74197-2021-07-28.html').replaceAll('ISO 22934:2021', 'ISO 22934\u001b[2J:2021');
-    const outcome = isoPageWatcher.extract(html, { url: 'https://www.iso.org/standard/74197.html' });
+    const outcome = extractIsoPage(html, { url: 'https://www.iso.org/standard/74197.html' });
     expect(outcome.kind).toBe('extraction-failed');
     expect(outcome.kind === 'extraction-failed' && outcome.reason).toMatch(/reference: must be a single trimmed line without control characters/);
     expect(JSON.stringify(outcome)).not.toContain('\\u001b');
@@ -57,7 +57,7 @@ describeWithFixtures('control characters in records', () => {
     for (const escape of ['\\u001b[2J', '\\u009b2J', '\\u007f']) {
       const path = join(tmp, 'dump.jsonl');
       writeFileSync(path, `${row.replace('"reference":"ISO 9001:2015"', `"reference":"ISO 9001${escape}:2015"`)}\n`);
-      const outcome = await isoOpenDataWatcher.extractFile(path, { committees: [], documents: [62085], knownKeys: new Set() });
+      const outcome = await extractOpenData(path, { committees: [], documents: [62085], knownKeys: new Set() });
       expect(outcome.kind, escape).toBe('extraction-failed');
       expect(outcome.kind === 'extraction-failed' && outcome.reason).toMatch(/id 62085: reference: must be a single trimmed line without control characters/);
     }
@@ -68,13 +68,13 @@ describe('a baseline stored before control characters were refused', () => {
   it('is left out of the baselines instead of failing every refresh, sources.json and `regwatch sources`', () => {
     const store = openStore(':memory:');
     try {
-      const clean: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', stage: '60.60' };
-      const stored: DocumentRecord = { key: 'iso:44545', reference: 'ISO/IEC 42005\u001b[2J:2025', status: 'published', stage: '60.60' };
+      const clean: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60' };
+      const stored: DocumentRecord = { key: 'iso:44545', reference: 'ISO/IEC 42005\u001b[2J:2025', status: 'published', phase: 'published', stage: '60.60' };
       const runId = store.beginRun('test', '2026-01-01T06:00:00.000Z');
       store.recordCheck({
         runId, sourceId: 's', checkedAt: '2026-01-01T06:00:00.000Z', verdict: 'changed', detail: null, url: 'https://www.iso.org/', httpStatus: 200,
-        sha256: null, fetchedAt: null, baselines: [clean, stored], observations: () => [], readRevision: 0,
-        state: { consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCheckedAt: null, lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1' },
+        sha256: null, fetchedAt: null, baselines: [clean, stored], observations: () => [], readRevision: 0, code: null,
+        state: { consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: null, lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1' },
       });
       expect([...store.baselines('s').keys()]).toEqual(['iso:81230']);
     } finally {

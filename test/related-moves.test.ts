@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Item } from '../src/item.js';
-import type { Observation } from '../src/observation.js';
-import { composeItem } from '../src/observation.js';
-import { classifyChange, classifyFirstObservation, type ClassifyContext } from '../src/classify.js';
-import { diffRecords } from '../src/diff.js';
-import { movedOnTheirOwn } from '../src/related-moves.js';
-import type { DocumentRecord } from '../src/record.js';
-import { ISO_PAGE_LICENCE } from '../src/licences.js';
+import type { Item } from '../src/model/item.js';
+import type { Observation } from '../src/model/observation.js';
+import { composeItem } from '../src/pipeline/compose.js';
+import { classifyChange, classifyFirstObservation } from '../src/rules/classify.js';
+import type { RuleContext as ClassifyContext } from '../src/model/rule.js';
+import { HARMONIZED_RULES } from '../src/rules/harmonized-rules.js';
+import { diffRecords } from '../src/rules/diff.js';
+import { movedOnTheirOwn } from '../src/pipeline/related-moves.js';
+import type { DocumentRecord } from '../src/model/record.js';
+import { ISO_PAGE_LICENCE } from '../src/model/licence.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
@@ -100,15 +102,15 @@ describeWithFixtures('a document with news of its own keeps its item, without it
 });
 
 describe('which moves fold', () => {
-  const context: ClassifyContext = { requirements: true, watchedKeys: new Set(), family: null };
-  const parent: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', stage: '60.60' };
+  const context: ClassifyContext = { requirements: true, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null };
+  const parent: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60' };
   const amendmentOf = (status: 'under-development' | 'published', reference: string) => ({ kind: 'amendment' as const, key: 'iso:90001', reference, status });
-  const amendment: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/DAmd 1', status: 'under-development', stage: '50.00' };
+  const amendment: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/DAmd 1', status: 'under-development', phase: 'approval', stage: '50.00' };
 
   function observe(before: DocumentRecord, after: DocumentRecord, sourceId = 'iso_42001'): Observation {
     return {
-      sourceId, docKey: after.key, seq: 2, documentUrl: `https://www.iso.org/standard/${after.key.slice(4)}.html`, reference: after.reference, stage: after.stage,
-      observedAt: '2026-03-01T06:00:00.000Z', classification: classifyChange(before, after, diffRecords(before, after), context), changes: diffRecords(before, after),
+      sourceId, docKey: after.key, seq: 2, documentUrl: `https://www.iso.org/standard/${after.key.slice(4)}.html`, reference: after.reference, stage: after.stage ?? null,
+      observedAt: '2026-03-01T06:00:00.000Z', classification: classifyChange(before, after, diffRecords(before, after), context, HARMONIZED_RULES), changes: diffRecords(before, after),
       provenance: { url: 'https://www.iso.org/', fetchedAt: '2026-03-01T06:00:00.000Z', httpStatus: 200, sha256: '0'.repeat(64), watcher: 'iso-page', watcherVersion: '1' },
       licence: ISO_PAGE_LICENCE,
     };
@@ -116,7 +118,7 @@ describe('which moves fold', () => {
   const parentBefore = { ...parent, relations: [amendmentOf('under-development', 'ISO/IEC 42001:2023/DAmd 1')] };
   const parentAfter = { ...parent, relations: [amendmentOf('published', 'ISO/IEC 42001:2023/Amd 1:2026')] };
   const onParent = observe(parentBefore, parentAfter);
-  const onAmendment = observe(amendment, { ...amendment, reference: 'ISO/IEC 42001:2023/Amd 1:2026', status: 'published', stage: '60.60' }, 'iso_catalogue');
+  const onAmendment = observe(amendment, { ...amendment, reference: 'ISO/IEC 42001:2023/Amd 1:2026', status: 'published', phase: 'published', stage: '60.60' }, 'iso_catalogue');
 
   it('the parent’s relation finding says which document it is about, and is critical for 42001', () => {
     expect(onParent.classification).toMatchObject({ event: 'amendment-published', severity: 'critical', findings: [expect.objectContaining({ about: 'iso:90001' })] });

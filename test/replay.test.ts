@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CATALOGUE } from '../src/config.js';
+import { defaultSources } from '../src/config/index.js';
 import type { Store } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, FIXTURES_DIR } from './fixtures.js';
 
@@ -64,7 +64,7 @@ describeWithFixtures('SC 42 replay: one dump per day through the iso-opendata wa
   const byDay = new Map<string, Item[]>();
 
   beforeAll(async () => {
-    h = await startHarness('replay', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', ...DEFAULT_CATALOGUE, url: `${origin}${DUMP_PATH}` }]);
+    h = await startHarness('replay', (origin) => [{ ...(defaultSources().find((s) => (s as { id: string }).id === 'iso_catalogue') as object), url: `${origin}${DUMP_PATH}` }]);
     ({ dataDir, store } = h);
     for (const day of expected.days) {
       h.server.routes.set(DUMP_PATH, { file: join(REPLAY, 'days', `${day}.jsonl`), headers: { 'content-type': 'application/x-ndjson', etag: `"${day}"` } });

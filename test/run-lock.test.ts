@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/store.js';
-import { acquireRunLock, LockBusyError } from '../src/run-lock.js';
-import { hostIdentity } from '../src/host-identity.js';
+import { acquireRunLock, LockBusyError } from '../src/store/run-lock.js';
+import { hostIdentity } from '../src/store/host-identity.js';
 
 // The run lock is a database row and a lease. On this host (this boot, this PID namespace) a row
 // whose process is gone, or that a previous process with our pid left, is stale at once. Another

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { changesFileSchema, type Item } from '../src/item.js';
+import { changesFileSchema, type Item } from '../src/model/item.js';
 import { feedMaxAge } from '../src/server/cache-control.js';
 import { acceptsGzip } from '../src/server/representation.js';
 import { FDIS_42005 } from './publish-items.js';

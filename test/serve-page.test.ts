@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { renderPage } from '../src/server/page.js';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import { FDIS_42005, hostileItem, SITE, SOURCES } from './publish-items.js';
 import { REALISTIC_OLDEST_FIRST, request, startTestServer, type TestServer } from './serve-seed.js';
 

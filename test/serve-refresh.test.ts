@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RefreshResult } from '../src/refresh.js';
+import type { RefreshResult } from '../src/pipeline/refresh.js';
 import { createCronScheduler, scheduleProblem } from '../src/server/scheduler.js';
 import { request, serveConfig, startTestServer, TOKEN, type TestServer } from './serve-seed.js';
 

@@ -2,18 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, type Config } from '../src/config.js';
+import { parseConfig, type Config } from '../src/config/index.js';
 import { databasePath } from '../src/runtime.js';
 import { openStore } from '../src/store/store.js';
-import { publishFromStore } from '../src/publish-from-store.js';
+import { publishFromStore } from '../src/publish/from-store.js';
 import { createRefreshRunner, type RefreshFn, type RefreshRunner } from '../src/server/refresh-runner.js';
-import { acquireRunLock } from '../src/run-lock.js';
+import { acquireRunLock } from '../src/store/run-lock.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import type { ConnectionLimits } from '../src/server/connection-limits.js';
 import type { Server } from 'node:http';
-import type { Item, Severity } from '../src/item.js';
+import type { Item, Severity } from '../src/model/item.js';
 import type { Store } from '../src/store/store.js';
-import type { DocumentRecord } from '../src/record.js';
+import type { DocumentRecord } from '../src/model/record.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006, SITE } from './publish-items.js';
 
 // Seeding a store for the server tests and the load benchmark. Items go straight into the items
@@ -86,6 +86,7 @@ export function recordHealth(store: Store, sourceId: string, url: string, state:
     checkedAt: state.at,
     verdict: state.verdict,
     detail: state.detail ?? null,
+    code: ok ? null : 'FETCH_HTTP_STATUS',
     url,
     httpStatus: ok ? 200 : 403,
     sha256: ok ? 'a'.repeat(64) : null,
@@ -98,6 +99,7 @@ export function recordHealth(store: Store, sourceId: string, url: string, state:
       degraded: (state.failures ?? 0) >= 3,
       lastVerdict: state.verdict,
       lastDetail: state.detail ?? null,
+      lastCode: ok ? null : 'FETCH_HTTP_STATUS',
       lastCheckedAt: state.at,
       lastGoodAt: ok ? state.at : '2025-03-01T06:00:05.000Z',
       lastChangeAt: ok ? state.at : null,
@@ -140,7 +142,7 @@ export async function startTestServer(
   recordHealth(store, 'iso_42005', 'https://www.iso.org/standard/44545.html', {
     verdict: 'changed',
     at: '2025-03-10T06:00:12.000Z',
-    baselines: [{ key: 'iso:44545', reference: 'ISO/IEC FDIS 42005', status: 'under-development', stage: '50.20' }],
+    baselines: [{ key: 'iso:44545', reference: 'ISO/IEC FDIS 42005', status: 'under-development', phase: 'approval', stage: '50.20' }],
   });
   recordHealth(store, 'iso_42006', 'https://www.iso.org/standard/44546.html', {
     verdict: 'unreadable',

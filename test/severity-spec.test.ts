@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRecord, type DocumentRecord } from '../src/record.js';
-import { diffRecords } from '../src/diff.js';
-import { classifyChange, classifyFirstObservation, type ClassifyContext } from '../src/classify.js';
-import { familyOf } from '../src/family.js';
+import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
+import { diffRecords } from '../src/rules/diff.js';
+import { classifyChange, classifyFirstObservation } from '../src/rules/classify.js';
+import type { RuleContext as ClassifyContext } from '../src/model/rule.js';
+import { HARMONIZED_RULES } from '../src/rules/harmonized-rules.js';
+import { phaseOfStage } from '../src/rules/harmonized-stages.js';
+import { familyOf } from '../src/rules/family.js';
 
 // Rows of spec/severity.md that no recorded iso.org pair shows (those are in classify.test.ts):
 // each built from the real facts the spec names, one record change at a time.
 
-const base: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', stage: '60.60', committee: 'ISO/IEC JTC 1/SC 42', stageDate: '2023-12-18' };
-const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), family: null };
+const base: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60', committee: 'ISO/IEC JTC 1/SC 42', stageDate: '2023-12-18' };
+const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null };
+
+/** A record's phase follows its harmonized stage, as the ISO kinds read it. */
+const staged = (record: DocumentRecord): DocumentRecord => ({ ...record, phase: phaseOfStage(record.stage!) });
 
 function classify(before: DocumentRecord, after: DocumentRecord, context = plain) {
-  return classifyChange(before, after, diffRecords(before, after), context);
+  return classifyChange(staged(before), staged(after), diffRecords(staged(before), staged(after)), context, HARMONIZED_RULES);
 }
 
 describe('spec/severity.md rows without a recorded pair', () => {
@@ -35,7 +41,7 @@ describe('spec/severity.md rows without a recorded pair', () => {
   });
 
   it('published: critical when it replaces a watched edition', () => {
-    const draft: DocumentRecord = { ...base, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development', stage: '60.00', relations: [{ kind: 'replaces', key: 'iso:81230', reference: 'ISO/IEC 42001:2023' }] };
+    const draft: DocumentRecord = { ...base, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development', phase: 'publishing', stage: '60.00', relations: [{ kind: 'replaces', key: 'iso:81230', reference: 'ISO/IEC 42001:2023' }] };
     const published = { ...draft, reference: 'ISO/IEC 42001:2027', status: 'published' as const, stage: '60.60' };
     expect(classify(draft, published).severity).toBe('major');
     expect(classify(draft, published, { ...plain, watchedKeys: new Set(['iso:81230']) }).severity).toBe('critical');
@@ -80,12 +86,12 @@ describe('spec/severity.md rows without a recorded pair', () => {
 
   it('a new catalogue row of a watched document\'s family: amendment-registered (major for a requirements standard), revision-registered', () => {
     const watched = new Map([['iso:81230', 'ISO/IEC 42001:2023'], ['iso:77304', 'ISO/IEC 23894:2023']]);
-    const amd: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/AWI Amd 1', status: 'under-development', stage: '20.00' };
+    const amd: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/AWI Amd 1', status: 'under-development', phase: 'drafting', stage: '20.00' };
     const family = familyOf(amd, watched);
     expect(family).toEqual({ role: 'amendment', parent: 'iso:81230' });
     expect(classifyFirstObservation(amd, 'new-project', { ...plain, family })).toMatchObject({ event: 'amendment-registered', severity: 'minor' });
     expect(classifyFirstObservation(amd, 'new-project', { ...plain, family, requirements: true })).toMatchObject({ event: 'amendment-registered', severity: 'major' });
-    const revision: DocumentRecord = { key: 'iso:90002', reference: 'ISO/IEC AWI 23894', status: 'under-development', stage: '20.00', relations: [{ kind: 'replaces', key: 'iso:77304', reference: 'ISO/IEC 23894:2023' }] };
+    const revision: DocumentRecord = { key: 'iso:90002', reference: 'ISO/IEC AWI 23894', status: 'under-development', phase: 'drafting', stage: '20.00', relations: [{ kind: 'replaces', key: 'iso:77304', reference: 'ISO/IEC 23894:2023' }] };
     expect(familyOf(revision, watched)).toEqual({ role: 'revision', parent: 'iso:77304' });
     expect(classifyFirstObservation(revision, 'new-project', { ...plain, family: familyOf(revision, watched) })).toMatchObject({ event: 'revision-registered', severity: 'major' });
     expect(familyOf({ ...amd, reference: 'ISO/IEC 42001:2023/Cor 1' }, watched)?.role).toBe('corrigendum');

@@ -3,7 +3,7 @@ import { formatChanges } from '../src/format-changes.js';
 import { formatSources } from '../src/format-sources.js';
 import { formatRefreshOutcomes } from '../src/format-refresh.js';
 import { jsonForTerminal, visibleControls } from '../src/terminal-text.js';
-import type { Item } from '../src/item.js';
+import type { Item } from '../src/model/item.js';
 import { FDIS_42005, SOURCES } from './publish-items.js';
 
 // What the CLI prints from stored data: an ESC sequence that reached the database before records

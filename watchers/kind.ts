@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { DocumentRecord } from '../src/model/record.js';
-import type { Licence } from '../src/licences.js';
+import type { Licence } from '../src/model/licence.js';
 import type { Rule } from '../src/model/rule.js';
 
 // A kind of source, declared in one folder of watchers/ (issue 9): everything regwatch needs to know
 // about it, and one pure extract function. It never touches the network, storage, clock or feeds.
-// (The pipeline still runs on watchers/watcher.ts until the redesign lands; new kinds target this.)
+// watchers/index.ts is the only list of kinds; src/ never names one.
 
 export type ExtractOutcome =
   | { kind: 'records'; records: DocumentRecord[] }
@@ -14,12 +14,26 @@ export type ExtractOutcome =
   /** It is the page, but the fields are not where they were: a redesign (→ `extraction-failed`). */
   | { kind: 'extraction-failed'; reason: string };
 
+/** What a source follows: documents by key (each expected in every answer) and whole groups (a committee, a series). */
+export interface WatchScope {
+  keys: string[];
+  groups: string[];
+}
+
+/** A configured source as its kind sees it: its URL and its own settings, validated by `options`. */
+export interface SourceSpec<Options> {
+  url: string;
+  options: Options;
+}
+
 export interface ExtractContext<Options> {
   /** The URL the body was fetched from (after redirects), or `file://…` for `regwatch inspect <file>`. */
   url: string;
   /** The source's own settings, validated by the kind's `options` schema. */
   options: Options;
-  /** Documents this source reported before (its baselines): a catalogue can tell a partial export. */
+  /** What the source follows this time (see `watches`). */
+  scope: WatchScope;
+  /** Documents this source reported before (its baselines): a catalogue keeps them in scope, and can tell a partial export. */
   knownKeys: ReadonlySet<string>;
 }
 
@@ -34,11 +48,24 @@ interface KindBase<Options> {
   readonly maxResponseBytes: number;
   /** The extra config keys of a source of this kind (an empty strict object when there are none). */
   readonly options: z.ZodType<Options>;
+  /** A page of one document (its identity may not change under a baselined source) or a catalogue of many. */
+  readonly reports: 'one-document' | 'catalogue';
+  /**
+   * What the source follows: the documents it must report (one missing is source health, never a
+   * withdrawal) and whole groups. `watchedElsewhere` holds the keys every other source follows, for a
+   * catalogue that is told to follow them too.
+   */
+  watches(source: SourceSpec<Options>, watchedElsewhere: ReadonlySet<string>): WatchScope;
+  /** Followed documents that are requirements standards (beyond a source marked `requirements`). */
+  requirementsKeys?(source: SourceSpec<Options>): string[];
   /** The public page of a document this source reports (a feed item links to it). */
-  documentUrl(key: string, source: { url: string; options: Options }): string;
-  /** Documents the source must report (a followed id missing from a catalogue is source health). */
-  expectedKeys(source: { url: string; options: Options }): string[];
-  /** This publisher's rows of spec/severity.md. */
+  documentUrl(key: string, source: SourceSpec<Options>): string;
+  /**
+   * The record a followed document that the source did not list yet is compared with, so that its
+   * first listing is news (a NIST draft released) rather than a first observation. Absent: a baseline.
+   */
+  placeholder?(key: string): DocumentRecord;
+  /** This publisher's rows of spec/severity.md, in the order that breaks ties among equal severities. */
   readonly rules: readonly Rule[];
 }
 

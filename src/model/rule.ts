@@ -1,5 +1,5 @@
 import type { DocumentRecord } from './record.js';
-import type { EventType, FieldChange, Severity } from '../item.js';
+import type { EventType, FieldChange, Severity } from './item.js';
 
 // The shape of one severity rule (spec/severity.md as tables of small pure functions). A publisher's
 // life cycle is a list of rules; the classifier runs them all, the strongest finding leads the item
@@ -12,6 +12,8 @@ export interface RuleContext {
   watchedKeys: ReadonlySet<string>;
   /** Keys of the watched requirements standards ("critical when it adopts a watched requirements standard"). */
   requirementsKeys: ReadonlySet<string>;
+  /** Their references without the year (`ISO/IEC 42001`): an adoption names the standard it adopts by reference only. */
+  requirementsReferences: ReadonlySet<string>;
   /** The document is an amendment, corrigendum or revision of a watched document, or null. */
   family: Family | null;
 }
@@ -35,6 +37,8 @@ export interface Finding {
   severity: Severity;
   /** What happened, after the reference, in the publisher's own words: "FDIS ballot initiated [50.20], was …". */
   words: string;
+  /** The key of the related document whose move this reports (its amendment published, its successor out). */
+  about?: string;
 }
 
 export type Rule = (t: Transition) => Finding | Finding[] | null;

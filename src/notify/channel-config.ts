@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPrivateHostLiteral } from '../address-guard.js';
-import { severitySchema } from '../item.js';
+import { severitySchema } from '../model/item.js';
 
 // The `notify` list of the config: one entry per channel. No secret is ever a config value: the
 // webhook's HMAC key and the SMTP password are named by an environment variable, and so may be the

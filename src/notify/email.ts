@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Item } from '../item.js';
-import { SEVERITY_ORDER } from '../item.js';
+import type { Item } from '../model/item.js';
+import { SEVERITY_ORDER } from '../model/item.js';
 import type { EmailChannel } from './channel-config.js';
 import { deliveryId, digestDeliveryId } from './delivery-id.js';
 import { messageFacts, type MessageFacts, type MessageOptions } from './message-facts.js';

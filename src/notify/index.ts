@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import type { NotifyChannel } from './channel-config.js';
 import { buildDigestEmail, buildItemEmail, sendEmail, type EmailMessage } from './email.js';
 import { postHttp, type HttpMessage, type HttpPostDeps } from './http-post.js';

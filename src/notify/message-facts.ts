@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import { whatChanged } from '../format-changes.js';
 import { itemLink } from '../publish/item-facts.js';
 import { PublishError } from '../publish/publish-error.js';

@@ -1,4 +1,4 @@
-import { filterRank, type Item } from '../item.js';
+import { filterRank, type Item } from '../model/item.js';
 import type { NotifyChannel } from './channel-config.js';
 
 /** Whether a channel delivers this item: at least its minSeverity, and of one of its sources when it lists any. */

@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import { postHttp, type HttpMessage, type HttpPostDeps } from './http-post.js';
 import { messageFacts, type MessageOptions } from './message-facts.js';
 import type { DeliveryOutcome } from './outcome.js';

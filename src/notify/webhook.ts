@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import type { WebhookChannel } from './channel-config.js';
 import { deliveryId } from './delivery-id.js';
 import { postHttp, type HttpMessage, type HttpPostDeps } from './http-post.js';

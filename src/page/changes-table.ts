@@ -1,5 +1,5 @@
 import { whatChanged } from '../format-changes.js';
-import { filterRank, type Item, type Severity } from '../item.js';
+import { filterRank, type Item, type Severity } from '../model/item.js';
 import { markdownText } from './markdown.js';
 
 // The "Recent Changes" table of a reference page: Date | Severity | What changed. Source-health items

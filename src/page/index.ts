@@ -1,5 +1,5 @@
-import type { SourceReport } from '../health.js';
-import type { Item, Severity } from '../item.js';
+import type { SourceReport } from '../model/source-report.js';
+import type { Item, Severity } from '../model/item.js';
 import { changesTableLines, type Vocabulary } from './changes-table.js';
 import { findBlocks, type BlockName } from './markers.js';
 import { provenanceLines } from './provenance-block.js';

@@ -1,4 +1,4 @@
-import type { SourceReport } from '../health.js';
+import type { SourceReport } from '../model/source-report.js';
 import { markdownLink, markdownText } from './markdown.js';
 
 // The "Provenance & licence" block: where the facts come from, under what licence, and whether the
@@ -8,7 +8,7 @@ import { markdownLink, markdownText } from './markdown.js';
 export function provenanceLines(report: SourceReport): string[] {
   const lines = [
     `- Source: ${markdownLink(report.url, report.url)} (regwatch source \`${report.id.replace(/`/g, '')}\`, watcher ${markdownText(`${report.watcher} ${report.watcherVersion}`)})`,
-    ...report.documents.map((d) => `- Document: ${markdownLink(d.reference, d.url)}, stage ${markdownText(d.stage)} (${markdownText(d.status)})`),
+    ...report.documents.map((d) => `- Document: ${markdownLink(d.reference, d.url)}, stage ${markdownText(d.stage ?? d.phase)} (${markdownText(d.status)})`),
     `- Licence: ${markdownText(report.licence.rights)} (\`${report.licence.tag}\`)${report.licence.uri === undefined ? '' : `, ${markdownLink('terms', report.licence.uri)}`}`,
     `- Attribution: ${markdownText(report.licence.attribution)}`,
     `- Last change observed: ${report.lastChangeAt === null ? 'none yet' : report.lastChangeAt.slice(0, 10)}`,

@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import type { FeedView } from './feed-view.js';
 import { EVENT_SCHEME, SEVERITY_SCHEME, itemHtml, itemLink, itemText, itemTitle } from './item-facts.js';
 import { el, xmlDocument, type XmlElement } from './xml-writer.js';

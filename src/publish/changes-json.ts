@@ -1,4 +1,4 @@
-import { changesFileSchema, type Item } from '../item.js';
+import { changesFileSchema, type Item } from '../model/item.js';
 import { PublishError } from './publish-error.js';
 import { describeIssue } from './validate-items.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changesFileSchema } from '../item.js';
+import { changesFileSchema } from '../model/item.js';
 
 /**
  * The JSON Schema of changes.json, generated from the zod schema the publisher validates with, so a

@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 
 /** What the three feed renderers share: the feed's own facts, already sanitised and validated. */
 export interface FeedView {

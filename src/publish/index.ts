@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { z } from 'zod';
-import type { SourceReport } from '../health.js';
-import type { Item } from '../item.js';
+import type { SourceReport } from '../model/source-report.js';
+import type { Item } from '../model/item.js';
 import { writeFileAtomicallyIfChanged } from './atomic-write.js';
 import { renderAtom } from './atom.js';
 import { renderChangesJson } from './changes-json.js';

@@ -1,4 +1,4 @@
-import type { FieldChange, Item } from '../item.js';
+import type { FieldChange, Item } from '../model/item.js';
 import { oneLine } from './sanitize.js';
 
 // The facts every feed shows for one item, written once so RSS, Atom and JSON Feed agree.

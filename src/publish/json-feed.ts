@@ -1,4 +1,4 @@
-import type { Item } from '../item.js';
+import type { Item } from '../model/item.js';
 import type { FeedView } from './feed-view.js';
 import { itemLink, itemText, itemTitle } from './item-facts.js';
 

@@ -1,4 +1,4 @@
-import type { SourceReport } from '../health.js';
+import type { SourceReport } from '../model/source-report.js';
 import { sanitizeDeep } from './sanitize.js';
 
 /**

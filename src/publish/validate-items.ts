@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { itemSchema, type Item } from '../item.js';
+import { itemSchema, type Item } from '../model/item.js';
 import { PublishError } from './publish-error.js';
 import { sanitizeDeep } from './sanitize.js';
 import { publishableUri } from './uri.js';

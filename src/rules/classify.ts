@@ -1,7 +1,7 @@
 import type { DocumentRecord } from '../model/record.js';
 import type { Finding, Rule, RuleContext, Transition } from '../model/rule.js';
-import type { EventType, FieldChange, Severity } from '../item.js';
-import { filterRank } from '../item.js';
+import type { EventType, FieldChange, Severity } from '../model/item.js';
+import { filterRank } from '../model/item.js';
 import { describeStage } from './harmonized-stages.js';
 
 // spec/severity.md as tables of rules. Pure: records and facts about the watch in, a classified
@@ -17,7 +17,14 @@ export interface Classification {
   summary: string;
   effectiveDate: string | null;
   effectiveDateKind: 'stage-date' | 'publication-date' | null;
+  /**
+   * Every finding, kept only when one reports a related document's move: if that document's own
+   * observation reports the move in the same run, composing folds it there (src/pipeline/related-moves.ts).
+   */
+  findings?: DatedFinding[];
 }
+
+export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'effectiveDateKind'>;
 
 export function classifyChange(
   before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[],
@@ -30,13 +37,22 @@ export function classifyChange(
   if (findings.length === 0) {
     findings.push({ event: 'record-corrected', severity: 'info', words: `${changes.map((c) => c.field).join(', ')} corrected` });
   }
+  const dated = findings.map((f): DatedFinding => ({ ...f, ...effectiveDate(after, f.event) }));
+  const classification = summarise(after.reference, dated);
+  return dated.some((f) => f.about !== undefined) ? { ...classification, findings: dated } : classification;
+}
+
+/** The strongest finding leads; the others are named in the same summary (composing rule 1). */
+export function summarise(reference: string, findings: readonly DatedFinding[]): Classification {
+  // Stable: among equal severities the rule list's order (spec order) decides.
   const ordered = findings.map((f, i) => ({ f, i })).sort((a, b) => filterRank(a.f.severity) - filterRank(b.f.severity) || a.i - b.i).map((x) => x.f);
-  const lead = ordered[0]!;
+  const lead = ordered[0];
+  if (lead === undefined) throw new Error('classify: nothing to summarise');
   const others = [...new Set(ordered.slice(1).map((f) => f.event).filter((e) => e !== lead.event))];
   const otherWords = ordered.slice(1).filter((f) => f.event !== lead.event || f.words !== lead.words).map((f) => f.words);
-  let summary = `${after.reference}: ${lead.words}`;
+  let summary = `${reference}: ${lead.words}`;
   if (otherWords.length > 0) summary += `; also ${otherWords.join('; ')}`;
-  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), ...effectiveDate(after, lead.event) };
+  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), effectiveDate: lead.effectiveDate, effectiveDateKind: lead.effectiveDateKind };
 }
 
 export function classifyFirstObservation(record: DocumentRecord, kind: 'baseline' | 'new-project', context: RuleContext): Classification {

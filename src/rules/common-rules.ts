@@ -1,5 +1,5 @@
 import type { Relation } from '../model/record.js';
-import type { Rule, Transition } from '../model/rule.js';
+import type { Finding, Rule, Transition } from '../model/rule.js';
 import { describeRelation, relationIdentity } from './diff.js';
 
 // The rows of spec/severity.md that read the same for every publisher: related documents (a new
@@ -26,6 +26,10 @@ export function isPublishedRelation(r: Relation): boolean {
   return /:\d{4}$/.test(r.reference);
 }
 
+function about(relation: Relation): Pick<Finding, 'about'> {
+  return relation.key === undefined ? {} : { about: relation.key };
+}
+
 /** Relations of `kind` on `after` that are new or changed since `before`, with their earlier form. */
 export function movedRelations(t: Transition, kind: Relation['kind']): Array<{ before?: Relation; after: Relation }> {
   const old = new Map(relationsOf(t.before, kind).map((r) => [relationIdentity(r), r]));
@@ -38,28 +42,27 @@ export function movedRelations(t: Transition, kind: Relation['kind']): Array<{ b
 /** critical: a document that replaces the watched one is out. */
 export const newEditionPublished: Rule = (t) => {
   const published = movedRelations(t, 'replaced-by').filter(({ before, after }) => isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before)));
-  if (published.length === 0) return null;
-  return { event: 'new-edition', severity: 'critical', words: `new edition ${published.map(({ after }) => after.reference).join(', ')} published` };
+  return published.map(({ after }): Finding => ({ event: 'new-edition', severity: 'critical', words: `new edition ${after.reference} published`, ...about(after) }));
 };
 
 /** Amendments and corrigenda of the watched document: published, registered, abandoned, progressing. */
 export const supplementsMoved: Rule = (t) => {
-  const findings = [];
+  const findings: Finding[] = [];
   for (const { before, after } of movedRelations(t, 'amendment')) {
     if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
-      findings.push({ event: 'amendment-published' as const, severity: t.context.requirements ? ('critical' as const) : ('major' as const), words: `amendment ${after.reference} published` });
+      findings.push({ event: 'amendment-published', severity: t.context.requirements ? 'critical' : 'major', words: `amendment ${after.reference} published`, ...about(after) });
     } else if (before === undefined) {
-      findings.push({ event: 'amendment-registered' as const, severity: t.context.requirements ? ('major' as const) : ('minor' as const), words: `amendment project ${describeRelation(after)} registered` });
+      findings.push({ event: 'amendment-registered', severity: t.context.requirements ? 'major' : 'minor', words: `amendment project ${describeRelation(after)} registered`, ...about(after) });
     } else if (after.status === 'deleted') {
       // the pending amendment of the watched document was abandoned
-      findings.push({ event: 'deleted' as const, severity: 'major' as const, words: `amendment project ${after.reference} deleted` });
+      findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted`, ...about(after) });
     } else {
-      findings.push({ event: 'draft-progress' as const, severity: 'minor' as const, words: `amendment ${after.reference} progressed, was ${before.reference}` });
+      findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}`, ...about(after) });
     }
   }
   for (const { before, after } of movedRelations(t, 'corrigendum')) {
     if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
-      findings.push({ event: 'corrigendum-published' as const, severity: 'minor' as const, words: `corrigendum ${after.reference} published` });
+      findings.push({ event: 'corrigendum-published', severity: 'minor', words: `corrigendum ${after.reference} published`, ...about(after) });
     }
   }
   return findings;
@@ -67,15 +70,15 @@ export const supplementsMoved: Rule = (t) => {
 
 /** major: a revision of the watched document is registered, progresses or is abandoned. */
 export const revisionsMoved: Rule = (t) => {
-  const findings = [];
+  const findings: Finding[] = [];
   for (const { before, after } of movedRelations(t, 'replaced-by')) {
     if (isPublishedRelation(after)) continue;
     if (after.status === 'deleted') {
-      findings.push({ event: 'deleted' as const, severity: 'major' as const, words: `revision project ${after.reference} deleted` });
+      findings.push({ event: 'deleted', severity: 'major', words: `revision project ${after.reference} deleted`, ...about(after) });
     } else if (before === undefined) {
-      findings.push({ event: 'revision-registered' as const, severity: 'major' as const, words: `revision ${describeRelation(after)} registered` });
+      findings.push({ event: 'revision-registered', severity: 'major', words: `revision ${describeRelation(after)} registered`, ...about(after) });
     } else {
-      findings.push({ event: 'draft-progress' as const, severity: 'minor' as const, words: `revision ${after.reference} progressed, was ${before.reference}` });
+      findings.push({ event: 'draft-progress', severity: 'minor', words: `revision ${after.reference} progressed, was ${before.reference}`, ...about(after) });
     }
   }
   return findings;

@@ -1,6 +1,6 @@
 import { diffWords } from 'diff';
 import { DATE_NAMES, type DocumentRecord, type Relation } from '../model/record.js';
-import type { FieldChange } from '../item.js';
+import type { FieldChange } from '../model/item.js';
 
 // Field-level diff of two canonical records. Pure. Relations are compared by identity (kind + key,
 // or kind + reference where the page gives no link), so a related document whose reference moves

@@ -23,3 +23,8 @@ export function familyOf(record: DocumentRecord, watchedReferences: ReadonlyMap<
   }
   return null;
 }
+
+/** `ISO/IEC 42001:2023` → `ISO/IEC 42001`; `EN ISO/IEC 42001:2023/A1:2025` keeps its supplement. */
+export function undatedReference(reference: string): string {
+  return reference.replace(/:\d{4}(?=$|\/)/g, '').trim();
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../store/store.js';
-import { SEVERITY_ORDER, type Item, type Severity } from '../item.js';
+import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
 import { CONTENT_TYPES, representation, type Representation } from './representation.js';
 

@@ -1,6 +1,6 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Store } from '../store/store.js';
-import { sourceReports } from '../source-reports.js';
+import { sourceReports } from '../pipeline/source-reports.js';
 import type { RefreshRunner, RunRecord } from './refresh-runner.js';
 import type { Schedule } from './scheduler.js';
 

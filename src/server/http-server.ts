@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Store } from '../store/store.js';
 import type { FeedSite } from '../publish/index.js';
-import { sourceReports } from '../source-reports.js';
+import { sourceReports } from '../pipeline/source-reports.js';
 import { feedCacheControl } from './cache-control.js';
 import { changesPage, nextPageUrl, parseChangesQuery, QueryError } from './changes-route.js';
 import { isPublishedFile, publishedFiles } from './feeds-route.js';

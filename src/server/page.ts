@@ -1,5 +1,5 @@
-import type { SourceReport } from '../health.js';
-import type { Item, Severity } from '../item.js';
+import type { SourceReport } from '../model/source-report.js';
+import type { Item, Severity } from '../model/item.js';
 import type { FeedSite } from '../publish/index.js';
 
 // `/`: the reference page a person reads. Per source, the "Provenance & licence" block and the
@@ -89,8 +89,8 @@ function provenance(report: SourceReport): string {
     docs.length === 0
       ? 'not observed yet'
       : docs.length === 1
-        ? `${link(docs[0]!.url, docs[0]!.reference)} <span class="muted">(stage ${html(docs[0]!.stage)})</span>`
-        : `<ul class="docs">${docs.map((d) => `<li>${link(d.url, d.reference)} <span class="muted">(stage ${html(d.stage)}, ${html(d.status)})</span></li>`).join('')}</ul>`;
+        ? `${link(docs[0]!.url, docs[0]!.reference)} <span class="muted">(stage ${html(docs[0]!.stage ?? docs[0]!.phase)})</span>`
+        : `<ul class="docs">${docs.map((d) => `<li>${link(d.url, d.reference)} <span class="muted">(stage ${html(d.stage ?? d.phase)}, ${html(d.status)})</span></li>`).join('')}</ul>`;
   const documentStatus = docs.length === 1 ? `${html(docs[0]!.status)}; ` : '';
   const sourceState =
     report.state === 'degraded'

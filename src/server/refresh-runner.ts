@@ -1,5 +1,5 @@
-import { LockBusyError, type RunLock } from '../run-lock.js';
-import type { RefreshOptions, RefreshResult } from '../refresh.js';
+import { LockBusyError, type RunLock } from '../store/run-lock.js';
+import type { RefreshOptions, RefreshResult } from '../pipeline/refresh.js';
 
 // One refresh at a time, whoever asks (the schedule, POST /refresh): a second request while one
 // runs is refused, never queued. The run lock (a row in the database) also keeps out a `regwatch refresh` started from

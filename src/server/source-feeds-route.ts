@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Store } from '../store/store.js';
 import { renderFeeds, type FeedSite } from '../publish/index.js';
 import { CONTENT_TYPES, representation, type Representation } from './representation.js';

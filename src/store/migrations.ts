@@ -116,17 +116,68 @@ export const MIGRATIONS: readonly string[] = [
   -- at another revision is refused.
   ALTER TABLE source_state ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Kinds of source (issue 9). A check may end 'internal' (regwatch failed, not the source), and
+  -- every check keeps the stable code of what ended it; the source remembers its last one. SQLite
+  -- cannot change a CHECK constraint in place: the table is rebuilt (foreign keys off, see migrate).
+  CREATE TABLE checks_rebuilt (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    source_id TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('changed', 'unchanged', 'unreadable', 'extraction-failed', 'internal')),
+    detail TEXT,
+    url TEXT NOT NULL,
+    http_status INTEGER,
+    sha256 TEXT,
+    fetched_at TEXT,
+    code TEXT
+  );
+  INSERT INTO checks_rebuilt (id, run_id, source_id, checked_at, verdict, detail, url, http_status, sha256, fetched_at)
+    SELECT id, run_id, source_id, checked_at, verdict, detail, url, http_status, sha256, fetched_at FROM checks;
+  DROP TABLE checks;
+  ALTER TABLE checks_rebuilt RENAME TO checks;
+  CREATE INDEX checks_source ON checks (source_id, id);
+  ALTER TABLE source_state ADD COLUMN last_code TEXT;
+  -- Records gain a common phase. Baselines stored before all carry a harmonized stage code, from
+  -- which the phase follows (the mapping of src/rules/harmonized-stages.ts phaseOfStage).
+  UPDATE documents SET record_json = json_set(record_json, '$.phase',
+    CASE
+      WHEN substr(json_extract(record_json, '$.stage'), 4, 2) = '98' THEN 'deleted'
+      WHEN json_extract(record_json, '$.stage') = '95.99' THEN 'withdrawn'
+      WHEN CAST(substr(json_extract(record_json, '$.stage'), 1, 2) AS INTEGER) <= 10 THEN 'proposal'
+      WHEN CAST(substr(json_extract(record_json, '$.stage'), 1, 2) AS INTEGER) <= 30 THEN 'drafting'
+      WHEN substr(json_extract(record_json, '$.stage'), 1, 2) = '40' THEN 'enquiry'
+      WHEN substr(json_extract(record_json, '$.stage'), 1, 2) = '50' THEN 'approval'
+      WHEN json_extract(record_json, '$.stage') = '60.60' THEN 'published'
+      WHEN substr(json_extract(record_json, '$.stage'), 1, 2) = '60' THEN 'publishing'
+      WHEN substr(json_extract(record_json, '$.stage'), 1, 2) = '90' THEN 'review'
+      ELSE 'withdrawing'
+    END)
+  WHERE json_extract(record_json, '$.phase') IS NULL AND json_extract(record_json, '$.stage') IS NOT NULL;
+  `,
 ];
+
+/** Migrations that rebuild a table run with foreign keys off (SQLite's documented 12-step ALTER TABLE). */
+const REBUILDS_TABLES = new Set([3]);
 
 /** `name`: the database file, for the message when it cannot be migrated. */
 export function migrate(db: Database.Database, name: string = db.name): void {
   const applied = db.pragma('user_version', { simple: true }) as number;
   refuseNewerSchema(applied, name);
   for (let version = applied; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+    const rebuild = REBUILDS_TABLES.has(version);
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
+    if (rebuild) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[version]!);
+        if (rebuild && (db.pragma('foreign_key_check') as unknown[]).length > 0) throw new Error(`store: migration ${version + 1} broke a foreign key`);
+        db.pragma(`user_version = ${version + 1}`);
+      })();
+    } finally {
+      if (rebuild) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

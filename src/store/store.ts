@@ -1,8 +1,9 @@
 import { openDatabase } from './open-database.js';
-import { canonicalRecord, recordSchema, type DocumentRecord } from '../record.js';
-import { filterRank, itemSchema, type Item, type Severity } from '../item.js';
-import type { Verdict } from '../health.js';
-import type { Composed, Observation } from '../observation.js';
+import { canonicalRecord, recordSchema, type DocumentRecord } from '../model/record.js';
+import { filterRank, itemSchema, type Item, type Severity } from '../model/item.js';
+import type { Verdict } from '../model/source-report.js';
+import type { Observation } from '../model/observation.js';
+import type { Composed } from '../pipeline/compose.js';
 import { BaselineMovedError } from './baseline-moved-error.js';
 
 // SQLite through better-sqlite3, WAL. Everything one check learns (the check, the new baselines,
@@ -15,6 +16,8 @@ export interface SourceStateRow {
   degraded: boolean;
   lastVerdict: Verdict | null;
   lastDetail: string | null;
+  /** The stable code of what ended the last check that failed (`FETCH_HTTP_STATUS`), null after a clean one. */
+  lastCode: string | null;
   lastCheckedAt: string | null;
   lastGoodAt: string | null;
   lastChangeAt: string | null;
@@ -39,6 +42,8 @@ export interface CheckWrite {
   checkedAt: string;
   verdict: Verdict;
   detail: string | null;
+  /** The stable code of what ended a failed check, null for a clean one. */
+  code: string | null;
   url: string;
   httpStatus: number | null;
   sha256: string | null;
@@ -99,21 +104,21 @@ export function openStore(path: string, options: StoreOptions = {}) {
         last_changed = excluded.last_changed, change_count = change_count + 1`),
     touchDocuments: db.prepare('UPDATE documents SET last_seen = ? WHERE source_id = ?'),
     insertCheck: db.prepare(`
-      INSERT INTO checks (run_id, source_id, checked_at, verdict, detail, url, http_status, sha256, fetched_at)
-      VALUES (@runId, @sourceId, @checkedAt, @verdict, @detail, @url, @httpStatus, @sha256, @fetchedAt)`),
+      INSERT INTO checks (run_id, source_id, checked_at, verdict, detail, code, url, http_status, sha256, fetched_at)
+      VALUES (@runId, @sourceId, @checkedAt, @verdict, @detail, @code, @url, @httpStatus, @sha256, @fetchedAt)`),
     insertObservation: db.prepare(`
       INSERT INTO observations (run_id, check_id, source_id, doc_key, seq, observation_json)
       VALUES (?, ?, ?, ?, ?, ?)`),
     sourceState: db.prepare('SELECT * FROM source_state WHERE source_id = ?'),
     revision: db.prepare('SELECT revision FROM source_state WHERE source_id = ?'),
     upsertState: db.prepare(`
-      INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_checked_at,
+      INSERT INTO source_state (source_id, consecutive_failures, degraded, last_verdict, last_detail, last_code, last_checked_at,
         last_good_at, last_change_at, etag, last_modified, baselined, scope, watcher_version, revision)
-      VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCheckedAt,
+      VALUES (@sourceId, @consecutiveFailures, @degraded, @lastVerdict, @lastDetail, @lastCode, @lastCheckedAt,
         @lastGoodAt, @lastChangeAt, @etag, @lastModified, @baselined, @scope, @watcherVersion, @revision)
       ON CONFLICT (source_id) DO UPDATE SET
         consecutive_failures = excluded.consecutive_failures, degraded = excluded.degraded,
-        last_verdict = excluded.last_verdict, last_detail = excluded.last_detail,
+        last_verdict = excluded.last_verdict, last_detail = excluded.last_detail, last_code = excluded.last_code,
         last_checked_at = excluded.last_checked_at, last_good_at = excluded.last_good_at,
         last_change_at = excluded.last_change_at, etag = excluded.etag,
         last_modified = excluded.last_modified, baselined = excluded.baselined,
@@ -166,6 +171,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
       degraded: row.degraded === 1,
       lastVerdict: row.last_verdict as Verdict | null,
       lastDetail: row.last_detail as string | null,
+      lastCode: row.last_code as string | null,
       lastCheckedAt: row.last_checked_at as string | null,
       lastGoodAt: row.last_good_at as string | null,
       lastChangeAt: row.last_change_at as string | null,
@@ -259,6 +265,7 @@ export function openStore(path: string, options: StoreOptions = {}) {
             checkedAt: write.checkedAt,
             verdict: write.verdict,
             detail: write.detail,
+            code: write.code,
             url: write.url,
             httpStatus: write.httpStatus,
             sha256: write.sha256,

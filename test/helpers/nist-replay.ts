@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventType, Severity } from '../../src/item.js';
+import type { EventType, Severity } from '../../src/model/item.js';
 import { keyOfIdentifier } from '../../watchers/nist-csrc/identifier.js';
 import { FIXTURES_DIR } from '../fixtures.js';
 

@@ -2,9 +2,9 @@
 // argv: <dataDir> <configJson> <isoClock> <killAt>; killAt ∈ fetch | transaction:check |
 // transaction:compose | compose | publish | none. Prints "PAUSED <point>" and blocks at the point.
 import { writeSync } from 'node:fs';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/store/store.js';
-import { refresh } from '../../src/refresh.js';
+import { refresh } from '../../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../../src/runtime.js';
 
 const [dataDir, configJson, clock, killAt] = process.argv.slice(2) as [string, string, string, string];

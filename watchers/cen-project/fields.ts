@@ -27,7 +27,7 @@ const DATE_ROWS: ReadonlyArray<readonly [RegExp, DateName]> = [
 /** `ISO/TS 21003-7:2019 (EQV)`: the international document and its degree of correspondence (ISO/IEC Guide 21-1). */
 const REFERENCE_DOCUMENT = /^(.+?)\s*\((IDT|EQV|MOD|NEQ)\)$/i;
 
-export function readFields($: CheerioAPI, adoptsKey: string | undefined): ReadResult {
+export function readFields($: CheerioAPI): ReadResult {
   const problems: string[] = [];
   const project = rowsOf($, BLOCKS.project);
   const legal = rowsOf($, BLOCKS.legal);
@@ -69,7 +69,7 @@ export function readFields($: CheerioAPI, adoptsKey: string | undefined): ReadRe
   const related: Relation[] = [
     ...linkedDocuments($, relations.get('supersedes'), 'replaces'),
     ...linkedDocuments($, relations.get('superseded by'), 'replaced-by'),
-    ...adoptions($, project.get('reference document'), adoptsKey),
+    ...adoptions($, project.get('reference document')),
   ];
   if (related.length > 0) record.relations = related;
 
@@ -138,17 +138,13 @@ function linkedDocuments($: CheerioAPI, cell: Cheerio<Element> | undefined, kind
 /**
  * "Reference Document": the international document this deliverable adopts, with its degree of
  * correspondence. The code (IDT, EQV, MOD, NEQ) is not part of the reference and the record has no
- * place for it, so it is left out. The page links nowhere: the adopted document's key comes from the
- * source's `adopts` option when it is set and the page names exactly one document.
+ * place for it, so it is left out. The page links nowhere: the rules match the adopted document by
+ * its reference (src/model/rule.ts requirementsReferences).
  */
-function adoptions($: CheerioAPI, cell: Cheerio<Element> | undefined, adoptsKey: string | undefined): Relation[] {
+function adoptions($: CheerioAPI, cell: Cheerio<Element> | undefined): Relation[] {
   if (cell === undefined) return [];
   const references = cellLines($, cell).map((line) => collapseWhitespace(line.match(REFERENCE_DOCUMENT)?.[1] ?? line));
-  return references.map((reference) => {
-    const relation: Relation = { kind: 'adopts', reference };
-    if (adoptsKey !== undefined && references.length === 1) relation.key = adoptsKey;
-    return relation;
-  });
+  return references.map((reference): Relation => ({ kind: 'adopts', reference }));
 }
 
 function withoutAbsentFields<T extends object>(record: T): T {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Licence } from '../../src/licences.js';
-import { documentKeySchema, recordSchema, type DocumentRecord } from '../../src/model/record.js';
+import type { Licence } from '../../src/model/licence.js';
+import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
 import type { ExtractContext, ExtractOutcome, PageKind } from '../kind.js';
 import { declaredProject, readFields } from './fields.js';
 import { BLOCKS, hasBlock, parsePage } from './page.js';
@@ -20,16 +20,7 @@ export const CEN_PROJECT_LICENCE: Licence = {
     'Catalogue metadata from standards.cencenelec.eu (designation, title, committee, status, dates); the standards are © CEN-CENELEC and its national members, who sell them.',
 };
 
-export const cenProjectOptionsSchema = z
-  .object({
-    /**
-     * The key of the watched document that the "Reference Document" cell names, e.g. `iso:81230` on
-     * the project of EN ISO/IEC 42001: the page gives the adopted document as a reference string only,
-     * so this is how "published, adopting a watched requirements standard" can be told by key.
-     */
-    adopts: documentKeySchema.optional(),
-  })
-  .strict();
+export const cenProjectOptionsSchema = z.object({}).strict();
 export type CenProjectOptions = z.infer<typeof cenProjectOptionsSchema>;
 
 export const cenProjectKind: PageKind<CenProjectOptions> = {
@@ -41,10 +32,11 @@ export const cenProjectKind: PageKind<CenProjectOptions> = {
   // A project page is 25–60 kB in every era; 2 MB leaves room for long relation lists without letting an endless body through.
   maxResponseBytes: 2_000_000,
   options: cenProjectOptionsSchema,
+  reports: 'one-document',
   documentUrl: (key, source) => projectPageUrl(key, source.url),
-  expectedKeys: (source) => {
+  watches: (source) => {
     const key = projectKey(source.url);
-    return key === undefined ? [] : [key];
+    return { keys: key === undefined ? [] : [key], groups: [] };
   },
   rules: CEN_PROJECT_RULES,
   extract: extractCenProject,
@@ -65,7 +57,7 @@ export function extractCenProject(body: string, context: ExtractContext<CenProje
   }
   const key = fromUrl ?? (declared === undefined ? undefined : `cen:${declared}`);
 
-  const { record, problems } = readFields($, context.options.adopts);
+  const { record, problems } = readFields($);
   const candidate: Partial<DocumentRecord> = { key, ...record };
   const missing = (['key', 'reference', 'status'] as const).filter((field) => candidate[field] === undefined);
   if (missing.length > 0) problems.unshift(`no ${missing.join(', ')} found (has the markup changed?)`);

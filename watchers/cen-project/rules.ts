@@ -1,6 +1,7 @@
+import { undatedReference } from '../../src/rules/family.js';
 import type { DocumentRecord, Phase, Relation } from '../../src/model/record.js';
 import type { Rule, Transition } from '../../src/model/rule.js';
-import type { EventType } from '../../src/item.js';
+import type { EventType } from '../../src/model/item.js';
 
 // The CEN rows of spec/severity.md "Other publishers", read off the before and after records (never
 // off `t.changes`). Words are CEN's own: its status words as the page prints them (`stageLabel`),
@@ -30,16 +31,17 @@ export const formalVote: Rule = entering('approval', 'formal-vote');
 
 /**
  * Status becomes Published (the date of availability). Critical when what is published adopts a
- * watched requirements standard: the adopted document's key is one of `requirementsKeys` (the page
- * gives a reference only; the key comes from the source's `adopts` option), or the CEN document is
- * itself configured as a requirements standard.
+ * watched requirements standard (the page names it by reference only, so it is matched on the
+ * reference without its year), or the CEN document is itself configured as a requirements standard.
  */
 export const published: Rule = (t) => {
   if (t.after.status !== 'published' || t.before.status === 'published') return null;
   const words = [movedTo(t)];
   const dav = t.after.dates?.availability;
   if (dav !== undefined) words.push(`date of Availability (DAV) ${dav}`);
-  const adopted = relations(t.after, 'adopts').filter((relation) => relation.key !== undefined && t.context.requirementsKeys.has(relation.key));
+  const adopted = relations(t.after, 'adopts').filter(
+    (relation) => (relation.key !== undefined && t.context.requirementsKeys.has(relation.key)) || t.context.requirementsReferences.has(undatedReference(relation.reference)),
+  );
   if (adopted.length > 0) words.push(`adopts ${adopted.map((relation) => relation.reference).join(', ')}`);
   return { event: 'published', severity: adopted.length > 0 || t.context.requirements ? 'critical' : 'major', words: words.join('; ') };
 };

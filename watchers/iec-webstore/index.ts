@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Licence } from '../../src/licences.js';
+import type { Licence } from '../../src/model/licence.js';
 import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
 import type { ExtractContext, ExtractOutcome, PageKind } from '../kind.js';
 import { readHistory, type HistoryReading } from './history.js';
@@ -33,10 +33,11 @@ export const iecWebstore: PageKind<Options> = {
   // Pages are 7–26 kB, history answers under 10 kB: 2 MB leaves room for a long family history.
   maxResponseBytes: 2_000_000,
   options: z.object({}).strict(),
+  reports: 'one-document',
   documentUrl: (key) => publicationPageUrl(key.replace(/^iec:/, '')),
-  expectedKeys: (source) => {
+  watches: (source) => {
     const url = readSourceUrl(source.url);
-    return url.kind === 'unknown' ? [] : [`iec:${url.pubid}`];
+    return { keys: url.kind === 'unknown' ? [] : [`iec:${url.pubid}`], groups: [] };
   },
   rules: IEC_RULES,
   extract: extractIecWebstore,

@@ -1,17 +1,10 @@
-import { recordSchema, type DocumentRecord, type Relation, type Status } from '../../src/record.js';
-import { isValidStage, stageFromInteger, stageOrdinal } from '../../src/stages.js';
+import { recordSchema, type DocumentRecord, type Relation } from '../../src/model/record.js';
+import { isValidStage, phaseOfStage, stageFromInteger, statusOfStage } from '../../src/rules/harmonized-stages.js';
 
 // One row of ISO Open Data `iso_deliverables_metadata` → one DocumentRecord. Only the named fields
 // are read: `scope` (the copyrighted abstract) is never looked at, and the rows have no title.
 
 export type RowOutcome = { ok: true; record: DocumentRecord } | { ok: false; reason: string };
-
-/** 60.00 is still "Under development" on iso.org; 95.20–95.92 are still published (manifest.json). */
-export function statusOfStage(stage: string): Status {
-  if (stage.endsWith('.98')) return 'deleted';
-  if (stage === '95.99') return 'withdrawn';
-  return stageOrdinal(stage) >= 6060 ? 'published' : 'under-development';
-}
 
 /**
  * A related row the dump does not resolve keeps its key as its reference: `iso:88464` says plainly
@@ -33,7 +26,7 @@ export function rowToRecord(row: unknown): RowOutcome {
   const stage = stageFromInteger(r.currentStage);
   if (stage === null || !isValidStage(stage)) return at(`currentStage ${JSON.stringify(r.currentStage)} is not a harmonized stage code`);
 
-  const record: DocumentRecord = { key: `iso:${id}`, reference: r.reference, status: statusOfStage(stage), stage };
+  const record: DocumentRecord = { key: `iso:${id}`, reference: r.reference, status: statusOfStage(stage), phase: phaseOfStage(stage), stage };
 
   if (r.publicationDate != null) {
     if (typeof r.publicationDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.publicationDate)) return at('publicationDate is not YYYY-MM-DD');

@@ -1,4 +1,4 @@
-import type { DocumentRecord } from '../../src/record.js';
+import type { DocumentRecord } from '../../src/model/record.js';
 import type { Glance } from './glance.js';
 
 // Which rows of the dump are watched. Which documents are followed is config (the context), not

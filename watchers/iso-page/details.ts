@@ -1,6 +1,6 @@
 import type { CheerioAPI, Cheerio } from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import type { Status } from '../../src/record.js';
+import type { Status } from '../../src/model/record.js';
 import { collapseWhitespace, foldLabel } from './page-text.js';
 import { statusFromWords } from './status-words.js';
 

@@ -17,10 +17,16 @@ export function readKey($: CheerioAPI, pageUrl: string): string | undefined {
 
   const urls = [$('link[rel=canonical]').attr('href'), $('meta[property="og:url"]').attr('content'), pageUrl];
   for (const url of urls) {
-    const csnumber = url?.match(/\/standard\/(\d{1,9})\.html?(?:[?#]|$)/)?.[1];
-    if (csnumber !== undefined) return `iso:${csnumber}`;
+    const key = url === undefined ? undefined : keyFromStandardUrl(url);
+    if (key !== undefined) return key;
   }
   return undefined;
+}
+
+/** `https://www.iso.org/standard/81230.html` → `iso:81230`; a flagship URL (`/standard/42001`) gives none. */
+export function keyFromStandardUrl(url: string): string | undefined {
+  const csnumber = url.match(/\/standard\/(\d{1,9})\.html?(?:[?#]|$)/)?.[1];
+  return csnumber === undefined ? undefined : `iso:${csnumber}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CheerioAPI, Cheerio } from 'cheerio';
 import type { AnyNode } from 'domhandler';
-import type { Relation, RelationKind, Status } from '../../src/record.js';
+import type { Relation, RelationKind, Status } from '../../src/model/record.js';
 import { collapseWhitespace, foldLabel, withoutBracketNotes } from './page-text.js';
 import { statusFromWords } from './status-words.js';
 

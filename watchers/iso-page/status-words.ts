@@ -1,4 +1,4 @@
-import type { Status } from '../../src/record.js';
+import type { Status } from '../../src/model/record.js';
 import { foldLabel } from './page-text.js';
 
 // The publisher's status words, English and French, as glyph titles, labels and life-cycle heads.

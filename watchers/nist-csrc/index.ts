@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { DocumentRecord } from '../../src/model/record.js';
-import type { Licence } from '../../src/licences.js';
+import type { Licence } from '../../src/model/licence.js';
 import type { ExtractContext, ExtractOutcome, FileKind } from '../kind.js';
 import { buildDocument } from './document.js';
 import { keyOfIdentifier, parseIdentifier } from './identifier.js';
 import { glance, isGhost, readRow, type Row } from './row.js';
-import { NIST_RULES } from './rules.js';
+import { NIST_RULES, unlistedRecord } from './rules.js';
 import { readZipEntry } from './zip.js';
 
 // NIST's CSRC publication catalogue: https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip,
@@ -69,8 +69,10 @@ export const nistCsrc: FileKind<CsrcOptions> = {
   maxResponseBytes: MAX_ZIP_BYTES,
   options: csrcOptionsSchema,
   input: 'file',
+  reports: 'catalogue',
   documentUrl: (key) => csrcDocumentUrl(key),
-  expectedKeys: ({ options }) => followedKeys(options),
+  watches: ({ options }) => ({ keys: followedKeys(options), groups: [...(options.series ?? [])] }),
+  placeholder: unlistedRecord,
   rules: NIST_RULES,
   extract: extractCsrc,
 };

@@ -3,7 +3,7 @@ import { recordSchema, type DocumentRecord, type Relation } from '../../src/mode
 import type { ExtractContext, ExtractOutcome, PageKind } from '../kind.js';
 import { formatIdentifier, keyOf, keyOfIdentifier } from '../nist-csrc/identifier.js';
 import { NIST_LICENCE, nistIdentifierSchema } from '../nist-csrc/index.js';
-import { draftReleased, finalPublished } from '../nist-csrc/rules.js';
+import { draftReleased, finalPublished, unlistedRecord } from '../nist-csrc/rules.js';
 import { labelRank, versionWords } from '../nist-csrc/versions.js';
 import { readList, type ListEntry } from './list.js';
 
@@ -35,8 +35,10 @@ export const nistTechpubs: PageKind<TechpubsOptions> = {
   maxResponseBytes: 2_000_000,
   options: techpubsOptionsSchema,
   input: 'text',
+  reports: 'catalogue',
   documentUrl: (key) => `https://doi.org/10.6028/NIST.${key.slice('nist:'.length)}`,
-  expectedKeys: ({ options }) => [...new Set((options.documents ?? []).map((d) => keyOfIdentifier(d)!))],
+  watches: ({ options }) => ({ keys: [...new Set((options.documents ?? []).map((d) => keyOfIdentifier(d)!))], groups: [] }),
+  placeholder: unlistedRecord,
   rules: [finalPublished, draftReleased],
   extract: extractTechpubs,
 };

@@ -1,12 +1,14 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { ISO_OPEN_DATA_LICENCE } from '../src/licences.js';
-import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } from '../src/record.js';
-import type { ExtractOutcome, StreamWatcher } from './watcher.js';
-import { glance } from './iso-opendata/glance.js';
-import { forEachLine } from './iso-opendata/lines.js';
-import { firstDuplicateKey } from './iso-opendata/duplicate-keys.js';
-import { rowToRecord, unresolvedReference, type RowOutcome } from './iso-opendata/row.js';
-import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplement } from './iso-opendata/scope.js';
+import { z } from 'zod';
+import type { Licence } from '../../src/model/licence.js';
+import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } from '../../src/model/record.js';
+import { HARMONIZED_RULES } from '../../src/rules/harmonized-rules.js';
+import type { ExtractOutcome, FileKind, WatchScope } from '../kind.js';
+import { glance } from './glance.js';
+import { forEachLine } from './lines.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
+import { rowToRecord, unresolvedReference, type RowOutcome } from './row.js';
+import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplement } from './scope.js';
 
 // Reads the ISO Open Data `iso_deliverables_metadata` JSONL dump (~80k rows) spooled to a file.
 // One streaming pass: every row gets a cheap look (glance.ts) and leaves only its id and byte
@@ -14,19 +16,65 @@ import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplem
 // the pass, and the rows that relations point to, are then read back by offset: a handful of
 // positional reads instead of a second pass or holding rows.
 
-export { rowToRecord } from './iso-opendata/row.js';
-export type { OpenDataContext } from './iso-opendata/scope.js';
+export { rowToRecord } from './row.js';
+export type { OpenDataContext } from './scope.js';
 
 const MAX_LINE_BYTES = 10_000_000;
 
-export const isoOpenDataWatcher: StreamWatcher<OpenDataContext> = {
-  kind: 'stream',
+export const ISO_OPEN_DATA_LICENCE: Licence = {
+  tag: 'proprietary-metadata-only',
+  rights: 'ISO/IEC copyright — metadata only',
+  attribution: 'Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0',
+  uri: 'https://opendatacommons.org/licenses/by/1-0/',
+};
+
+const isoId = z.number().int().positive();
+
+export const openDataOptionsSchema = z
+  .object({
+    /** Committees whose every row is watched, e.g. `ISO/IEC JTC 1/SC 42`. */
+    committees: z.array(z.string().min(1).max(80)).optional(),
+    /** Numeric ids of followed documents (42001 = 81230): their amendments, corrigenda and revisions are followed too. */
+    documents: z.array(isoId).optional(),
+    /** Followed ids that are requirements standards (used for certification). */
+    requirementsDocuments: z.array(isoId).optional(),
+    /** Also follow every ISO document another source follows (an iso.org page), with its family. */
+    followWatched: z.boolean().optional(),
+  })
+  .strict()
+  .refine((o) => (o.committees?.length ?? 0) + (o.documents?.length ?? 0) > 0 || o.followWatched === true, {
+    message: 'an iso-opendata source needs committees, documents or followWatched to watch',
+  });
+export type OpenDataOptions = z.infer<typeof openDataOptionsSchema>;
+
+const ISO_KEY = /^iso:(\d+)$/;
+
+export const isoOpenDataWatcher: FileKind<OpenDataOptions> = {
+  input: 'file',
   id: 'iso-opendata',
   version: '1',
+  publisher: 'ISO',
   licence: ISO_OPEN_DATA_LICENCE,
   maxResponseBytes: 200_000_000,
-  extractFile: extractOpenData,
+  options: openDataOptionsSchema,
+  reports: 'catalogue',
+  watches: ({ options }, watchedElsewhere) => watchScope(options, watchedElsewhere),
+  requirementsKeys: ({ options }) => (options.requirementsDocuments ?? []).map((id) => `iso:${id}`),
+  documentUrl: (key) => `https://www.iso.org/standard/${key.slice('iso:'.length)}.html`,
+  rules: HARMONIZED_RULES,
+  extract: (path, context) =>
+    extractOpenData(path, {
+      committees: context.scope.groups,
+      documents: context.scope.keys.flatMap((key) => ISO_KEY.exec(key)?.[1] ?? []).map(Number),
+      knownKeys: context.knownKeys,
+    }),
 };
+
+function watchScope(options: OpenDataOptions, watchedElsewhere: ReadonlySet<string>): WatchScope {
+  const followed = new Set((options.documents ?? []).map((id) => `iso:${id}`));
+  if (options.followWatched === true) for (const key of watchedElsewhere) if (ISO_KEY.test(key)) followed.add(key);
+  return { keys: [...followed], groups: [...new Set(options.committees ?? [])] };
+}
 
 interface Located {
   offset: number;

@@ -1,21 +1,27 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config, SourceConfig } from './config.js';
-import type { Fetcher } from './fetcher.js';
-import type { Store } from './store/store.js';
-import { checkSource, type CheckDeps, type CheckOutcome } from './check-source.js';
-import { abortReason, CheckAbortedError } from './check-budget.js';
-import { recordInternalFailure } from './source-health.js';
-import { itemComposer } from './observation.js';
-import { publishFromStore, type FeedSite } from './publish-from-store.js';
-import { cleanUpInterruptedRuns } from './interrupted-run-cleanup.js';
-import { OperatorError } from './operator-error.js';
-import { databaseProblem } from './store/database-problem.js';
+import type { Config } from '../config/index.js';
+import type { Fetcher } from '../fetcher.js';
+import type { Store } from '../store/store.js';
+import { checkSource, recordInternalFailure } from './check.js';
+import { abortReason, CheckAbortedError } from './budget.js';
+import { itemComposer } from './compose.js';
+import { publishFromStore, type FeedSite } from '../publish/from-store.js';
+import { cleanUpInterruptedRuns } from './cleanup.js';
+import { OperatorError } from '../operator-error.js';
+import { databaseProblem } from '../store/database-problem.js';
+import type { CheckContext, CheckOutcome, RefreshHooks } from './context.js';
+import { watchedSource, type WatchedSource } from './sources.js';
+import { runWatch } from './watch.js';
+import { BaselineMovedError } from '../store/baseline-moved-error.js';
+
+export type { CheckOutcome, RefreshHooks } from './context.js';
 
 // The whole refresh, top to bottom. The CLI, the scheduler, the HTTP endpoint and the tests all call
 // this one function (the CLI and the server holding the run lock):
-//   first: remove what a killed refresh left, close its run                (src/interrupted-run-cleanup.ts)
-//   for each source: fetch → extract → validate → diff → classify → store   (src/check-source.ts)
+//   first: remove what a killed refresh left, close its run                (cleanup.ts)
+//   work out what the run watches: followed documents, scopes, requirements (watch.ts)
+//   for each source: fetch → extract → validate → diff → classify → store   (check.ts)
 //   then: compose items (one per document per run) → publish the feeds from the store
 
 export interface RefreshDeps {
@@ -29,14 +35,6 @@ export interface RefreshDeps {
   progress?: (line: string) => void;
   /** Fault-injection points for the crash-safety tests; absent in production. */
   hooks?: RefreshHooks;
-}
-
-export interface RefreshHooks {
-  afterFetch?(sourceId: string): void;
-  /** After items are composed and committed, before the feeds are written. */
-  afterCompose?(): void;
-  /** After one published file is in place, before the next. */
-  afterPublishFile?(name: string): void;
 }
 
 export interface RefreshOptions {
@@ -58,18 +56,20 @@ export interface RefreshResult {
 const HOST_CONCURRENCY = 32;
 
 export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promise<RefreshResult> {
-  const sources = selectSources(deps.config.sources, options.only);
+  const all = deps.config.sources.map(watchedSource);
+  const sources = selectSources(all, options.only);
   await cleanUpInterruptedRuns(deps);
   const spoolDir = join(deps.dataDir, 'tmp');
   mkdirSync(spoolDir, { recursive: true });
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());
   try {
-    const watched = watchedDocuments(deps);
-    const outcomes = await checkAll(sources, runId, deps, {
-      store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir, watchedKeys: watched.keys, watchedReferences: watched.references,
+    const context: CheckContext = {
+      runId, store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir,
+      watch: runWatch(all, (id) => deps.store.baselines(id)),
       degradedAfter: deps.config.degradedAfter, sourceBudgetMs: deps.config.sourceBudgetSeconds * 1000,
       ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks ? { hooks: deps.hooks } : {}),
-    });
+    };
+    const outcomes = await checkAll(sources, deps, context);
     if (options.signal?.aborted) {
       // Checks already stored stay stored; their observations are composed by the next refresh.
       const checked = outcomes.filter((o) => o !== undefined).length;
@@ -80,7 +80,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
-    const failed = outcomes.filter((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed').length;
+    const failed = outcomes.filter((o) => !CHECKED.has(o.verdict)).length;
     deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
     return { runId, outcomes, itemsCreated, published };
   } catch (error) {
@@ -97,6 +97,8 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   }
 }
 
+const CHECKED = new Set(['changed', 'unchanged']);
+
 /** The refresh's signal was aborted: it stopped between checks and published nothing. */
 export class RefreshAbortedError extends Error {
   readonly code = 'REGWATCH_REFRESH_ABORTED';
@@ -109,28 +111,30 @@ export class RefreshAbortedError extends Error {
  * One queue per host, hosts side by side: the fetcher spaces requests to one host, so sources of
  * one host are checked in turn while other hosts proceed (the floor politeness allows).
  */
-async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDeps, checkDeps: CheckDeps): Promise<CheckOutcome[]> {
+async function checkAll(sources: WatchedSource[], deps: RefreshDeps, context: CheckContext): Promise<CheckOutcome[]> {
   const outcomes: CheckOutcome[] = new Array(sources.length);
   const queues = [...groupByHost(sources).values()];
   let nextQueue = 0;
   let done = 0;
   // A damaged database is no source's failure: the run stops (checks under way finish) and says so.
   let damaged: OperatorError | null = null;
-  const stopped = () => damaged !== null || (checkDeps.signal?.aborted ?? false);
+  const stopped = () => damaged !== null || (context.signal?.aborted ?? false);
   const worker = async (): Promise<void> => {
     while (nextQueue < queues.length && !stopped()) {
       for (const index of queues[nextQueue++]!) {
         if (stopped()) return;
         const source = sources[index]!;
         deps.progress?.(`checking ${source.id} (${source.url})`);
-        const outcome = await checkSource(source, runId, checkDeps).catch((error: unknown): CheckOutcome | undefined => {
+        const outcome = await checkSource(source, context).catch((error: unknown): CheckOutcome | undefined => {
           if (error instanceof CheckAbortedError) return undefined;
           damaged ??= databaseProblem(error, deps.store.path);
-          if (damaged !== null) return { sourceId: source.id, verdict: 'extraction-failed', detail: damaged.message, summaries: [], internal: true };
+          if (damaged !== null) return { sourceId: source.id, verdict: 'internal', detail: damaged.message, summaries: [] };
           // A bug or a storage error in one source's check must not stop the others; nothing of
           // the check itself was committed, so the next refresh checks it again.
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
-          return recordInternalFailure(source, runId, error, checkDeps);
+          // Another refresh stored a check of this source meanwhile: that one stands, and this is no failure of the source.
+          if (error instanceof BaselineMovedError) return { sourceId: source.id, verdict: 'internal', detail: `internal: ${error.message}`, summaries: [] };
+          return recordInternalFailure(source, error, context);
         });
         if (outcome === undefined) {
           deps.progress?.(`${source.id}: not checked: the refresh was aborted`);
@@ -148,7 +152,7 @@ async function checkAll(sources: SourceConfig[], runId: number, deps: RefreshDep
 }
 
 /** Source indexes by URL host, in config order. */
-function groupByHost(sources: SourceConfig[]): Map<string, number[]> {
+function groupByHost(sources: WatchedSource[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   sources.forEach((source, index) => {
     const host = new URL(source.url).host;
@@ -164,28 +168,11 @@ export class UnknownSourceError extends OperatorError {
   }
 }
 
-function selectSources(all: SourceConfig[], only: string[] | undefined): SourceConfig[] {
+function selectSources(all: WatchedSource[], only: string[] | undefined): WatchedSource[] {
   if (only === undefined || only.length === 0) return all;
   const unknown = only.filter((id) => !all.some((s) => s.id === id));
   if (unknown.length > 0) {
     throw new UnknownSourceError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${all.map((s) => s.id).join(', ')})`);
   }
   return all.filter((s) => only.includes(s.id));
-}
-
-/** Everything any source watched before this run, for "replaces a watched edition" and family rules. */
-function watchedDocuments(deps: RefreshDeps): { keys: Set<string>; references: Map<string, string> } {
-  const keys = new Set<string>();
-  const references = new Map<string, string>();
-  for (const source of deps.config.sources) {
-    for (const id of source.documents ?? []) keys.add(`iso:${id}`);
-    const baselines = deps.store.baselines(source.id);
-    const followed = source.watcher === 'iso-page' ? [...baselines.keys()] : (source.documents ?? []).map((id) => `iso:${id}`);
-    for (const key of followed) {
-      keys.add(key);
-      const record = baselines.get(key);
-      if (record !== undefined) references.set(key, record.reference);
-    }
-  }
-  return { keys, references };
 }

@@ -1,23 +1,45 @@
 import { load, type CheerioAPI } from 'cheerio';
-import { ISO_PAGE_LICENCE } from '../src/licences.js';
-import { recordSchema, type DocumentRecord } from '../src/record.js';
-import type { ExtractOutcome, PageWatcher } from './watcher.js';
-import { readDetails } from './iso-page/details.js';
-import { readKey, readReference, readTitle } from './iso-page/identity.js';
-import { readLifeCycleStage, readLifeCycleStatus, readRelations } from './iso-page/life-cycle.js';
-import { unreadableReason } from './iso-page/soft-error.js';
+import { z } from 'zod';
+import type { Licence } from '../../src/model/licence.js';
+import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
+import { HARMONIZED_RULES } from '../../src/rules/harmonized-rules.js';
+import { phaseOfStage } from '../../src/rules/harmonized-stages.js';
+import type { ExtractOutcome, PageKind } from '../kind.js';
+import { readDetails } from './details.js';
+import { keyFromStandardUrl, readKey, readReference, readTitle } from './identity.js';
+import { readLifeCycleStage, readLifeCycleStatus, readRelations } from './life-cycle.js';
+import { unreadableReason } from './soft-error.js';
 
-// Reads an iso.org standard page, every markup era from 2018 on (English and French, served or
-// browser-saved), into one DocumentRecord. Metadata only: the abstract is removed from the parsed
+// An iso.org standard page, every markup era from 2018 on (English and French, served or
+// browser-saved), read into one record. Metadata only: the abstract is removed from the parsed
 // document before anything is read, so no field, reason or log can ever carry it.
 
-export const isoPageWatcher: PageWatcher = {
-  kind: 'page',
+export const ISO_PAGE_LICENCE: Licence = {
+  tag: 'proprietary-metadata-only',
+  rights: 'ISO/IEC copyright — metadata only',
+  attribution: 'Catalogue metadata from iso.org; the standard itself is © ISO/IEC and sold by ISO and its members.',
+  uri: 'https://www.iso.org/terms-conditions-licence-agreement.html',
+};
+
+const optionsSchema = z.object({}).strict();
+
+export const isoPageWatcher: PageKind<z.infer<typeof optionsSchema>> = {
+  input: 'text',
   id: 'iso-page',
   version: '1',
+  publisher: 'ISO',
   licence: ISO_PAGE_LICENCE,
   maxResponseBytes: 5_000_000,
-  extract: extractIsoPage,
+  options: optionsSchema,
+  reports: 'one-document',
+  // A flagship URL (/standard/42001) names no csnumber: the page's key is known once it is read.
+  watches: (source) => {
+    const key = keyFromStandardUrl(source.url);
+    return { keys: key === undefined ? [] : [key], groups: [] };
+  },
+  documentUrl: (_key, source) => source.url,
+  rules: HARMONIZED_RULES,
+  extract: (body, context) => extractIsoPage(body, context),
 };
 
 export function extractIsoPage(body: string, context: { url: string }): ExtractOutcome {
@@ -43,12 +65,14 @@ export function extractIsoPage(body: string, context: { url: string }): ExtractO
 function readRecord($: CheerioAPI, url: string): Partial<DocumentRecord> {
   const key = readKey($, url);
   const details = readDetails($);
+  const stage = details.stage ?? readLifeCycleStage($);
   const record: Partial<DocumentRecord> = {
     key,
     reference: readReference($),
     title: readTitle($),
     status: details.status ?? readLifeCycleStatus($),
-    stage: details.stage ?? readLifeCycleStage($),
+    stage,
+    phase: stage === undefined ? undefined : phaseOfStage(stage),
     stageDate: stageDate($),
     publicationDate: details.publicationDate,
     edition: details.edition,

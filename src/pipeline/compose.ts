@@ -1,30 +1,11 @@
-import type { EventType, FieldChange, Item, Provenance, Severity } from './item.js';
-import { filterRank } from './item.js';
-import type { Licence } from './licences.js';
-import type { Classification } from './classify.js';
+import type { EventType, Item, Severity } from '../model/item.js';
+import { filterRank } from '../model/item.js';
+import type { Observation } from '../model/observation.js';
 import { movedOnTheirOwn, withoutRelatedMoves } from './related-moves.js';
 
-// What one source saw change in one document during one check (or a health event of a source).
-// Observations are durable; items are composed from them: one per document per run, the strongest
-// observation leading and the other sources that saw the same document named in `alsoSeenBy`; a
-// related document's move that the related document's own item tells is not told again
-// (src/related-moves.ts).
-
-export interface Observation {
-  sourceId: string;
-  /** null for a source-health observation. */
-  docKey: string | null;
-  /** The document's n-th observed change in this source (1 = baseline): part of the stable item id. */
-  seq: number;
-  documentUrl: string;
-  reference: string;
-  stage: string | null;
-  observedAt: string;
-  classification: Classification;
-  changes: FieldChange[];
-  provenance: Provenance;
-  licence: Licence;
-}
+// Items are composed from observations: one per document per run, the strongest observation
+// leading and the other sources that saw the same document named in `alsoSeenBy`; a related
+// document's move that the related document's own item tells is not told again (related-moves.ts).
 
 export const TAG_AUTHORITY = 'tag:regwatch,2026:';
 const MAX_ALSO_SEEN_BY = 10;

@@ -1,8 +1,8 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Store } from './store/store.js';
-import { isSpoolFile } from './fetch-and-extract.js';
-import { isPublishTempFile } from './publish/atomic-write.js';
+import type { Store } from '../store/store.js';
+import { isSpoolFile } from './acquire.js';
+import { isPublishTempFile } from '../publish/atomic-write.js';
 
 // A refresh killed mid-way (SIGKILL, a stopped container, a power cut) leaves a half-read dump in
 // <data>/tmp (hundreds of MB: four kills during a 2 GB download left 369 MB), perhaps a publish

@@ -1,9 +1,11 @@
-import type { Licence } from './licences.js';
+import type { Licence } from './licence.js';
 
 // A check of one source ends in exactly one verdict. Only `changed` and `unchanged` come from a
-// validated extraction; the others are source health and never become a change (DESIGN.md).
+// validated extraction; the others are source health and never become a change (DESIGN.md):
+// `unreadable` (the source did not give the page), `extraction-failed` (the page is not what the
+// kind reads: a redesign) and `internal` (regwatch failed: a bug or a storage error).
 
-export const VERDICTS = ['changed', 'unchanged', 'unreadable', 'extraction-failed'] as const;
+export const VERDICTS = ['changed', 'unchanged', 'unreadable', 'extraction-failed', 'internal'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export type SourceState = 'ok' | 'degraded' | 'never-checked';
@@ -19,12 +21,14 @@ export interface SourceReport {
   lastVerdict: Verdict | null;
   /** Why the last check was not clean (`fetch: GET … returned 403`), else null. */
   lastDetail: string | null;
+  /** The stable code of what ended the last failed check (`FETCH_HTTP_STATUS`, `EXTRACT_FAILED`), else null. */
+  lastCode: string | null;
   lastCheckedAt: string | null;
   lastGoodCheckAt: string | null;
   lastChangeAt: string | null;
   consecutiveFailures: number;
   /** Documents this source reports, with the facts a reference page shows. */
-  documents: Array<{ key: string; reference: string; status: string; stage: string; url: string }>;
+  documents: Array<{ key: string; reference: string; status: string; stage: string | null; phase: string; url: string }>;
   /** Documents another source reports at another stage right now (derived from both baselines). */
   disagreements: Array<{ key: string; otherSource: string; field: string; here: string; there: string }>;
 }

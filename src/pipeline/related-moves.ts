@@ -1,5 +1,5 @@
-import type { Observation } from './observation.js';
-import { summarise, type DatedFinding } from './classify.js';
+import type { Observation } from '../model/observation.js';
+import { summarise, type DatedFinding } from '../rules/classify.js';
 
 // spec/severity.md composing rule 1 across documents: one change, one item. A document's record names
 // its related documents (ISO/IEC 42001 lists its Amd 1; an edition names its successor), so a related

@@ -1,8 +1,8 @@
-import type { Config } from './config.js';
-import type { Store } from './store/store.js';
-import type { SourceReport } from './health.js';
-import { publish, type FeedSite } from './publish/index.js';
-import { sourceReports } from './source-reports.js';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/store.js';
+import type { SourceReport } from '../model/source-report.js';
+import { publish, type FeedSite } from './index.js';
+import { sourceReports } from '../pipeline/source-reports.js';
 
 export type { FeedSite };
 

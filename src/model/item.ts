@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { documentKeySchema, referenceSchema } from './record.js';
-import { licenceSchema } from './licences.js';
+import { licenceSchema } from './licence.js';
 
 // The shapes of spec/outputs.md: a classified change (what the pipeline decides) and a published
 // item (what every feed and changes.json carry). changes.json's JSON Schema is generated from

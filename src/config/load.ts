@@ -1,0 +1,77 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import defaultWatchList from '../../watchlists/default.json' with { type: 'json' };
+import { ConfigError, parseConfig, type Config } from './schema.js';
+
+// Where a config comes from: the file given, else ./regwatch.config.json when present, else the
+// shipped watch list (watchlists/default.json). A config may build on the shipped list with
+// `"extends": "default"`: its sources are added (one with the same id replaces the shipped one),
+// so following one more standard is one line, not a copy of the defaults.
+
+export const DEFAULT_CONFIG_FILE = 'regwatch.config.json';
+
+/** A config is a few kilobytes; reading stops past this (`--config /dev/zero` once grew to 7.9 GB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export const WATCH_LISTS: Readonly<Record<string, { sources: unknown[] }>> = { default: defaultWatchList };
+
+/** The shipped watch list's sources, as a config names them. */
+export function defaultSources(): unknown[] {
+  return structuredClone(defaultWatchList.sources);
+}
+
+/** A config object with `extends` resolved: the watch list's sources, then the config's own. */
+export function withWatchList(input: unknown, origin: string): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('extends' in input)) return input;
+  const { extends: name, ...rest } = input as { extends: unknown; sources?: unknown };
+  const list = typeof name === 'string' ? WATCH_LISTS[name] : undefined;
+  if (list === undefined) throw new ConfigError([`${origin}: extends: must be one of ${Object.keys(WATCH_LISTS).map((n) => `"${n}"`).join(', ')}`]);
+  if (rest.sources !== undefined && !Array.isArray(rest.sources)) return input; // the schema names it
+  const own = (rest.sources as unknown[] | undefined) ?? [];
+  const ownIds = new Set(own.map((s) => (typeof s === 'object' && s !== null ? (s as { id?: unknown }).id : undefined)));
+  const inherited = structuredClone(list.sources).filter((s) => !ownIds.has((s as { id?: unknown }).id));
+  return { ...rest, sources: [...inherited, ...own] };
+}
+
+/**
+ * The config file given, else ./regwatch.config.json when present, else the shipped watch list.
+ * A file that was asked for but is missing is an error, never a silent fallback.
+ */
+export function loadConfig(file: string | undefined, cwd: string = process.cwd()): { config: Config; origin: string } {
+  const path = file ?? (existsSync(`${cwd}/${DEFAULT_CONFIG_FILE}`) ? `${cwd}/${DEFAULT_CONFIG_FILE}` : undefined);
+  if (path === undefined) return { config: parseConfig({ sources: defaultSources() }), origin: 'built-in defaults (watchlists/default.json)' };
+  const text = readConfigText(path);
+  let json: unknown;
+  try {
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
+  }
+  return { config: parseConfig(withWatchList(json, path)), origin: path };
+}
+
+/** At most MAX_CONFIG_BYTES, whatever the path is (a device that never ends). */
+function readConfigText(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_CONFIG_BYTES) throw new ConfigError([`${path}: is larger than 1 MiB; a regwatch config is a few kilobytes`]);
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  } finally {
+    closeSync(fd);
+  }
+}

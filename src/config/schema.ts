@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { KINDS, KIND_IDS, kindOf } from '../../watchers/index.js';
+import { licenceSchema, licenceTagSchema } from '../model/licence.js';
+import { documentKeySchema } from '../model/record.js';
+import { OperatorError } from '../operator-error.js';
+import { isPrivateHostLiteral } from '../address-guard.js';
+
+// Config is validated before anything is fetched; every bad field is named by its path
+// (`config: sources[2].url: must be an https URL`). A source's own settings (`committees`,
+// `documents`, …) are its kind's: each kind declares them (watchers/<kind>), so this file names none.
+
+/** A user name or password in a URL would be published in every feed (or sent to every host). */
+const withoutUserInfo = (schema: z.ZodString) =>
+  schema.refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
+    message: 'must not contain a user name or password (it would be published in every feed)',
+  });
+
+/** What every source has, whatever its kind. */
+const sourceBaseSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, _ and -'),
+    watcher: z.string().refine((id) => KIND_IDS.includes(id), { message: `must be one of ${KIND_IDS.join(', ')}` }),
+    url: withoutUserInfo(z.string().url('must be a URL')),
+    /** A licence tag, or a whole licence, overriding the kind's. */
+    licence: z.union([licenceTagSchema, licenceSchema]).optional(),
+    /** A requirements standard (used for certification): some events rank higher (spec/severity.md). */
+    requirements: z.boolean().default(false),
+    /** The same document as another source's (a joint ISO/IEC standard on IEC's webstore): one item per change. */
+    sameAs: documentKeySchema.optional(),
+  })
+  .strict();
+const BASE_KEYS = new Set(Object.keys(sourceBaseSchema.shape));
+
+export type SourceConfig = z.infer<typeof sourceBaseSchema> & {
+  /** The kind's own settings, validated by its `options` schema. */
+  options: Record<string, unknown>;
+};
+
+const settingsSchema = z
+  .object({
+    /** Sent as the User-Agent's comment: who to contact about this crawler. */
+    contact: withoutUserInfo(z.string().url('must be a URL')).default('https://github.com/regwatch/regwatch'),
+    userAgent: z.string().min(1).max(200).optional(),
+    /** Loopback and private addresses are refused as sources unless this is true (tests, local mirrors). */
+    allowPrivateNetwork: z.boolean().default(false),
+    /** Minimum seconds between two requests to the same host. */
+    hostIntervalSeconds: z.number().min(0).max(3600).default(5),
+    requestTimeoutSeconds: z.number().min(1, 'must be at least 1 (seconds)').max(600).default(30),
+    /** Wall-clock limit of one source's fetch, whatever the server does (a body dripped byte by byte). */
+    sourceBudgetSeconds: z
+      .number({ message: 'must be a number of seconds (above 0, at most 86400)' })
+      .positive('must be a number of seconds (above 0, at most 86400)')
+      .max(86_400, 'must be a number of seconds (above 0, at most 86400)')
+      .default(600),
+    /** Consecutive failed checks before a source is published as degraded. */
+    degradedAfter: z.number().int().min(1).max(100).default(3),
+    /** Enables POST /refresh on `regwatch serve` when set. */
+    refreshToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    manualRefreshIntervalSeconds: z.number().min(0).max(86_400).default(60),
+    /** Items in each feed (RSS, Atom, JSON Feed). */
+    feedItems: z.number().int().min(1).max(10_000).default(100),
+    /** Items in the published changes.json (`regwatch changes` and /changes.json page through all). */
+    changelogItems: z.number().int().min(1).max(100_000).default(1000),
+    /** Public base URL of the published feeds (links, feed ids). */
+    publicUrl: withoutUserInfo(z.string().url('must be a URL')).default('http://127.0.0.1:8080/'),
+  })
+  .strict();
+
+const configShape = settingsSchema.extend({
+  sources: z.array(z.unknown()).min(1, 'must list at least one source'),
+});
+
+export type Config = z.infer<typeof settingsSchema> & { sources: SourceConfig[] };
+
+export class ConfigError extends OperatorError {
+  constructor(readonly problems: string[]) {
+    super('REGWATCH_CONFIG', problems.map((p) => `config: ${p}`).join('\n'));
+  }
+}
+
+/** `sources[2].url` from zod's path array. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(root)';
+}
+
+const issuesAt = (prefix: PropertyKey[], issues: z.core.$ZodIssue[]) => issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
+
+export function parseConfig(input: unknown): Config {
+  const result = configShape.safeParse(input);
+  const problems = result.success ? [] : issuesAt([], result.error.issues);
+  const sources: SourceConfig[] = [];
+  const rawSources = typeof input === 'object' && input !== null && Array.isArray((input as { sources?: unknown }).sources) ? (input as { sources: unknown[] }).sources : [];
+  rawSources.forEach((raw, index) => {
+    const parsed = parseSource(raw, index);
+    if (typeof parsed === 'string' || Array.isArray(parsed)) problems.push(...[parsed].flat());
+    else sources.push(parsed);
+  });
+  // Checks across fields run on the raw input too, so one run names every bad field at once.
+  problems.push(...crossFieldProblems(input));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const { sources: _raw, ...settings } = result.data;
+  return { ...settings, sources };
+}
+
+/** One source: the fields every source has, then its kind's own settings. */
+function parseSource(raw: unknown, index: number): SourceConfig | string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`sources[${index}]: must be an object`];
+  const entries = Object.entries(raw as Record<string, unknown>);
+  const base = sourceBaseSchema.safeParse(Object.fromEntries(entries.filter(([key]) => BASE_KEYS.has(key))));
+  if (!base.success) return issuesAt(['sources', index], base.error.issues);
+  const kind = kindOf(base.data.watcher);
+  const options = kind.options.safeParse(Object.fromEntries(entries.filter(([key]) => !BASE_KEYS.has(key))));
+  if (!options.success) {
+    const settings = 'shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [];
+    return options.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${formatPath(['sources', index, key])}: is not a setting of an ${kind.id} source (its own settings: ${settings.join(', ') || 'none'})`)
+        : issuesAt(['sources', index], [issue]),
+    );
+  }
+  return { ...base.data, options: options.data as Record<string, unknown> };
+}
+
+/** Duplicate ids, and source URLs that the allowPrivateNetwork setting does not allow. */
+function crossFieldProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { sources, allowPrivateNetwork } = input as { sources?: unknown; allowPrivateNetwork?: unknown };
+  if (!Array.isArray(sources)) return [];
+  const problems: string[] = [];
+  const seen = new Map<unknown, number>();
+  sources.forEach((source: unknown, index) => {
+    if (typeof source !== 'object' || source === null) return;
+    const { id, url: rawUrl } = source as { id?: unknown; url?: unknown };
+    const first = seen.get(id);
+    if (typeof id === 'string' && first !== undefined) problems.push(`sources[${index}].id: duplicates sources[${first}].id "${id}"`);
+    if (typeof id === 'string' && first === undefined) seen.set(id, index);
+    if (typeof rawUrl !== 'string' || !URL.canParse(rawUrl)) return; // reported by the schema
+    const url = new URL(rawUrl);
+    if (allowPrivateNetwork === true) {
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`sources[${index}].url: must be an http or https URL`);
+    } else if (url.protocol !== 'https:') {
+      problems.push(`sources[${index}].url: must be an https URL`);
+    } else if (isPrivateHostLiteral(url.hostname)) {
+      problems.push(`sources[${index}].url: is a loopback or private address (set allowPrivateNetwork for a local mirror)`);
+    }
+  });
+  return problems;
+}
+
+/** The kinds a config may name, for help texts. */
+export function kindList(): string {
+  return KINDS.map((kind) => `${kind.id} (${kind.publisher})`).join(', ');
+}

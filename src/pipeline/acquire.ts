@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FetchResult } from '../fetcher.js';
+import type { Provenance } from '../model/item.js';
+import { recordSchema, type DocumentRecord } from '../model/record.js';
+import { isValidStage } from '../rules/harmonized-stages.js';
+import type { ExtractOutcome, WatchScope } from '../../watchers/kind.js';
+import { ABORTED, startCheckBudget } from './budget.js';
+import type { CheckContext, SourceMemory } from './context.js';
+import type { WatchedSource } from './sources.js';
+
+// The steps of a check that touch the outside: fetch the source (politely, conditionally, within its
+// time budget), let its kind extract records, and validate them at the boundary. Every failure on
+// the way is a verdict (`unreadable`, `extraction-failed`), never a change. A kind that throws is a
+// bug: the error goes up and the check ends `internal`.
+
+type Fetched = Extract<FetchResult, { kind: 'ok' }>;
+
+export type Acquired =
+  | { kind: 'records'; records: DocumentRecord[]; provenance: Provenance; fetch: Fetched }
+  | { kind: 'not-modified'; provenance: Provenance; fetchedAt: string }
+  | { kind: 'failed'; verdict: 'unreadable' | 'extraction-failed'; code: string; detail: string; provenance: Provenance; httpStatus: number | null; sha256: string | null; fetchedAt: string };
+
+export async function acquire(source: WatchedSource, memory: SourceMemory, scope: WatchScope, context: CheckContext): Promise<Acquired> {
+  const { kind } = source;
+  const spoolTo = kind.input === 'file' ? join(context.spoolDir, spoolFileName(source.id, context.runId)) : undefined;
+  const budget = startCheckBudget(context.sourceBudgetMs, context.signal);
+  try {
+    // A new kind version must read the body again even if the server's copy did not change.
+    const sameReader = memory.state?.watcherVersion === kind.version;
+    const fetched = await budget.race(context.fetcher.get(source.url, {
+      maxBytes: kind.maxResponseBytes,
+      ...(sameReader && memory.state?.etag ? { etag: memory.state.etag } : {}),
+      ...(sameReader && memory.state?.lastModified ? { lastModified: memory.state.lastModified } : {}),
+      ...(spoolTo ? { spoolTo } : {}),
+      signal: budget.signal,
+    }));
+    const cause = budget.cause();
+    if (fetched === ABORTED || cause !== null) {
+      const fetchedAt = context.now().toISOString();
+      const detail = cause === 'budget'
+        ? `fetch: GET ${source.url}: gave up when the source's time budget of ${budget.budgetMs / 1000} s ran out (sourceBudgetSeconds)`
+        : `fetch: GET ${source.url}: the refresh was aborted`;
+      const code = cause === 'budget' ? 'CHECK_BUDGET' : 'REFRESH_ABORTED';
+      return { kind: 'failed', verdict: 'unreadable', code, detail, provenance: emptyProvenance(source, fetchedAt, 0), httpStatus: null, sha256: null, fetchedAt };
+    }
+    context.hooks?.afterFetch?.(source.id);
+    if (fetched.kind === 'unreadable') {
+      return { kind: 'failed', verdict: 'unreadable', code: fetched.code, detail: fetched.reason, provenance: emptyProvenance(source, fetched.fetchedAt, fetched.status ?? 0), httpStatus: fetched.status ?? null, sha256: null, fetchedAt: fetched.fetchedAt };
+    }
+    if (fetched.kind === 'not-modified') return { kind: 'not-modified', provenance: emptyProvenance(source, fetched.fetchedAt, 304), fetchedAt: fetched.fetchedAt };
+    const provenance: Provenance = {
+      url: fetched.finalUrl, fetchedAt: fetched.fetchedAt, httpStatus: fetched.status, sha256: fetched.sha256,
+      watcher: kind.id, watcherVersion: kind.version,
+    };
+    const failed = (verdict: 'unreadable' | 'extraction-failed', code: string, detail: string): Acquired => ({
+      kind: 'failed', verdict, code, detail, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt,
+    });
+    const outcome = await extract(source, fetched, scope, memory);
+    if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `fetch: ${outcome.reason}`);
+    if (outcome.kind === 'extraction-failed') return failed('extraction-failed', 'EXTRACT_FAILED', `extract: ${outcome.reason}`);
+    const invalid = validate(source, outcome.records, memory);
+    if (invalid !== null) return failed('extraction-failed', 'VALIDATE_FAILED', `validate: ${invalid}`);
+    return { kind: 'records', records: outcome.records, provenance, fetch: fetched };
+  } finally {
+    budget.end();
+    if (spoolTo) await rm(spoolTo, { force: true });
+  }
+}
+
+function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): ExtractOutcome | Promise<ExtractOutcome> {
+  const context = { url: fetched.finalUrl, options: source.spec.options, scope, knownKeys: new Set(memory.baselines.keys()) };
+  if (source.kind.input === 'text') return source.kind.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), context);
+  if (fetched.bodyFile === undefined) return { kind: 'extraction-failed', reason: 'the download was not spooled to a file' };
+  return source.kind.extract(fetched.bodyFile, context);
+}
+
+/** Validate at the boundary: every record before it is diffed or stored. Null when all is well. */
+function validate(source: WatchedSource, records: DocumentRecord[], memory: SourceMemory): string | null {
+  if (records.length === 0) return 'no document found in the answer';
+  for (const record of records) {
+    const parsed = recordSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return `${record.key ?? '?'}: ${issue.path.join('.')}: ${issue.message}`;
+    }
+    if (record.stage !== undefined && !isValidStage(record.stage)) return `${record.key}: stage ${record.stage} is not a harmonized stage code`;
+  }
+  // A page that now describes another document is not a change of the one it described.
+  if (source.kind.reports === 'one-document' && memory.state?.baselined && memory.baselines.size > 0) {
+    const stranger = records.find((r) => !memory.baselines.has(r.key));
+    if (stranger !== undefined) return `the page now describes ${stranger.key}, not ${[...memory.baselines.keys()].join(', ')}`;
+  }
+  return null;
+}
+
+const SPOOL_SUFFIX = '.download';
+
+function spoolFileName(sourceId: string, runId: number): string {
+  return `${sourceId}-${runId}${SPOOL_SUFFIX}`;
+}
+
+/** A download spooled by acquire, left in place only by a process killed while reading it. */
+export function isSpoolFile(name: string): boolean {
+  return name.endsWith(SPOOL_SUFFIX);
+}
+
+export function emptyProvenance(source: WatchedSource, fetchedAt: string, status: number): Provenance {
+  return {
+    url: source.url, fetchedAt, httpStatus: status, sha256: createHash('sha256').update('').digest('hex'),
+    watcher: source.kind.id, watcherVersion: source.kind.version,
+  };
+}

@@ -1,0 +1,173 @@
+import type { FieldChange } from '../model/item.js';
+import type { Observation } from '../model/observation.js';
+import { canonicalRecord, keepKnownRelations, type DocumentRecord } from '../model/record.js';
+import type { RuleContext } from '../model/rule.js';
+import type { Verdict } from '../model/source-report.js';
+import type { CheckWrite } from '../store/store.js';
+import { classifyChange, classifyFirstObservation, type Classification } from '../rules/classify.js';
+import { baselineChanges, diffRecords } from '../rules/diff.js';
+import { familyOf } from '../rules/family.js';
+import { acquire, emptyProvenance, type Acquired } from './acquire.js';
+import { CheckAbortedError } from './budget.js';
+import type { CheckContext, CheckOutcome, SourceMemory } from './context.js';
+import { healthObservation, nextHealth } from './health.js';
+import type { WatchedSource } from './sources.js';
+import { cameIntoScope, newlyWatched, serializeScope } from './watch-scope.js';
+
+// One check of one source, top to bottom:
+//   fetch → extract → validate (acquire.ts) → diff against the baseline → classify → one store write.
+// Fetch and the write are the only I/O; a failure anywhere ends in a verdict, never in a change.
+
+interface Change {
+  record: DocumentRecord;
+  observation: Observation;
+}
+
+export async function checkSource(source: WatchedSource, context: CheckContext): Promise<CheckOutcome> {
+  const state = context.store.sourceState(source.id); // first: its revision guards the baselines read next
+  const memory: SourceMemory = { state, baselines: context.store.baselines(source.id) };
+  const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
+  const acquired = await acquire(source, memory, scope, context);
+  if (context.signal?.aborted) throw new CheckAbortedError(source.id);
+  const checkedAt = context.now().toISOString();
+
+  const changes = acquired.kind === 'records' ? findChanges(source, acquired, memory, context, checkedAt) : [];
+  const verdict = verdictOf(acquired, changes);
+  const detail = acquired.kind === 'failed' ? acquired.detail : acquired.kind === 'records' ? missingDocuments(scope.keys, memory, acquired.records) : 'not modified (304)';
+  // A 304 says nothing new about what is missing: the last clean check's words stand.
+  const healthDetail = acquired.kind === 'not-modified' ? (state?.lastDetail ?? null) : detail;
+  const { health, transition } = nextHealth(state, { verdict, detail: healthDetail, checkedAt }, context.degradedAfter);
+  const clean = acquired.kind !== 'failed';
+
+  const write: CheckWrite = {
+    runId: context.runId, sourceId: source.id, checkedAt, verdict, detail, code: acquired.kind === 'failed' ? acquired.code : null, url: source.url,
+    httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : acquired.kind === 'records' ? acquired.fetch.status : 304,
+    sha256: acquired.kind === 'failed' ? acquired.sha256 : acquired.kind === 'records' ? acquired.fetch.sha256 : null,
+    fetchedAt: acquired.kind === 'records' ? acquired.fetch.fetchedAt : acquired.fetchedAt,
+    readRevision: state?.revision ?? 0,
+    baselines: changes.map((c) => c.record),
+    // seq (the document's n-th change, part of the item id) is known only inside the transaction
+    observations: (seqOf, checkId) => [
+      ...changes.map(({ record, observation }) => ({ ...observation, seq: seqOf(record.key) })),
+      ...(transition === null ? [] : [healthObservation(source, transition, checkedAt, acquired.provenance, checkId)]),
+    ],
+    state: {
+      ...health,
+      lastCode: acquired.kind === 'failed' ? acquired.code : null,
+      etag: acquired.kind === 'records' ? (acquired.fetch.etag ?? null) : (state?.etag ?? null),
+      lastModified: acquired.kind === 'records' ? (acquired.fetch.lastModified ?? null) : (state?.lastModified ?? null),
+      baselined: clean || (state?.baselined ?? false),
+      scope: clean ? serializeScope(scope) : (state?.scope ?? null),
+      watcherVersion: clean ? source.kind.version : (state?.watcherVersion ?? null),
+    },
+  };
+  context.store.recordCheck(write);
+  return { sourceId: source.id, verdict, detail, summaries: changes.map((c) => c.observation.classification.summary) };
+}
+
+function verdictOf(acquired: Acquired, changes: Change[]): Verdict {
+  if (acquired.kind === 'failed') return acquired.verdict;
+  return changes.length > 0 ? 'changed' : 'unchanged';
+}
+
+/** Every document whose record is new or differs from its baseline, classified. */
+function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 'records' }>, memory: SourceMemory, context: CheckContext, checkedAt: string): Change[] {
+  const firstCheck = !(memory.state?.baselined ?? false) || memory.baselines.size === 0;
+  const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
+  const newly = newlyWatched(scope, memory.state?.scope ?? null);
+  const changes: Change[] = [];
+  for (const extracted of acquired.records) {
+    const before = memory.baselines.get(extracted.key);
+    const record = canonicalRecord(keepKnownRelations(extracted, before));
+    const rules = ruleContext(source, record, context);
+    const observed = (classification: Classification, fieldChanges: FieldChange[]): Change => ({
+      record,
+      observation: {
+        sourceId: source.id, docKey: source.config.sameAs ?? record.key, seq: 0, documentUrl: source.kind.documentUrl(record.key, source.spec),
+        reference: record.reference, stage: record.stage ?? null, phase: record.phase, observedAt: checkedAt, classification, changes: fieldChanges,
+        provenance: acquired.provenance, licence: source.licence,
+      },
+    });
+    if (before === undefined) {
+      // A followed document the source lists for the first time after its first check is news
+      // where the kind says what "not listed yet" looks like (a NIST draft released).
+      const placeholder = !firstCheck && scope.keys.includes(record.key) ? source.kind.placeholder?.(record.key) : undefined;
+      if (placeholder !== undefined) {
+        const fieldChanges = diffRecords(canonicalRecord(placeholder), record);
+        changes.push(observed(classifyChange(placeholder, record, fieldChanges, rules, source.kind.rules), fieldChanges));
+        continue;
+      }
+      const kind = firstCheck || cameIntoScope(record, newly, acquired.records) ? 'baseline' : 'new-project';
+      changes.push(observed(classifyFirstObservation(record, kind, rules), baselineChanges(record)));
+      continue;
+    }
+    const fieldChanges = diffRecords(canonicalRecord(before), record);
+    if (fieldChanges.length === 0) continue; // identical in every field, whatever the bytes
+    changes.push(observed(classifyChange(before, record, fieldChanges, rules, source.kind.rules), fieldChanges));
+  }
+  return changes;
+}
+
+/**
+ * Documents the source should have and does not: source health, never a withdrawal (only a
+ * validated record says "withdrawn"). Their baselines are kept.
+ */
+function missingDocuments(followed: readonly string[], memory: SourceMemory, records: readonly DocumentRecord[]): string | null {
+  const present = new Set(records.map((r) => r.key));
+  const expected = new Set([...memory.baselines.keys(), ...followed]);
+  const missing = [...expected].filter((key) => !present.has(key)).sort();
+  if (missing.length === 0) return null;
+  const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+  return `not in the source: ${shown}`;
+}
+
+function ruleContext(source: WatchedSource, record: DocumentRecord, context: CheckContext): RuleContext {
+  const family = familyOf(record, context.watch.references);
+  const own = new Set(source.kind.requirementsKeys?.(source.spec) ?? []);
+  const requirements = source.config.requirements || own.has(record.key) || (family !== null && own.has(family.parent));
+  return {
+    requirements,
+    watchedKeys: context.watch.keys,
+    requirementsKeys: context.watch.requirementsKeys,
+    requirementsReferences: context.watch.requirementsReferences,
+    family,
+  };
+}
+
+/**
+ * A check that failed inside regwatch (a bug in a kind, a storage error) is recorded as `internal`
+ * and still counts against the source's health, so a source that keeps failing is shown degraded.
+ * Best effort: the store may be the cause, and then nothing more can be recorded.
+ */
+export function recordInternalFailure(source: WatchedSource, error: unknown, context: CheckContext): CheckOutcome {
+  const detail = `internal: ${(error as Error).message}`.slice(0, 1000);
+  const code = codeOf(error) ?? 'INTERNAL';
+  const outcome: CheckOutcome = { sourceId: source.id, verdict: 'internal', detail, summaries: [] };
+  try {
+    const state = context.store.sourceState(source.id);
+    const checkedAt = context.now().toISOString();
+    const { health, transition } = nextHealth(state, { verdict: 'internal', detail, checkedAt }, context.degradedAfter);
+    context.store.recordCheck({
+      runId: context.runId, sourceId: source.id, checkedAt, verdict: 'internal', detail, code, url: source.url, httpStatus: null, sha256: null,
+      fetchedAt: null, readRevision: state?.revision ?? 0, baselines: [],
+      observations: (_seq, checkId) => (transition === null ? [] : [healthObservation(source, transition, checkedAt, emptyProvenance(source, checkedAt, 0), checkId)]),
+      state: {
+        ...health,
+        lastCode: code,
+        etag: state?.etag ?? null,
+        lastModified: state?.lastModified ?? null,
+        baselined: state?.baselined ?? false,
+        scope: state?.scope ?? null,
+        watcherVersion: state?.watcherVersion ?? null,
+      },
+    });
+  } catch {
+    // the store itself is failing: the outcome still reaches the caller and the exit code
+  }
+  return outcome;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
