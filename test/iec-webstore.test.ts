@@ -6,7 +6,7 @@ import type { DocumentRecord } from '../src/model/record.js';
 import type { Finding, RuleContext } from '../src/model/rule.js';
 import { iecWebstore } from '../watchers/iec-webstore/index.js';
 import type { ExtractOutcome } from '../watchers/kind.js';
-import { FIXTURES_DIR, fixturePath, readFixture } from './fixtures.js';
+import { FIXTURES_DIR, fixturePath, readFixture, describeWithFixtures } from './fixtures.js';
 
 // The oracle is ../shared/fixtures/iec: real IEC webstore pages and history answers with their
 // manifest (expected metadata as the page shows it, and the `change` column between consecutive
@@ -147,7 +147,7 @@ function changedFields(change: string): string[] {
 
 let rowsSeen = 0;
 
-describe.skipIf(!present)('iec-webstore watcher on recorded IEC webstore pages and history XML', () => {
+describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and history XML', () => {
   it('has a manifest row for every recording, in every markup era', () => {
     const bodies = readdirSync(IEC_DIR).filter((file) => /\.(html|xml)$/.test(file));
     expect(bodies.filter((file) => !rowByFile.has(file))).toEqual([]);

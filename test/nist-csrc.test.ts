@@ -12,7 +12,7 @@ import { readZipEntry } from '../watchers/nist-csrc/zip.js';
 import type { ExtractOutcome } from '../watchers/kind.js';
 import { makeZip } from './helpers/make-zip.js';
 import { loadNistReplay, NIST_MANIFEST, zipPath } from './helpers/nist-replay.js';
-import { FIXTURES_DIR } from './fixtures.js';
+import { FIXTURES_DIR, describeWithFixtures } from './fixtures.js';
 
 // The nist-csrc kind: its declaration, the key normalisation, the zip reader against hostile zips
 // built here at run time, and the real CSRC exports of ../shared/fixtures/nist/pubs-export.
@@ -252,7 +252,7 @@ describe('the zip reader against hostile and broken zips (built here)', () => {
   });
 });
 
-describe.skipIf(!nistPresent)(`nist-csrc on the recorded CSRC exports${nistPresent ? '' : ` (${NIST_MISSING})`}`, () => {
+describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' : ` (${NIST_MISSING})`}`, () => {
   const replay = () => loadNistReplay();
   const day = (label: string) => zipPath(`nist-pubs-export-${label}.zip`);
 
@@ -411,4 +411,3 @@ describe.skipIf(!nistPresent)(`nist-csrc on the recorded CSRC exports${nistPrese
   });
 });
 
-if (!nistPresent) describe('nist-csrc on the recorded CSRC exports', () => it.skip(NIST_MISSING, () => {}));

@@ -1,17 +1,14 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { DocumentRecord } from '../src/model/record.js';
 import type { Finding } from '../src/model/rule.js';
 import { extractCsrc } from '../watchers/nist-csrc/index.js';
 import { keyOfIdentifier } from '../watchers/nist-csrc/identifier.js';
 import { classify, NIST_RULES, unlistedRecord } from '../watchers/nist-csrc/rules.js';
 import { readZipEntry } from '../watchers/nist-csrc/zip.js';
-import { FIXTURES_DIR } from './fixtures.js';
+import { describeWithFixtures } from './fixtures.js';
 import {
   expectedDocumentDays,
   loadNistReplay,
-  NIST_MANIFEST,
   REPLAY_EVENT_TABLE,
   replaySteps,
   zipPath,
@@ -26,8 +23,6 @@ import {
 // holds the table that maps them onto spec/severity.md's events per document, and the day walk, so
 // the pipeline replay can reuse both.
 
-const nistPresent = existsSync(NIST_MANIFEST);
-const NIST_MISSING = `NIST recordings not found at ${join(FIXTURES_DIR, 'nist')} (set REGWATCH_FIXTURES or put ../shared beside the checkout): skipping`;
 
 /** Field order never matters; anything else that differs is a change. */
 function canonical(value: unknown): string {
@@ -44,7 +39,7 @@ interface Observed {
   findings: Finding[];
 }
 
-describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-csrc watcher', () => {
+describeWithFixtures('CSRC replay: one export per day through the nist-csrc watcher', () => {
   let replay: NistReplay;
   let expected: Map<string, Map<string, DocumentDay>>;
   let watchedKeys: Set<string>;
@@ -209,4 +204,3 @@ describe.skipIf(!nistPresent)('CSRC replay: one export per day through the nist-
   });
 });
 
-if (!nistPresent) describe('CSRC replay', () => it.skip(NIST_MISSING, () => {}));

@@ -8,7 +8,7 @@ import { NIST_LICENCE } from '../watchers/nist-csrc/index.js';
 import { classify, unlistedRecord } from '../watchers/nist-csrc/rules.js';
 import { extractTechpubs, nistTechpubs, techpubsOptionsSchema, type TechpubsOptions } from '../watchers/nist-techpubs/index.js';
 import { readDate } from '../watchers/nist-techpubs/list.js';
-import { FIXTURES_DIR } from './fixtures.js';
+import { FIXTURES_DIR, describeWithFixtures } from './fixtures.js';
 import { NIST_MANIFEST } from './helpers/nist-replay.js';
 
 // The nist-techpubs kind on NIST's own NIST-Tech-Pubs AI series list (../shared/fixtures/nist/techpubs:
@@ -89,7 +89,7 @@ interface ManifestRow {
   change: string;
 }
 
-describe.skipIf(!nistPresent)(`nist-techpubs on the recorded AI.html list${nistPresent ? '' : ` (${NIST_MISSING})`}`, () => {
+describeWithFixtures(`nist-techpubs on the recorded AI.html list${nistPresent ? '' : ` (${NIST_MISSING})`}`, () => {
   const rows = () =>
     (JSON.parse(readFileSync(NIST_MANIFEST, 'utf8')) as ManifestRow[]).filter((r) => r.group === 'techpubs:ai-list').sort((a, b) => a.recorded.localeCompare(b.recorded));
   const body = (row: ManifestRow) => readFileSync(join(FIXTURES_DIR, 'nist', row.dir, row.file), 'utf8');
@@ -177,4 +177,3 @@ describe.skipIf(!nistPresent)(`nist-techpubs on the recorded AI.html list${nistP
   });
 });
 
-if (!nistPresent) describe('nist-techpubs on the recorded AI.html list', () => it.skip(NIST_MISSING, () => {}));

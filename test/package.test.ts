@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
-import { fixturePath, fixturesPresent } from './fixtures.js';
+import { fixturePath, describeWithFixtures } from './fixtures.js';
 
 // The packed tarball installs and runs on its own: `npm pack` (prepack builds dist/), then one
 // install of the tarball without devDependencies into a temp folder, from the npm cache alone.
@@ -106,7 +106,7 @@ describe('npm pack → install → run', () => {
     expect([out.code, out.stdout.trim()]).toEqual([0, VERSION]);
   });
 
-  describe.skipIf(!fixturesPresent)('refresh against a loopback stand-in for iso.org', () => {
+  describeWithFixtures('refresh against a loopback stand-in for iso.org', () => {
     let server: FixtureServer;
     let dir: string;
     beforeAll(async () => {

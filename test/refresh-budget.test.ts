@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { openStore } from '../src/store/store.js';
 import { refresh, RefreshAbortedError } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
 import { startFaultServer, type Handler } from './fault-server.js';
-import { fixturePath, fixturesPresent } from './fixtures.js';
+import { fixturePath, describeWithFixtures } from './fixtures.js';
 
 // Issue 8, "never hang": a source that drips its body one byte a second ends its check when its
 // time budget runs out (unreadable, never a change) and the other sources are still checked; a
@@ -74,7 +74,7 @@ async function setup(settings: Record<string, unknown>) {
   return { dripping, other, dataDir, config, store, run, progress, hangUps: () => hangUps };
 }
 
-describe.skipIf(!fixturesPresent)('a time budget per source', () => {
+describeWithFixtures('a time budget per source', () => {
   it('ends a dripping source unreadable, saying the budget ran out, and checks the other sources', async () => {
     const t = await setup({ sourceBudgetSeconds: 1.5 });
     const result = await t.run();
@@ -99,7 +99,7 @@ describe.skipIf(!fixturesPresent)('a time budget per source', () => {
   });
 });
 
-describe.skipIf(!fixturesPresent)('an aborted refresh', () => {
+describeWithFixtures('an aborted refresh', () => {
   it('stops starting checks, keeps what was stored, records the run as aborted, publishes nothing; the next refresh publishes it once', async () => {
     const t = await setup({ sourceBudgetSeconds: 600 });
     const controller = new AbortController();

@@ -67,6 +67,12 @@ interface KindBase<Options> {
   placeholder?(key: string): DocumentRecord;
   /** This publisher's rows of spec/severity.md, in the order that breaks ties among equal severities. */
   readonly rules: readonly Rule[];
+  /**
+   * A record that changed where no rule found news: `record-corrected` (info, the default: a fact
+   * was corrected), or `quiet` for a publisher whose rules read every life-cycle fact and whose
+   * other churn is relabelling (spec/severity.md "Never a change"): the baseline moves, nothing is published.
+   */
+  readonly unclassifiedChanges?: 'record-corrected' | 'quiet';
 }
 
 /** A page read in memory. */

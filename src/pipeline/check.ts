@@ -20,7 +20,8 @@ import { cameIntoScope, newlyWatched, serializeScope } from './watch-scope.js';
 
 interface Change {
   record: DocumentRecord;
-  observation: Observation;
+  /** Null for a quiet change: the baseline moves, nothing is published (watchers/kind.ts unclassifiedChanges). */
+  observation: Observation | null;
 }
 
 export async function checkSource(source: WatchedSource, context: CheckContext): Promise<CheckOutcome> {
@@ -32,7 +33,8 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   const checkedAt = context.now().toISOString();
 
   const changes = acquired.kind === 'records' ? findChanges(source, acquired, memory, context, checkedAt) : [];
-  const verdict = verdictOf(acquired, changes);
+  const news = changes.flatMap((c) => (c.observation === null ? [] : [{ record: c.record, observation: c.observation }]));
+  const verdict = verdictOf(acquired, news.length);
   const detail = acquired.kind === 'failed' ? acquired.detail : acquired.kind === 'records' ? missingDocuments(scope.keys, memory, acquired.records) : 'not modified (304)';
   // A 304 says nothing new about what is missing: the last clean check's words stand.
   const healthDetail = acquired.kind === 'not-modified' ? (state?.lastDetail ?? null) : detail;
@@ -48,7 +50,7 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
     baselines: changes.map((c) => c.record),
     // seq (the document's n-th change, part of the item id) is known only inside the transaction
     observations: (seqOf, checkId) => [
-      ...changes.map(({ record, observation }) => ({ ...observation, seq: seqOf(record.key) })),
+      ...news.map(({ record, observation }) => ({ ...observation, seq: seqOf(record.key) })),
       ...(transition === null ? [] : [healthObservation(source, transition, checkedAt, acquired.provenance, checkId)]),
     ],
     state: {
@@ -62,12 +64,12 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
     },
   };
   context.store.recordCheck(write);
-  return { sourceId: source.id, verdict, detail, summaries: changes.map((c) => c.observation.classification.summary) };
+  return { sourceId: source.id, verdict, detail, summaries: news.map((c) => c.observation.classification.summary) };
 }
 
-function verdictOf(acquired: Acquired, changes: Change[]): Verdict {
+function verdictOf(acquired: Acquired, news: number): Verdict {
   if (acquired.kind === 'failed') return acquired.verdict;
-  return changes.length > 0 ? 'changed' : 'unchanged';
+  return news > 0 ? 'changed' : 'unchanged';
 }
 
 /** Every document whose record is new or differs from its baseline, classified. */
@@ -75,14 +77,15 @@ function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 
   const firstCheck = !(memory.state?.baselined ?? false) || memory.baselines.size === 0;
   const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
   const newly = newlyWatched(scope, memory.state?.scope ?? null);
+  const quiet = source.kind.unclassifiedChanges ?? 'record-corrected';
   const changes: Change[] = [];
   for (const extracted of acquired.records) {
     const before = memory.baselines.get(extracted.key);
     const record = canonicalRecord(keepKnownRelations(extracted, before));
     const rules = ruleContext(source, record, context);
-    const observed = (classification: Classification, fieldChanges: FieldChange[]): Change => ({
+    const observed = (classification: Classification | null, fieldChanges: FieldChange[]): Change => ({
       record,
-      observation: {
+      observation: classification === null ? null : {
         sourceId: source.id, docKey: source.config.sameAs ?? record.key, seq: 0, documentUrl: source.kind.documentUrl(record.key, source.spec),
         reference: record.reference, stage: record.stage ?? null, phase: record.phase, observedAt: checkedAt, classification, changes: fieldChanges,
         provenance: acquired.provenance, licence: source.licence,
@@ -94,7 +97,7 @@ function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 
       const placeholder = !firstCheck && scope.keys.includes(record.key) ? source.kind.placeholder?.(record.key) : undefined;
       if (placeholder !== undefined) {
         const fieldChanges = diffRecords(canonicalRecord(placeholder), record);
-        changes.push(observed(classifyChange(placeholder, record, fieldChanges, rules, source.kind.rules), fieldChanges));
+        changes.push(observed(classifyChange(placeholder, record, fieldChanges, rules, source.kind.rules, quiet), fieldChanges));
         continue;
       }
       const kind = firstCheck || cameIntoScope(record, newly, acquired.records) ? 'baseline' : 'new-project';
@@ -103,7 +106,7 @@ function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 
     }
     const fieldChanges = diffRecords(canonicalRecord(before), record);
     if (fieldChanges.length === 0) continue; // identical in every field, whatever the bytes
-    changes.push(observed(classifyChange(before, record, fieldChanges, rules, source.kind.rules), fieldChanges));
+    changes.push(observed(classifyChange(before, record, fieldChanges, rules, source.kind.rules, quiet), fieldChanges));
   }
   return changes;
 }

@@ -26,15 +26,21 @@ export interface Classification {
 
 export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'effectiveDateKind'>;
 
+/** Null when no rule found news and the kind keeps such changes quiet (watchers/kind.ts unclassifiedChanges). */
 export function classifyChange(
-  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[],
-): Classification {
+  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[], unclassified: 'record-corrected' | 'quiet',
+): Classification | null;
+export function classifyChange(before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[]): Classification;
+export function classifyChange(
+  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[], unclassified: 'record-corrected' | 'quiet' = 'record-corrected',
+): Classification | null {
   const t: Transition = { before, after, changes, context };
   const findings: Finding[] = rules.flatMap((rule) => {
     const result = rule(t);
     return result === null ? [] : Array.isArray(result) ? result : [result];
   });
   if (findings.length === 0) {
+    if (unclassified === 'quiet') return null;
     findings.push({ event: 'record-corrected', severity: 'info', words: `${changes.map((c) => c.field).join(', ')} corrected` });
   }
   const dated = findings.map((f): DatedFinding => ({ ...f, ...effectiveDate(after, f.event) }));

@@ -6,6 +6,7 @@ import { declaredProject, readFields } from './fields.js';
 import { BLOCKS, hasBlock, parsePage } from './page.js';
 import { projectKey, projectPageUrl } from './project-url.js';
 import { CEN_PROJECT_RULES } from './rules.js';
+import { FIELD_RULES } from '../../src/rules/common-rules.js';
 import { unreadableReason } from './soft-error.js';
 
 // A CEN-CENELEC project page (standards.cen.eu 2021, standards.cencenelec.eu/dyn 2021–2025, /ords
@@ -38,7 +39,7 @@ export const cenProjectKind: PageKind<CenProjectOptions> = {
     const key = projectKey(source.url);
     return { keys: key === undefined ? [] : [key], groups: [] };
   },
-  rules: CEN_PROJECT_RULES,
+  rules: [...CEN_PROJECT_RULES, ...FIELD_RULES],
   extract: extractCenProject,
 };
 

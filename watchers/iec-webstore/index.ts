@@ -5,6 +5,7 @@ import type { ExtractContext, ExtractOutcome, PageKind } from '../kind.js';
 import { readHistory, type HistoryReading } from './history.js';
 import { readPublicationPage } from './page.js';
 import { IEC_RULES } from './rules.js';
+import { FIELD_RULES } from '../../src/rules/common-rules.js';
 import { publicationPageUrl, readSourceUrl } from './source-url.js';
 
 // The IEC webstore (webstore.iec.ch, 2018–2023): one kind for its two answers about a publication,
@@ -39,7 +40,7 @@ export const iecWebstore: PageKind<Options> = {
     const url = readSourceUrl(source.url);
     return { keys: url.kind === 'unknown' ? [] : [`iec:${url.pubid}`], groups: [] };
   },
-  rules: IEC_RULES,
+  rules: [...IEC_RULES, ...FIELD_RULES],
   extract: extractIecWebstore,
 };
 

@@ -39,7 +39,9 @@ export const nistTechpubs: PageKind<TechpubsOptions> = {
   documentUrl: (key) => `https://doi.org/10.6028/NIST.${key.slice('nist:'.length)}`,
   watches: ({ options }) => ({ keys: [...new Set((options.documents ?? []).map((d) => keyOfIdentifier(d)!))], groups: [] }),
   placeholder: unlistedRecord,
+  // The list's titles, authors and dates are rewritten without news (README §3): only versions count.
   rules: [finalPublished, draftReleased],
+  unclassifiedChanges: 'quiet',
   extract: extractTechpubs,
 };
 
