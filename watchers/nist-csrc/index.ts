@@ -6,7 +6,6 @@ import { buildDocument } from './document.js';
 import { keyOfIdentifier, parseIdentifier } from './identifier.js';
 import { glance, isGhost, readRow, type Row } from './row.js';
 import { NIST_RULES, unlistedRecord } from './rules.js';
-import { committeeChanged, titleChanged } from '../../src/rules/common-rules.js';
 import { readZipEntry } from './zip.js';
 
 // NIST's CSRC publication catalogue: https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip,
@@ -74,8 +73,9 @@ export const nistCsrc: FileKind<CsrcOptions> = {
   documentUrl: (key) => csrcDocumentUrl(key),
   watches: ({ options }) => ({ keys: followedKeys(options), groups: [...(options.series ?? [])] }),
   placeholder: unlistedRecord,
-  // NIST's own rows read every life-cycle fact (a re-dated final included); the rest is CSRC's relabelling.
-  rules: [...NIST_RULES, committeeChanged, titleChanged],
+  // NIST's own rows read every life-cycle fact (a re-dated final included); the rest (titles made
+  // more precise, relabelled drafts, moved URLs) is CSRC's housekeeping, kept quiet.
+  rules: NIST_RULES,
   unclassifiedChanges: 'quiet',
   extract: extractCsrc,
 };
