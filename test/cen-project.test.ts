@@ -280,12 +280,12 @@ describeWithFixtures('cen-project on recorded CEN-CENELEC pages', () => {
       expect(findings(before, after)).toEqual([{ event: 'new-edition', severity: 'critical', words: 'Superseded by prEN 10160 rev' }]);
     });
 
-    it('… then shows the same successor project as "prEN 10160" (2025-12-15): keyed on the project, no event', () => {
+    it('… then shows the same successor project as "prEN 10160" (2025-12-15): keyed on the project, the successor progressed (minor)', () => {
       const before = recordOf('cen-19677-2025-04-28.html');
       const after = recordOf('cen-19677-2025-12-15.html');
       expect(after.relations).toEqual([{ kind: 'replaced-by', key: 'cen:80753', reference: 'prEN 10160' }]);
       expect({ ...after, relations: before.relations }).toEqual(before);
-      expect(findings(before, after)).toEqual([]);
+      expect(findings(before, after)).toEqual([{ event: 'draft-progress', severity: 'minor', words: 'successor prEN 10160, was prEN 10160 rev' }]);
     });
 
     it('CWA 14050-21:2000 (cen:20626): Published → Withdrawn is withdrawn, critical; then "(Disbanded)" is the common committee row', () => {
@@ -429,7 +429,7 @@ describe('cen-project declaration', () => {
     expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '1', publisher: 'CEN-CENELEC' });
     expect(cenProjectKind.licence.tag).toBe('proprietary-metadata-only');
     expect(cenProjectKind.maxResponseBytes).toBeGreaterThan(100_000);
-    expect(cenProjectKind.rules.length).toBe(8 + FIELD_RULES.length);
+    expect(cenProjectKind.rules.length).toBe(9 + FIELD_RULES.length);
   });
 
   it('has strict options: none', () => {

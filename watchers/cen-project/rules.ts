@@ -74,6 +74,19 @@ export const newEdition: Rule = (t) => {
   return { event: 'new-edition', severity: 'critical', words: `Superseded by ${gained.map((relation) => relation.reference).join(', ')}` };
 };
 
+/**
+ * A successor project already named moves on under its project number ("prEN 10160 rev" becomes
+ * "prEN 10160", cen-19677 2025-12-15): the successor progressed, a minor fact, never a new edition.
+ */
+export const successorProgressed: Rule = (t) => {
+  const before = relations(t.before, 'replaced-by');
+  const moved = relations(t.after, 'replaced-by').flatMap((relation) => {
+    const old = before.find((o) => sameDocument(o, relation));
+    return old !== undefined && old.reference !== relation.reference ? [`${relation.reference}, was ${old.reference}`] : [];
+  });
+  return moved.length === 0 ? null : { event: 'draft-progress', severity: 'minor', words: `successor ${moved.join('; ')}` };
+};
+
 /** Status becomes Withdrawn. */
 export const withdrawn: Rule = (t) => {
   if (t.after.status !== 'withdrawn' || t.before.status === 'withdrawn') return null;
@@ -129,7 +142,7 @@ export function isEuropeanStandard(reference: string): boolean {
   return /^(?:(?:Fpr|pr)?EN|HD)\s/.test(reference);
 }
 
-export const CEN_PROJECT_RULES: readonly Rule[] = [enquiry, formalVote, published, ojCitation, newEdition, withdrawn, mandateChanged, datesChanged];
+export const CEN_PROJECT_RULES: readonly Rule[] = [enquiry, formalVote, published, ojCitation, newEdition, withdrawn, successorProgressed, mandateChanged, datesChanged];
 
 function relations(record: DocumentRecord, kind: Relation['kind']): Relation[] {
   return (record.relations ?? []).filter((relation) => relation.kind === kind);
