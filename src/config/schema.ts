@@ -120,6 +120,9 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
         : issuesAt(['sources', index], [issue]),
     );
   }
+  if (base.data.sameAs !== undefined && kind.reports !== 'one-document') {
+    return [`sources[${index}].sameAs: only a source of one document can be the same as another's (a ${kind.id} source reports many)`];
+  }
   return { ...base.data, options: options.data as Record<string, unknown> };
 }
 
