@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultSources, parseConfig } from '../src/config/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, defaultSources, loadConfig, parseConfig } from '../src/config/index.js';
+import { watchedSource } from '../src/pipeline/sources.js';
+import { runWatch } from '../src/pipeline/watch.js';
 
 function problems(input: unknown): string[] {
   try {
@@ -14,9 +19,10 @@ function problems(input: unknown): string[] {
 describe('config validation names every bad field by its path', () => {
   it('accepts the shipped defaults', () => {
     const config = parseConfig({ sources: defaultSources() });
-    expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue']);
-    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304] });
-    expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006']);
+    expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue', 'iec_42001', 'iec_42005', 'nist_csrc']);
+    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', options: { committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304], followWatched: true } });
+    expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006', 'iec_42001']);
+    expect(config.sources.filter((s) => s.sameAs !== undefined).map((s) => [s.id, s.sameAs])).toEqual([['iec_42001', 'iso:81230'], ['iec_42005', 'iso:44545']]);
     expect(config.allowPrivateNetwork).toBe(false);
   });
 
@@ -55,7 +61,7 @@ describe('config validation names every bad field by its path', () => {
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/2.html' },
     ] })).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
-    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })[0]).toMatch(/^sources\[0\]: .*colour/);
+    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })[0]).toBe('sources[0].colour: is not a setting of an iso-page source (its own settings: none)');
   });
 
   it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {
@@ -84,5 +90,36 @@ describe('config validation names every bad field by its path', () => {
       expect(problems({ sources: [source], requestTimeoutSeconds }), String(requestTimeoutSeconds)).toEqual(['requestTimeoutSeconds: must be at least 1 (seconds)']);
     }
     expect(parseConfig({ sources: [source], requestTimeoutSeconds: 1 }).requestTimeoutSeconds).toBe(1);
+  });
+});
+
+describe('a config that extends the shipped watch list', () => {
+  const load = (config: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), 'regwatch-extends-'));
+    const file = join(dir, 'regwatch.config.json');
+    writeFileSync(file, JSON.stringify(config));
+    try {
+      return loadConfig(file).config;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('follows one more standard with one line, and the catalogue follows its family without a second entry', () => {
+    const config = load({ extends: 'default', sources: [{ id: 'iso_5338', watcher: 'iso-page', url: 'https://www.iso.org/standard/81118.html' }] });
+    expect(config.sources.map((s) => s.id)).toEqual([...defaultSources().map((s) => (s as { id: string }).id), 'iso_5338']);
+    const sources = config.sources.map(watchedSource);
+    const watch = runWatch(sources, () => new Map());
+    expect(watch.scopes.get('iso_catalogue')!.keys).toContain('iso:81118');
+  });
+
+  it('replaces a shipped source given again under its id, and keeps the settings it sets', () => {
+    const config = load({ extends: 'default', hostIntervalSeconds: 9, sources: [{ id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html', requirements: true }] });
+    expect(config.sources.filter((s) => s.id === 'iso_42005')).toEqual([expect.objectContaining({ requirements: true })]);
+    expect(config.hostIntervalSeconds).toBe(9);
+  });
+
+  it('names an unknown watch list', () => {
+    expect(() => load({ extends: 'everything', sources: [] })).toThrow(/extends: must be one of "default"/);
   });
 });

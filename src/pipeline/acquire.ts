@@ -5,6 +5,7 @@ import type { FetchResult } from '../fetcher.js';
 import type { Provenance } from '../model/item.js';
 import { recordSchema, type DocumentRecord } from '../model/record.js';
 import { isValidStage } from '../rules/harmonized-stages.js';
+import { undatedReference } from '../rules/family.js';
 import type { ExtractOutcome, WatchScope } from '../../watchers/kind.js';
 import { ABORTED, startCheckBudget } from './budget.js';
 import type { CheckContext, SourceMemory } from './context.js';
@@ -60,7 +61,7 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     const outcome = await extract(source, fetched, scope, memory);
     if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `fetch: ${outcome.reason}`);
     if (outcome.kind === 'extraction-failed') return failed('extraction-failed', 'EXTRACT_FAILED', `extract: ${outcome.reason}`);
-    const invalid = validate(source, outcome.records, memory);
+    const invalid = validate(source, outcome.records, memory) ?? sameDocument(source, outcome.records, context);
     if (invalid !== null) return failed('extraction-failed', 'VALIDATE_FAILED', `validate: ${invalid}`);
     return { kind: 'records', records: outcome.records, provenance, fetch: fetched };
   } finally {
@@ -93,6 +94,24 @@ function validate(source: WatchedSource, records: DocumentRecord[], memory: Sour
     if (stranger !== undefined) return `the page now describes ${stranger.key}, not ${[...memory.baselines.keys()].join(', ')}`;
   }
   return null;
+}
+
+/**
+ * A source that says it shows another source's document (`sameAs`, a joint ISO/IEC standard on the
+ * IEC webstore) must show that document: the references agree but for the year. A wrong id in a
+ * config would otherwise file another standard's changes under this one.
+ */
+function sameDocument(source: WatchedSource, records: DocumentRecord[], context: CheckContext): string | null {
+  const other = source.config.sameAs;
+  const known = other === undefined ? undefined : context.watch.references.get(other);
+  if (known === undefined) return null;
+  const stranger = records.find((r) => designation(r.reference) !== designation(known));
+  return stranger === undefined ? null : `the page shows ${stranger.reference}, not the document ${other} (${known}) its sameAs names`;
+}
+
+/** `ISO/IEC 80000-13:2008` and `IEC 80000-13:2008` name one document: the number without publisher letters or year. */
+function designation(reference: string): string {
+  return undatedReference(reference).replace(/^[^\d]*/, '');
 }
 
 const SPOOL_SUFFIX = '.download';
