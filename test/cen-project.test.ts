@@ -9,6 +9,7 @@ import { parsePage } from '../watchers/cen-project/page.js';
 import { statusFromWords } from '../watchers/cen-project/status-words.js';
 import { FIXTURES_DIR, fixturesPresent, readFixture, describeWithFixtures } from './fixtures.js';
 import { FIELD_RULES } from '../src/rules/common-rules.js';
+import { classifyFirstObservation } from '../src/rules/classify.js';
 
 // The oracle is fixtures/cen/manifest.json: real CEN-CENELEC project pages recorded 2021–2026 (eras
 // C1, C2 and C3 in both serialisations), with the metadata read off each page by hand and a `change`
@@ -482,8 +483,9 @@ describeWithFixtures('cen-project rules on the spec rows, from real records', ()
   it('published: Approved → Published is major; critical when it adopts a watched requirements standard', () => {
     const published = recordOf('cen-68120-2026-08-22.html');
     const approved: DocumentRecord = { ...published, status: 'under-development', phase: 'publishing', stageLabel: 'Approved' };
+    // the page adopts ISO/TS 21003-7:2019: the item names it, a watch or not
     expect(findings(approved, published)).toEqual([
-      { event: 'published', severity: 'major', words: 'Published, was Approved; date of Availability (DAV) 2019-05-29' },
+      { event: 'published', severity: 'major', words: 'Published, was Approved; date of Availability (DAV) 2019-05-29; adopts ISO/TS 21003-7:2019' },
     ]);
 
     const adoption = (record: DocumentRecord): DocumentRecord => ({
@@ -538,5 +540,13 @@ describeWithFixtures('cen-project rules on the spec rows, from real records', ()
 
     const davOnly: DocumentRecord = { ...en, publicationDate: '1999-07-15', dates: { ...en.dates, availability: '1999-07-15' } };
     expect(findings(en, davOnly)).toEqual([]); // DAV is the publication date: a common row
+  });
+});
+
+describeWithFixtures('a CEN adoption names the standard it adopts', () => {
+  it('in the first observation of EN ISO/TS 21003-7 (cen-68120)', () => {
+    const record = recordOf('cen-68120-2026-08-22.html');
+    const first = classifyFirstObservation(record, 'baseline', context(record), cenProjectKind.describe);
+    expect(first.summary).toBe('CEN ISO/TS 21003-7:2019: first observed, Published; adopts ISO/TS 21003-7:2019');
   });
 });

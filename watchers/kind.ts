@@ -65,6 +65,8 @@ interface KindBase<Options> {
    * first listing is news (a NIST draft released) rather than a first observation. Absent: a baseline.
    */
   placeholder?(key: string): DocumentRecord;
+  /** Where a document stands, in the publisher's words, for a first observation (default: its stage or status words). */
+  describe?(record: DocumentRecord): string;
   /** This publisher's rows of spec/severity.md, in the order that breaks ties among equal severities. */
   readonly rules: readonly Rule[];
   /**

@@ -101,7 +101,7 @@ function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 
         continue;
       }
       const kind = firstCheck || cameIntoScope(record, newly, acquired.records) ? 'baseline' : 'new-project';
-      changes.push(observed(classifyFirstObservation(record, kind, rules), baselineChanges(record)));
+      changes.push(observed(classifyFirstObservation(record, kind, rules, source.kind.describe), baselineChanges(record)));
       continue;
     }
     const fieldChanges = diffRecords(canonicalRecord(before), record);

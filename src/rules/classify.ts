@@ -61,8 +61,10 @@ export function summarise(reference: string, findings: readonly DatedFinding[]):
   return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), effectiveDate: lead.effectiveDate, effectiveDateKind: lead.effectiveDateKind };
 }
 
-export function classifyFirstObservation(record: DocumentRecord, kind: 'baseline' | 'new-project', context: RuleContext): Classification {
-  const words = describeState(record);
+export function classifyFirstObservation(
+  record: DocumentRecord, kind: 'baseline' | 'new-project', context: RuleContext, describe: (record: DocumentRecord) => string = describeState,
+): Classification {
+  const words = describe(record);
   if (kind === 'baseline') {
     return { event: 'baseline', severity: 'baseline', alsoEvents: [], summary: clip(`${record.reference}: first observed, ${words}`), ...dateOf(record) };
   }

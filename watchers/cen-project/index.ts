@@ -40,6 +40,8 @@ export const cenProjectKind: PageKind<CenProjectOptions> = {
     return { keys: key === undefined ? [] : [key], groups: [] };
   },
   rules: [...CEN_PROJECT_RULES, ...FIELD_RULES],
+  // A regional adoption names the standard it adopts (EN ISO/IEC 42001 → ISO/IEC 42001).
+  describe: (record) => [record.stageLabel ?? record.phase, ...(record.relations ?? []).filter((r) => r.kind === 'adopts').map((r) => `adopts ${r.reference}`)].join('; '),
   extract: extractCenProject,
 };
 

@@ -39,11 +39,13 @@ export const published: Rule = (t) => {
   const words = [movedTo(t)];
   const dav = t.after.dates?.availability;
   if (dav !== undefined) words.push(`date of Availability (DAV) ${dav}`);
-  const adopted = relations(t.after, 'adopts').filter(
+  // An adoption's items name the standard it adopts, whether or not that one is watched.
+  const adopts = relations(t.after, 'adopts');
+  if (adopts.length > 0) words.push(`adopts ${adopts.map((relation) => relation.reference).join(', ')}`);
+  const adoptsRequirements = adopts.some(
     (relation) => (relation.key !== undefined && t.context.requirementsKeys.has(relation.key)) || t.context.requirementsReferences.has(undatedReference(relation.reference)),
   );
-  if (adopted.length > 0) words.push(`adopts ${adopted.map((relation) => relation.reference).join(', ')}`);
-  return { event: 'published', severity: adopted.length > 0 || t.context.requirements ? 'critical' : 'major', words: words.join('; ') };
+  return { event: 'published', severity: adoptsRequirements || t.context.requirements ? 'critical' : 'major', words: words.join('; ') };
 };
 
 /**
