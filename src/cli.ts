@@ -84,10 +84,15 @@ shows everything). --format markdown prints the "Recent Changes" table a referen
   sources: `regwatch sources [--format table|json] [--config f] [--data d]
 
 Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
-  inspect: `regwatch inspect <url-or-file> [--watcher kind] [--config f]
+  inspect: `regwatch inspect <url-or-file> [--watcher kind] [--url u] [--config f]
 
-Runs a watcher on one page (fetched politely, or read from a file) and prints the extracted record(s)
-as JSON. Stores nothing and publishes nothing: use it to check what regwatch sees on a page.`,
+Runs a kind of source on one page or download (fetched politely, or read from a file) and prints the
+extracted record(s) as JSON. Stores nothing and publishes nothing: use it to check what regwatch
+sees on a page.
+  --watcher kind     iso-page (default), iso-opendata, iec-webstore, cen-project, nist-csrc, nist-techpubs
+  --url u            for a saved file: the URL it came from (a CEN project page names its project there)
+A catalogue's settings (committees, documents) come from the config's first source of that kind,
+else from the shipped watch list.`,
   serve: `regwatch serve [--port 8080] [--host 127.0.0.1] [--schedule "0 6 * * *"] [--timezone UTC] [--config f] [--data d]
 
 Serves the published feeds and refreshes on a cron schedule.`,
@@ -227,14 +232,15 @@ async function runSources(args: string[]): Promise<number> {
 }
 
 async function runInspect(args: string[]): Promise<number> {
-  const { values, positionals } = parse('inspect', args, { watcher: { type: 'string' } }, 1);
+  const { values, positionals } = parse('inspect', args, { watcher: { type: 'string' }, url: { type: 'string' } }, 1);
   if (values.help) return help('inspect');
   const target = positionals[0];
   if (target === undefined) throw usage('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
   const watcher = oneOf('watcher', values.watcher, KIND_IDS, 'iso-page');
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
-  const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p) });
+  if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) throw usage(`inspect: --url "${values.url}" is not an http(s) URL`);
+  const result = await inspect(target, watcher, { configFile: values.config, readFile: (p) => readFile(p), ...(values.url !== undefined ? { url: values.url } : {}) });
   process.stdout.write(`${jsonForTerminal(result.output)}\n`);
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
 }

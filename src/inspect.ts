@@ -18,7 +18,7 @@ import { OperatorError } from './operator-error.js';
 export async function inspect(
   target: string,
   kindId: string,
-  options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer> },
+  options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer>; /** Where a saved file was fetched from: some kinds read the document's id from it. */ url?: string },
 ): Promise<{ ok: boolean; output: unknown }> {
   const { config } = loadConfig(options.configFile);
   const kind = kindOf(kindId);
@@ -29,7 +29,7 @@ export async function inspect(
   const hostStore = openStore(':memory:');
   const fetcher = buildFetcher(config, hostStore.hostState, { hostIntervalMs: 0, maxRetries: 1 });
   try {
-    const context = { url: isUrl ? target : `file://${target}`, options: source.spec.options, scope, knownKeys: new Set<string>() };
+    const context = { url: isUrl ? target : (options.url ?? `file://${target}`), options: source.spec.options, scope, knownKeys: new Set<string>() };
     let outcome: ExtractOutcome;
     if (kind.input === 'text') {
       let body: Buffer;

@@ -1,0 +1,64 @@
+import { expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TSX_IMPORT } from './helpers/tsx.js';
+import { describeWithFixtures, fixturePath } from './fixtures.js';
+
+// `regwatch inspect --watcher <kind> <file>` for every kind of source, through the real CLI: what
+// the kind reads from a recorded page or download, printed as JSON, nothing stored. A catalogue's
+// own settings come from the shipped watch list when the config has no source of that kind.
+
+const CLI = resolve(import.meta.dirname, 'helpers/cli.ts');
+
+function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describeWithFixtures('regwatch inspect, every kind', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'regwatch-inspect-kinds-'));
+  const cases: Array<[string, string, unknown]> = [
+    ['iso-page', fixturePath('iso-pages', 'iso-74197-2021-07-28.html'), { key: 'iso:74197', reference: 'ISO 22934:2021', stage: '60.60', phase: 'published' }],
+    ['iec-webstore', fixturePath('iec', 'iec-pub-7479-2022-12-21.html'), { reference: 'IEC 80000-13:2008', status: 'published', dates: { stability: '2023' } }],
+  ];
+
+  it.each(cases)('%s reads a recorded page into a record', async (kind, file, expected) => {
+    const out = await run(['inspect', '--watcher', kind, file], cwd);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject(expected as object);
+  });
+
+  it('cen-project reads a saved project page, told with --url where it came from (the project is named there)', async () => {
+    const url = 'https://standards.cencenelec.eu/ords/f?p=CEN:110:::::FSP_PROJECT,FSP_ORG_ID:20626,6303&cs=1';
+    const out = await run(['inspect', '--watcher', 'cen-project', '--url', url, fixturePath('cen', 'cen-20626-2026-06-26.html')], cwd);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ key: 'cen:20626', reference: 'CWA 14050-21:2000', status: 'withdrawn', stageLabel: 'Withdrawn' });
+  });
+
+  it('nist-csrc reads a recorded export with the shipped watch list\'s publications', async () => {
+    const out = await run(['inspect', '--watcher', 'nist-csrc', fixturePath('nist/pubs-export', 'nist-pubs-export-2026-08-14.zip')], cwd);
+    expect(out.code, out.stderr).toBe(0);
+    const records = JSON.parse(out.stdout) as Array<{ key: string }>;
+    expect(records.map((r) => r.key)).toEqual(expect.arrayContaining(['nist:SP.800-218A']));
+  });
+
+  it('says when the page is not what the kind reads, with exit 3', async () => {
+    const out = await run(['inspect', '--watcher', 'cen-project', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
+    expect(out.code).toBe(3);
+    expect(JSON.parse(out.stdout)).toMatchObject({ verdict: expect.stringMatching(/^(unreadable|extraction-failed)$/) });
+  });
+
+  it('names an unknown kind with exit 2', async () => {
+    const out = await run(['inspect', '--watcher', 'eur-lex', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--watcher: "eur-lex" is not one of iso-page, iso-opendata, iec-webstore, cen-project, nist-csrc, nist-techpubs/);
+  });
+});
