@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Agent, request, type Dispatcher, type buildConnector } from 'undici';
 import { FetchError, toFetchError } from './fetch-error.js';
@@ -48,6 +49,8 @@ export interface HopRequest {
   /** Keep the first maxBytes instead of failing (robots.txt: RFC 9309 §2.5 parse at least 500 KiB). */
   truncate?: boolean;
   spoolTo?: string;
+  /** Opens the spool file's stream (default fs.createWriteStream; tests pass a slow one). */
+  openSpool?: (path: string) => Writable;
   signal?: AbortSignal;
 }
 
@@ -103,7 +106,7 @@ export async function sendOnce(dispatcher: Dispatcher, hop: HopRequest): Promise
   };
   try {
     if (hop.spoolTo !== undefined) {
-      await pipeline(res.body, limit, createWriteStream(hop.spoolTo));
+      await pipeline(res.body, limit, (hop.openSpool ?? createWriteStream)(hop.spoolTo));
       return { status, headers, bodyFile: hop.spoolTo, bytes, sha256: hash.digest('hex') };
     }
     const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { LookupFunction } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { buildConnector } from 'undici';
 import { isPrivateHostLiteral } from '../address-guard.js';
 import type { Fetcher, FetchOptions, FetchResult } from '../fetcher.js';
@@ -38,6 +39,8 @@ export interface FetcherDeps {
   lookup?: LookupFunction;
   /** Tests: the raw socket connector under the address guard. */
   connect?: buildConnector.connector;
+  /** Opens a spool file for writing. Default fs.createWriteStream; tests pass a slow disk. */
+  openSpool?: (path: string) => Writable;
 }
 
 type Failure = { kind: 'failure'; code: FetchErrorCode; reason: string; status?: number; host: string };
@@ -100,6 +103,7 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
             maxBytes: options.maxBytes,
             ...(options.truncate ? { truncate: true } : {}),
             ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
+            ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           }),
           options.signal,
