@@ -8,6 +8,10 @@ import { isPrivateHostLiteral } from './address-guard.js';
 
 export const WATCHER_IDS = ['iso-page', 'iso-opendata'] as const;
 
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** Long enough for the ~60 MB Open Data dump on a slow line, short enough that a drip cannot hold a refresh. */
+const DEFAULT_REQUEST_DEADLINE_SECONDS = 300;
+
 const sourceSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, _ and -'),
@@ -37,7 +41,10 @@ export const configSchema = z
     allowPrivateNetwork: z.boolean().default(false),
     /** Minimum seconds between two requests to the same host. */
     hostIntervalSeconds: z.number().min(0).max(3600).default(5),
-    requestTimeoutSeconds: z.number().positive().max(600).default(30),
+    /** Headers timeout, and the longest silence inside a body. */
+    requestTimeoutSeconds: z.number().positive().max(600).default(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    /** Wall-clock limit of one request, however steadily its body drips in; at least requestTimeoutSeconds. */
+    requestDeadlineSeconds: z.number().positive().max(3600).default(DEFAULT_REQUEST_DEADLINE_SECONDS),
     /** Consecutive failed checks before a source is published as degraded. */
     degradedAfter: z.number().int().min(1).max(100).default(3),
     /** Enables POST /refresh on `regwatch serve` when set. */
@@ -97,12 +104,12 @@ export function parseConfig(input: unknown): Config {
   return result.data;
 }
 
-/** Duplicate ids, and source URLs that the allowPrivateNetwork setting does not allow. */
+/** Duplicate ids, source URLs that the allowPrivateNetwork setting does not allow, a deadline shorter than a timeout. */
 function crossFieldProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return [];
   const { sources, allowPrivateNetwork } = input as { sources?: unknown; allowPrivateNetwork?: unknown };
-  if (!Array.isArray(sources)) return [];
-  const problems: string[] = [];
+  const problems = deadlineProblems(input);
+  if (!Array.isArray(sources)) return problems;
   const seen = new Map<unknown, number>();
   sources.forEach((source: unknown, index) => {
     if (typeof source !== 'object' || source === null) return;
@@ -128,6 +135,13 @@ function crossFieldProblems(input: unknown): string[] {
     }
   });
   return problems;
+}
+
+function deadlineProblems(input: object): string[] {
+  const { requestTimeoutSeconds: timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS, requestDeadlineSeconds: deadline = DEFAULT_REQUEST_DEADLINE_SECONDS } =
+    input as { requestTimeoutSeconds?: unknown; requestDeadlineSeconds?: unknown };
+  if (typeof timeout !== 'number' || typeof deadline !== 'number' || deadline >= timeout) return [];
+  return [`requestDeadlineSeconds: must be at least requestTimeoutSeconds (${timeout}), it is ${deadline}`];
 }
 
 /**

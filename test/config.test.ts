@@ -50,6 +50,18 @@ describe('config validation names every bad field by its path', () => {
     expect(problems({ allowPrivateNetwork: true, sources: [{ id: 'a', watcher: 'iso-page', url: 'http://127.0.0.1:8080/x' }] })).toEqual([]);
   });
 
+  it('gives every request a total deadline of 300 s by default, never shorter than its timeout', () => {
+    const sources = [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' }];
+    expect(parseConfig({ sources })).toMatchObject({ requestTimeoutSeconds: 30, requestDeadlineSeconds: 300 });
+    expect(parseConfig({ sources, requestTimeoutSeconds: 5, requestDeadlineSeconds: 5 })).toMatchObject({ requestDeadlineSeconds: 5 });
+    expect(problems({ sources, requestTimeoutSeconds: 60, requestDeadlineSeconds: 10 })).toEqual([
+      'requestDeadlineSeconds: must be at least requestTimeoutSeconds (60), it is 10',
+    ]);
+    expect(problems({ sources, requestTimeoutSeconds: 400 })).toEqual([
+      'requestDeadlineSeconds: must be at least requestTimeoutSeconds (400), it is 300',
+    ]);
+  });
+
   it('names duplicate source ids and unknown keys', () => {
     expect(problems({ sources: [
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },

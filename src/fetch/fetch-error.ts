@@ -17,12 +17,16 @@ export type FetchErrorCode =
 
 export class FetchError extends Error {
   override readonly name = 'FetchError';
+  /** False when trying again would only repeat the failure (a total deadline already spent). */
+  readonly retryable: boolean;
   constructor(
     readonly code: FetchErrorCode,
     message: string,
     readonly status?: number,
+    options: { retryable?: boolean } = {},
   ) {
     super(message.startsWith('fetch: ') ? message : `fetch: ${message}`);
+    this.retryable = options.retryable ?? true;
   }
 }
 

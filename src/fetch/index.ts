@@ -43,7 +43,7 @@ export interface FetcherDeps {
   openSpool?: (path: string) => Writable;
 }
 
-type Failure = { kind: 'failure'; code: FetchErrorCode; reason: string; status?: number; host: string };
+type Failure = { kind: 'failure'; code: FetchErrorCode; reason: string; status?: number; host: string; retryable?: false };
 type Arrival = { kind: 'response'; hop: HopResponse; finalUrl: URL };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -104,6 +104,7 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
             ...(options.truncate ? { truncate: true } : {}),
             ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
             ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
+            deadlineMs: deps.timeouts.totalMs,
             ...(options.signal ? { signal: options.signal } : {}),
           }),
           options.signal,
@@ -114,7 +115,7 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
         hopResponse = outcome.value;
       } catch (error) {
         const err = toFetchError(error, url.href);
-        return fail(err.code, err.message, err.status);
+        return { ...fail(err.code, err.message, err.status), ...(err.retryable ? {} : { retryable: false as const }) };
       }
       const { status, headers } = hopResponse;
       if (status === 429 || status === 503) {
