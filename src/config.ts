@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { licenceSchema, licenceTagSchema } from './licences.js';
-import { isPrivateHostLiteral } from './address-guard.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from './address-guard.js';
 
 // Config is validated before anything is fetched; every bad field is named by its path
 // (`config: sources[2].url: must be an https URL`).
@@ -126,7 +126,9 @@ function crossFieldProblems(input: unknown): string[] {
     if (typeof id === 'string' && first === undefined) seen.set(id, index);
     if (typeof rawUrl !== 'string' || !URL.canParse(rawUrl)) return; // reported by the schema
     const url = new URL(rawUrl);
-    if (allowPrivateNetwork === true) {
+    if (isForbiddenHostLiteral(url.hostname)) {
+      problems.push(`sources[${index}].url: is a link-local or special-purpose address (never fetched, whatever allowPrivateNetwork says)`);
+    } else if (allowPrivateNetwork === true) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`sources[${index}].url: must be an http or https URL`);
     } else if (url.protocol !== 'https:') {
       problems.push(`sources[${index}].url: must be an https URL`);
