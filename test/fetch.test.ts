@@ -255,6 +255,28 @@ describe('fetch: robots.txt', () => {
     expect(server.requests.filter((r) => r.path === '/robots.txt')).toHaveLength(2);
   });
 
+  it('reads the first 512 KiB of an endless robots.txt and closes the connection there', async () => {
+    let sent = 0;
+    server.route('/robots.txt', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('User-agent: *\nDisallow: /private/\n');
+      const padding = Buffer.from('# padding\n'.repeat(1_600));
+      const pump = (): void => {
+        while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+          sent += padding.length;
+          if (!res.write(padding)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    server.route('/private/x', send(200, 'secret'));
+    const refused = await make().get(`${server.origin}/private/x`, { maxBytes: 1000 });
+    expect(refused).toMatchObject({ kind: 'unreadable', code: 'FETCH_ROBOTS' });
+    expect(store.robots.get(server.origin)?.body?.length).toBe(512 * 1024);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it('allows everything when robots.txt is 404 and nothing when it is 500', async () => {
     server.route('/page', send(200, '<p>page</p>'));
     expect(await make().get(`${server.origin}/page`, { maxBytes: 1000 })).toMatchObject({ kind: 'ok' });
