@@ -41,7 +41,12 @@ export function buildFetcher(config: Config, hostState: Store['hostState'], over
     userAgent: userAgent(config),
     allowPrivateNetwork: config.allowPrivateNetwork,
     hostIntervalMs: overrides.hostIntervalMs ?? config.hostIntervalSeconds * 1000,
-    timeouts: { connectMs: 10_000, headersMs: config.requestTimeoutSeconds * 1000, bodyMs: config.requestTimeoutSeconds * 1000 },
+    timeouts: {
+      connectMs: 10_000,
+      headersMs: config.requestTimeoutSeconds * 1000,
+      bodyMs: config.requestTimeoutSeconds * 1000,
+      totalMs: config.requestDeadlineSeconds * 1000,
+    },
     maxRetries: overrides.maxRetries ?? 2,
     store: hostState,
     now: () => Date.now(),

@@ -48,12 +48,34 @@ describe('config validation names every bad field by its path', () => {
   });
 
   it('refuses loopback and private hosts unless allowPrivateNetwork is set', () => {
-    for (const url of ['https://127.0.0.1/x', 'https://localhost/x', 'https://10.1.2.3/x', 'https://[::1]/x', 'https://169.254.169.254/latest']) {
+    for (const url of ['https://127.0.0.1/x', 'https://localhost/x', 'https://10.1.2.3/x', 'https://[::1]/x', 'https://[fd00::1]/x']) {
       expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url }] }), url).toEqual([
         'sources[0].url: is a loopback or private address (set allowPrivateNetwork for a local mirror)',
       ]);
     }
     expect(problems({ allowPrivateNetwork: true, sources: [{ id: 'a', watcher: 'iso-page', url: 'http://127.0.0.1:8080/x' }] })).toEqual([]);
+  });
+
+  it('refuses link-local and special-purpose hosts whatever allowPrivateNetwork says', () => {
+    for (const allowPrivateNetwork of [false, true]) {
+      for (const url of ['https://169.254.169.254/latest', 'http://[fe80::1]/x', 'https://[2002:a00:1::1]/x']) {
+        expect(problems({ allowPrivateNetwork, sources: [{ id: 'a', watcher: 'iso-page', url }] }), url).toEqual([
+          'sources[0].url: is a link-local or special-purpose address (never fetched, whatever allowPrivateNetwork says)',
+        ]);
+      }
+    }
+  });
+
+  it('gives every request a total deadline of 300 s by default, never shorter than its timeout', () => {
+    const sources = [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' }];
+    expect(parseConfig({ sources })).toMatchObject({ requestTimeoutSeconds: 30, requestDeadlineSeconds: 300 });
+    expect(parseConfig({ sources, requestTimeoutSeconds: 5, requestDeadlineSeconds: 5 })).toMatchObject({ requestDeadlineSeconds: 5 });
+    expect(problems({ sources, requestTimeoutSeconds: 60, requestDeadlineSeconds: 10 })).toEqual([
+      'requestDeadlineSeconds: must be at least requestTimeoutSeconds (60), it is 10',
+    ]);
+    expect(problems({ sources, requestTimeoutSeconds: 400 })).toEqual([
+      'requestDeadlineSeconds: must be at least requestTimeoutSeconds (400), it is 300',
+    ]);
   });
 
   it('names duplicate source ids and unknown keys', () => {

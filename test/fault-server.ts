@@ -67,6 +67,22 @@ export const stallBody = (): Handler => (_req, res) => {
   res.write('<html><head><title>partial');
 };
 
+/** Sends headers, then one byte every `everyMs` (never silent long enough for an idle timeout) up to `capBytes`. */
+export const dripBody = (everyMs = 50, capBytes = 100_000): Handler => (_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html' });
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= capBytes) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    sent += 1;
+    res.write('x');
+  }, everyMs);
+  res.on('close', () => clearInterval(timer));
+};
+
 /** Writes 16 KiB chunks until the client hangs up or `capBytes` is reached. */
 export const endlessBody = (capBytes = 64 * 1024 * 1024): Handler => (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -117,7 +133,7 @@ export function testFetcherDeps(clock: FakeClock, overrides: Partial<FetcherDeps
     userAgent: 'regwatch/0.1.0 (+https://example.org/regwatch)',
     allowPrivateNetwork: true,
     hostIntervalMs: 0,
-    timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000 },
+    timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 30_000 },
     maxRetries: 0,
     store: memoryStore(),
     now: clock.now,

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectSoftError, isHomePage } from '../src/fetch/soft-error.js';
+import { detectSoftError, INSPECTED_BYTES, isHomePage } from '../src/fetch/soft-error.js';
 import { describeWithFixtures, FIXTURES_DIR, isoPageRows, itHasRows, publisherManifest, type PublisherManifestRow } from './fixtures.js';
+import { HOSTILE_INPUTS, runHostileInputs } from './hostile-inputs.js';
 
 const url = new URL('https://www.iso.org/standard/81230.html');
 const html = (body: string) => ({ status: 200, url, finalUrl: url, contentType: 'text/html', bytes: Buffer.byteLength(body), body: Buffer.from(body) });
@@ -38,6 +39,31 @@ describe('detectSoftError', () => {
     ['/standard/81230.html', false], ['/en/contents/data/standard/08/12/81230.html', false], ['/search.html', false],
   ])('isHomePage(%s) = %s', (path, expected) => {
     expect(isHomePage(new URL(path, 'https://www.iso.org'))).toBe(expected);
+  });
+});
+
+describe('detectSoftError on hostile pages: bounded work (issue 8)', () => {
+  it('scans each to the end of its inspected prefix, with the right answer, in a small fraction of the time allowed', async () => {
+    const names = Object.keys(HOSTILE_INPUTS).filter((name) => name.startsWith('soft error: '));
+    // The limit is about 50 times what the whole run takes now; the old scans needed minutes per page.
+    const run = await runHostileInputs(names, 40_000);
+    expect({ killed: run.killed, unfinished: run.unfinished, err: run.err }).toEqual({ killed: false, unfinished: [], err: '' });
+    expect(run.answers).toEqual({
+      'soft error: comment openings': null,
+      'soft error: script openings': null,
+      'soft error: title openings': null,
+      'soft error: open titles': null,
+      'soft error: angle brackets': null,
+      'soft error: unfinished closing tags': null,
+      'soft error: a denial before comment openings': expect.stringMatching(/title says access denied/),
+      'soft error: a denial after the inspected prefix': null,
+    });
+  });
+
+  it('looks at the first INSPECTED_BYTES only: the denial that was past them is found when it comes first', () => {
+    const denial = '<title>Access Denied</title><p>Access denied</p>';
+    const body = Buffer.from(`${denial}${'<!--'.repeat(INSPECTED_BYTES / 4)}`);
+    expect(detectSoftError({ ...html(''), body, bytes: body.length })).toMatch(/title says access denied/);
   });
 });
 

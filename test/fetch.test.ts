@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildUserAgent, createFetcher, type FetcherDeps } from '../src/fetch/index.js';
 import type { Fetcher } from '../src/fetcher.js';
+import { parseConfig } from '../src/config/index.js';
+import { buildFetcher } from '../src/runtime.js';
 import {
-  endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, testFetcherDeps, truncated,
+  dripBody, endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, testFetcherDeps, truncated,
   type FakeClock, type FaultServer,
 } from './fault-server.js';
 
@@ -90,15 +92,58 @@ describe('fetch: success, identity and conditional requests', () => {
 describe('fetch: misbehaving servers end in unreadable, never in a throw', () => {
   it('times out on headers that never come', async () => {
     server.route('/slow', silent());
-    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 300, bodyMs: 2_000 } }).get(`${server.origin}/slow`, { maxBytes: 1000 });
+    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 300, bodyMs: 2_000, totalMs: 30_000 } }).get(`${server.origin}/slow`, { maxBytes: 1000 });
     expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
     expect(result.kind === 'unreadable' && result.reason).toMatch(/^fetch: GET http:\/\/127\.0\.0\.1:\d+\/slow timed out/);
   });
 
   it('times out on a body that stalls', async () => {
     server.route('/stall', stallBody());
-    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 300 } }).get(`${server.origin}/stall`, { maxBytes: 1_000_000 });
+    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 300, totalMs: 30_000 } }).get(`${server.origin}/stall`, { maxBytes: 1_000_000 });
     expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
+  });
+
+  it('ends a body that drips steadily at the total deadline, and does not try again', async () => {
+    server.route('/drip', dripBody(50));
+    const f = make({ maxRetries: 2, timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 1_000 } });
+    const result = await f.get(`${server.origin}/drip`, { maxBytes: 1_000_000 });
+    expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
+    expect(result.kind === 'unreadable' && result.reason).toBe(`fetch: GET ${server.origin}/drip did not finish within its total deadline of 1 s`);
+    expect(pagePaths()).toEqual(['/drip']);
+  });
+
+  it('takes the deadline from the config (requestDeadlineSeconds)', async () => {
+    server.route('/drip', dripBody(50));
+    const config = parseConfig({
+      sources: [{ id: 'drip', watcher: 'iso-page', url: `${server.origin}/drip` }],
+      allowPrivateNetwork: true, hostIntervalSeconds: 0, requestTimeoutSeconds: 1, requestDeadlineSeconds: 1.5,
+    });
+    fetcher = buildFetcher(config, store);
+    const result = await fetcher.get(`${server.origin}/drip`, { maxBytes: 1_000_000 });
+    expect(result.kind === 'unreadable' && result.reason).toBe(`fetch: GET ${server.origin}/drip did not finish within its total deadline of 1.5 s`);
+  });
+
+  it('removes a partial spool when the total deadline ends a download', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regwatch-fetch-'));
+    try {
+      server.route('/drip.jsonl', dripBody(50));
+      const partial = join(dir, 'drip.download');
+      const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 800 } })
+        .get(`${server.origin}/drip.jsonl`, { maxBytes: 1_000_000, spoolTo: partial });
+      expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
+      expect(existsSync(partial)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still ends with FETCH_ABORTED when the caller aborts a dripping body before the deadline', async () => {
+    server.route('/drip', dripBody(50));
+    const controller = new AbortController();
+    const pending = make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 30_000 } })
+      .get(`${server.origin}/drip`, { maxBytes: 1_000_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    expect(await pending).toMatchObject({ kind: 'unreadable', code: 'FETCH_ABORTED' });
   });
 
   it('cuts off an endless body at the limit, and refuses a Content-Length over it unread', async () => {
@@ -208,6 +253,28 @@ describe('fetch: robots.txt', () => {
     clock.advance(25 * 60 * 60 * 1000);
     await f.get(`${server.origin}/public`, { maxBytes: 1000 });
     expect(server.requests.filter((r) => r.path === '/robots.txt')).toHaveLength(2);
+  });
+
+  it('reads the first 512 KiB of an endless robots.txt and closes the connection there', async () => {
+    let sent = 0;
+    server.route('/robots.txt', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('User-agent: *\nDisallow: /private/\n');
+      const padding = Buffer.from('# padding\n'.repeat(1_600));
+      const pump = (): void => {
+        while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+          sent += padding.length;
+          if (!res.write(padding)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    server.route('/private/x', send(200, 'secret'));
+    const refused = await make().get(`${server.origin}/private/x`, { maxBytes: 1000 });
+    expect(refused).toMatchObject({ kind: 'unreadable', code: 'FETCH_ROBOTS' });
+    expect(store.robots.get(server.origin)?.body?.length).toBe(512 * 1024);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('allows everything when robots.txt is 404 and nothing when it is 500', async () => {

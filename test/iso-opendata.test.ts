@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { extractOpenData, isoOpenDataWatcher, ISO_OPEN_DATA_LICENCE, rowToRecord, type OpenDataContext } from '../watchers/iso-opendata/index.js';
 import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
+import { glance } from '../watchers/iso-opendata/glance.js';
+import { runHostileInputs } from './hostile-inputs.js';
 
 // The ISO Open Data watcher on real rows (../shared/fixtures/iso-opendata) and on the SC 42 replay,
 // whose expected.json says, day by day, which SC 42 documents changed and to what.
@@ -37,6 +39,19 @@ async function failure(path: string, ctx: OpenDataContext): Promise<string> {
 }
 
 const ids = (list: DocumentRecord[]): number[] => list.map((r) => Number(r.key.slice(4)));
+
+describe('glance on a hostile catalogue line (issue 8)', () => {
+  it('reads 2 MB of "replaces": [ openings, none closed, in linear time, as the old regex answered', async () => {
+    const name = 'catalogue line: replaces lists never closed';
+    const run = await runHostileInputs([name], 40_000); // well under a second; the old regex took hours
+    expect(run).toEqual({ answers: { [name]: { id: 1, committee: null, replaces: [], supplementReference: null } }, unfinished: [], killed: false, err: '' });
+  });
+
+  it('still reads the first replaces list', () => {
+    expect(glance(Buffer.from('{"id":5,"reference":"ISO 5","currentStage":6060,"replaces" : [ 3,4 ],"replaces":[9]}'))).toMatchObject({ replaces: [3, 4] });
+    expect(glance(Buffer.from('{"id":5,"reference":"ISO 5","currentStage":6060,"replaces":[3,4}'))).toMatchObject({ replaces: [] });
+  });
+});
 
 describe('isoOpenDataWatcher declaration', () => {
   it('declares its id, version, licence and limit', () => {

@@ -173,7 +173,7 @@ describe('HTTP outcomes', () => {
   });
 
   it("the project's guarded agent refuses a loopback target without allowPrivateNetwork, and nothing is sent", async () => {
-    const guarded = createAgent({ timeouts: { connectMs: 5000, headersMs: 5000, bodyMs: 5000 }, allowPrivateNetwork: false });
+    const guarded = createAgent({ timeouts: { connectMs: 5000, headersMs: 5000, bodyMs: 5000, totalMs: 10_000 }, allowPrivateNetwork: false });
     const before = receiver.received.length;
     try {
       const outcome = await postHttp({ url: receiver.url('/hook'), headers: {}, body: '{}' }, { ...deps, dispatcher: guarded });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RobotsEntry } from '../src/fetch/index.js';
 import { createRobotsPolicy, isAllowed, parseRobots, type RobotsFetchOutcome } from '../src/fetch/robots.js';
 import { fakeClock, memoryStore } from './fault-server.js';
+import { runHostileInputs } from './hostile-inputs.js';
 
 // RFC 9309 examples and edge cases, as a table: robots.txt, path, expected verdict for `regwatch`.
 
@@ -30,11 +31,18 @@ const cases: Array<[string, string, string, boolean]> = [
   ['non-ASCII rules compare percent-encoded', 'User-agent: *\nDisallow: /foo/bär', '/foo/b%C3%A4r', false],
   ['/robots.txt itself is always allowed', 'User-agent: *\nDisallow: /', '/robots.txt', true],
   ['CRLF line endings', 'User-agent: *\r\nDisallow: /a\r\n', '/a', false],
+  ['a comment runs to the end of the line, past a U+2028 inside it', 'User-agent: *\nDisallow: /private# note\u2028more', '/private/x', false],
 ];
 
 describe('parseRobots + isAllowed (RFC 9309)', () => {
   it.each(cases)('%s', (_name, text, path, allowed) => {
     expect(isAllowed(parseRobots(text), 'regwatch', path)).toBe(allowed);
+  });
+
+  it('reads a 512 KiB comment of # before a U+2028 in linear time (issue 8)', async () => {
+    const name = 'robots.txt: a comment of # before U+2028';
+    const run = await runHostileInputs([name], 40_000); // takes well under a second; /#.*$/ took minutes
+    expect(run).toEqual({ answers: { [name]: false }, unfinished: [], killed: false, err: '' });
   });
 
   it('stays fast on a pathological wildcard pattern', () => {

@@ -3,7 +3,7 @@ import { KINDS, KIND_IDS, kindOf } from '../../watchers/index.js';
 import { licenceSchema, licenceTagSchema } from '../model/licence.js';
 import { documentKeySchema } from '../model/record.js';
 import { OperatorError } from '../operator-error.js';
-import { isPrivateHostLiteral } from '../address-guard.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../address-guard.js';
 
 // Config is validated before anything is fetched; every bad field is named by its path
 // (`config: sources[2].url: must be an https URL`). A source's own settings (`committees`,
@@ -14,6 +14,10 @@ const withoutUserInfo = (schema: z.ZodString) =>
   schema.refine((value) => !URL.canParse(value) || (new URL(value).username === '' && new URL(value).password === ''), {
     message: 'must not contain a user name or password (it would be published in every feed)',
   });
+
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** Long enough for the ~60 MB Open Data dump on a slow line, short enough that a drip cannot hold a refresh. */
+const DEFAULT_REQUEST_DEADLINE_SECONDS = 300;
 
 /** What every source has, whatever its kind. */
 const sourceBaseSchema = z
@@ -45,7 +49,10 @@ const settingsSchema = z
     allowPrivateNetwork: z.boolean().default(false),
     /** Minimum seconds between two requests to the same host. */
     hostIntervalSeconds: z.number().min(0).max(3600).default(5),
-    requestTimeoutSeconds: z.number().min(1, 'must be at least 1 (seconds)').max(600).default(30),
+    /** Headers timeout, and the longest silence inside a body. */
+    requestTimeoutSeconds: z.number().min(1, 'must be at least 1 (seconds)').max(600).default(DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    /** Wall-clock limit of one request, however steadily its body drips in; at least requestTimeoutSeconds. */
+    requestDeadlineSeconds: z.number().positive().max(3600).default(DEFAULT_REQUEST_DEADLINE_SECONDS),
     /** Wall-clock limit of one source's fetch, whatever the server does (a body dripped byte by byte). */
     sourceBudgetSeconds: z
       .number({ message: 'must be a number of seconds (above 0, at most 86400)' })
@@ -126,12 +133,12 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
   return { ...base.data, options: options.data as Record<string, unknown> };
 }
 
-/** Duplicate ids, and source URLs that the allowPrivateNetwork setting does not allow. */
+/** Duplicate ids, source URLs that the allowPrivateNetwork setting does not allow, a deadline shorter than a timeout. */
 function crossFieldProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return [];
   const { sources, allowPrivateNetwork } = input as { sources?: unknown; allowPrivateNetwork?: unknown };
-  if (!Array.isArray(sources)) return [];
-  const problems: string[] = [];
+  const problems = deadlineProblems(input);
+  if (!Array.isArray(sources)) return problems;
   const seen = new Map<unknown, number>();
   sources.forEach((source: unknown, index) => {
     if (typeof source !== 'object' || source === null) return;
@@ -141,7 +148,9 @@ function crossFieldProblems(input: unknown): string[] {
     if (typeof id === 'string' && first === undefined) seen.set(id, index);
     if (typeof rawUrl !== 'string' || !URL.canParse(rawUrl)) return; // reported by the schema
     const url = new URL(rawUrl);
-    if (allowPrivateNetwork === true) {
+    if (isForbiddenHostLiteral(url.hostname)) {
+      problems.push(`sources[${index}].url: is a link-local or special-purpose address (never fetched, whatever allowPrivateNetwork says)`);
+    } else if (allowPrivateNetwork === true) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`sources[${index}].url: must be an http or https URL`);
     } else if (url.protocol !== 'https:') {
       problems.push(`sources[${index}].url: must be an https URL`);
@@ -150,6 +159,13 @@ function crossFieldProblems(input: unknown): string[] {
     }
   });
   return problems;
+}
+
+function deadlineProblems(input: object): string[] {
+  const { requestTimeoutSeconds: timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS, requestDeadlineSeconds: deadline = DEFAULT_REQUEST_DEADLINE_SECONDS } =
+    input as { requestTimeoutSeconds?: unknown; requestDeadlineSeconds?: unknown };
+  if (typeof timeout !== 'number' || typeof deadline !== 'number' || deadline >= timeout) return [];
+  return [`requestDeadlineSeconds: must be at least requestTimeoutSeconds (${timeout}), it is ${deadline}`];
 }
 
 /** The kinds a config may name, for help texts. */

@@ -5,6 +5,7 @@ export type FetchErrorCode =
   | 'FETCH_TIMEOUT'
   | 'FETCH_TOO_LARGE'
   | 'FETCH_REDIRECT_LIMIT'
+  | 'FETCH_INSECURE_REDIRECT'
   | 'FETCH_PRIVATE_ADDRESS'
   | 'FETCH_HTTP_STATUS'
   | 'FETCH_SOFT_ERROR'
@@ -17,12 +18,16 @@ export type FetchErrorCode =
 
 export class FetchError extends Error {
   override readonly name = 'FetchError';
+  /** False when trying again would only repeat the failure (a total deadline already spent). */
+  readonly retryable: boolean;
   constructor(
     readonly code: FetchErrorCode,
     message: string,
     readonly status?: number,
+    options: { retryable?: boolean } = {},
   ) {
     super(message.startsWith('fetch: ') ? message : `fetch: ${message}`);
+    this.retryable = options.retryable ?? true;
   }
 }
 

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { LookupFunction } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { buildConnector } from 'undici';
-import { isPrivateHostLiteral } from '../address-guard.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../address-guard.js';
 import type { Fetcher, FetchOptions, FetchResult } from '../fetcher.js';
 import { toFetchError, type FetchErrorCode } from './fetch-error.js';
 import { createHostGate } from './host-gate.js';
@@ -38,9 +39,11 @@ export interface FetcherDeps {
   lookup?: LookupFunction;
   /** Tests: the raw socket connector under the address guard. */
   connect?: buildConnector.connector;
+  /** Opens a spool file for writing. Default fs.createWriteStream; tests pass a slow disk. */
+  openSpool?: (path: string) => Writable;
 }
 
-type Failure = { kind: 'failure'; code: FetchErrorCode; reason: string; status?: number; host: string };
+type Failure = { kind: 'failure'; code: FetchErrorCode; reason: string; status?: number; host: string; retryable?: false };
 type Arrival = { kind: 'response'; hop: HopResponse; finalUrl: URL };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -82,6 +85,9 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
       if (current.protocol !== 'https:' && current.protocol !== 'http:') {
         return fail('FETCH_BAD_URL', `fetch: GET ${current.href}: only http and https are fetched`);
       }
+      if (isForbiddenHostLiteral(current.hostname)) {
+        return fail('FETCH_PRIVATE_ADDRESS', `fetch: GET ${current.href}: ${current.hostname} is a link-local or special-purpose address, never contacted`);
+      }
       if (!deps.allowPrivateNetwork && isPrivateHostLiteral(current.hostname)) {
         return fail('FETCH_PRIVATE_ADDRESS', `fetch: GET ${current.href}: ${current.hostname} is a private address`);
       }
@@ -100,6 +106,8 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
             maxBytes: options.maxBytes,
             ...(options.truncate ? { truncate: true } : {}),
             ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
+            ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
+            deadlineMs: deps.timeouts.totalMs,
             ...(options.signal ? { signal: options.signal } : {}),
           }),
           options.signal,
@@ -110,7 +118,7 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
         hopResponse = outcome.value;
       } catch (error) {
         const err = toFetchError(error, url.href);
-        return fail(err.code, err.message, err.status);
+        return { ...fail(err.code, err.message, err.status), ...(err.retryable ? {} : { retryable: false as const }) };
       }
       const { status, headers } = hopResponse;
       if (status === 429 || status === 503) {
@@ -123,6 +131,10 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
       if (target === null) return fail('FETCH_HTTP_STATUS', `fetch: GET ${url.href} returned ${status} without a usable Location`, status);
       if (hop >= maxRedirects) {
         return fail('FETCH_REDIRECT_LIMIT', `fetch: GET ${start.href} redirected more than ${maxRedirects} times`, status);
+      }
+      // What came over TLS is never handed on in clear text, nor is a downgrade ever trusted.
+      if (url.protocol === 'https:' && target.protocol === 'http:') {
+        return fail('FETCH_INSECURE_REDIRECT', `fetch: GET ${url.href} redirected from https to http (${target.href}): not followed`, status);
       }
       target.hash = '';
       current = target;

@@ -15,8 +15,12 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   return Math.floor(options.random() * ceiling);
 }
 
-/** Only trouble that may go away by itself is retried: network errors, timeouts and 5xx. */
-export function isRetryable(failure: { code: string; status?: number }): boolean {
+/**
+ * Only trouble that may go away by itself is retried: network errors, timeouts and 5xx; not a
+ * request that used up its total deadline (a retry would spend it again).
+ */
+export function isRetryable(failure: { code: string; status?: number; retryable?: boolean }): boolean {
+  if (failure.retryable === false) return false;
   if (failure.code === 'FETCH_NETWORK' || failure.code === 'FETCH_TIMEOUT') return true;
   return failure.code === 'FETCH_HTTP_STATUS' && failure.status !== undefined && failure.status >= 500;
 }

@@ -18,7 +18,9 @@ export function parseRobots(text: string): RobotsFile {
   const groups: RobotsFile['groups'] = [];
   let current: { agents: string[]; rules: Rule[] } | undefined;
   for (const rawLine of text.split(/\r\n|\r|\n/)) {
-    const line = rawLine.replace(/#.*$/, '').trim();
+    // Not /#.*$/: `.` stops at U+2028, and a line of `#`s before one makes that regex quadratic.
+    const hash = rawLine.indexOf('#');
+    const line = (hash === -1 ? rawLine : rawLine.slice(0, hash)).trim();
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const key = line.slice(0, colon).trim().toLowerCase();

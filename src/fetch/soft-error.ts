@@ -1,3 +1,5 @@
+import { firstTitle, withoutBlockElements, withoutComments, withoutTags } from './html-scan.js';
+
 // A soft error is an answer that looks like success but is not the page: a WAF challenge, an error
 // page served with 200, a redirect to the home page. It is reported as unreadable, never handed to
 // an extractor, so it can never become a change (DESIGN.md: a failure is a result, not a change).
@@ -27,6 +29,11 @@ const DENIAL_PHRASES: ReadonlyArray<[RegExp, string]> = [
 /** Pages with more visible text than this are real content; only their title is checked. */
 const SHORT_PAGE_TEXT = 3_000;
 
+const MAX_TITLE_CHARS = 1_000;
+
+/** Only this much of a body is looked at (every scan of it is linear: html-scan.ts). */
+export const INSPECTED_BYTES = 2_000_000;
+
 /** Why `input` is not the page asked for, or undefined when it looks like the page. */
 export function detectSoftError(input: SoftErrorInput): string | undefined {
   const { status, url, finalUrl } = input;
@@ -36,9 +43,10 @@ export function detectSoftError(input: SoftErrorInput): string | undefined {
     return `GET ${url.href} was redirected to the home page ${finalUrl.href}`;
   }
   if (input.body === undefined || !looksLikeHtml(input.contentType, input.body)) return undefined;
-  const html = input.body.subarray(0, 2_000_000).toString('utf8');
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const titleText = title === undefined ? undefined : decodeBasicEntities(title).replace(/\s+/g, ' ').trim();
+  const html = input.body.subarray(0, INSPECTED_BYTES).toString('utf8');
+  const title = firstTitle(html);
+  // A real title is short; the phrases are matched on a bounded piece, whatever the page holds.
+  const titleText = title === undefined ? undefined : decodeBasicEntities(title).replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS);
   if (titleText !== undefined) {
     const hit = denial(titleText);
     if (hit) return `GET ${url.href} returned ${status} but the page title says ${hit} ("${titleText.slice(0, 80)}")`;
@@ -68,12 +76,7 @@ function looksLikeHtml(contentType: string | undefined, body: Buffer): boolean {
 }
 
 function visibleText(html: string): string {
-  return decodeBasicEntities(
-    html
-      .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(/<[^>]*>/g, ' '),
-  )
+  return decodeBasicEntities(withoutTags(withoutComments(withoutBlockElements(html))))
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -23,7 +23,9 @@ const ID = /"id"\s*:\s*(\d+)\s*[,}]/;
 const REFERENCE = /"reference"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 const COMMITTEE = /"ownerCommittee"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 const SUPPLEMENT = /"supplementType"\s*:\s*"/;
-const REPLACES = /"replaces"\s*:\s*\[([^\]]*)\]/;
+// Only the opening: /"replaces"\s*:\s*\[([^\]]*)\]/ rescans to the end of the line from every
+// opening when no `]` follows, quadratic on a hostile line; the first `]` is found with indexOf.
+const REPLACES_OPEN = /"replaces"\s*:\s*\[/;
 const SCOPE_KEY = Buffer.from('"scope":');
 
 /** Facts of one trimmed line, or why it is not a catalogue row. */
@@ -39,13 +41,22 @@ function readFacts(text: string, required: readonly RegExp[]): Glance | null {
   const id = ID.exec(text);
   const reference = REFERENCE.exec(text);
   const committee = COMMITTEE.exec(text);
-  const replaces = REPLACES.exec(text);
+  const replaces = replacesList(text);
   return {
     id: id === null ? null : Number(id[1]),
     committee: committee === null ? null : unescape(committee[1]!),
-    replaces: replaces === null ? [] : replaces[1]!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0),
+    replaces: replaces === null ? [] : replaces.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0),
     supplementReference: reference !== null && SUPPLEMENT.test(text) ? unescape(reference[1]!) : null,
   };
+}
+
+/** The text between `"replaces": [` and the first `]` after it, or null (as the regex it replaces). */
+function replacesList(text: string): string | null {
+  const open = REPLACES_OPEN.exec(text);
+  if (open === null) return null;
+  const start = open.index + open[0].length;
+  const end = text.indexOf(']', start);
+  return end === -1 ? null : text.slice(start, end);
 }
 
 function unescape(raw: string): string {
