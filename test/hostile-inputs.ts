@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ROBOTS_MAX_BYTES, isAllowed, parseRobots } from '../src/fetch/robots.js';
 import { detectSoftError, INSPECTED_BYTES } from '../src/fetch/soft-error.js';
 import { glance } from '../watchers/iso-opendata/glance.js';
+import { extractIsoPage } from '../watchers/iso-page/index.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 
 // Inputs built to make a backtracking scan quadratic: each opening has no end, so a regex restarts
@@ -17,6 +18,11 @@ const softError = (text: string): string | null => {
   return detectSoftError({ status: 200, url, finalUrl: url, contentType: 'text/html', bytes: body.length, body }) ?? null;
 };
 const page = (piece: string) => fill(piece, INSPECTED_BYTES);
+/** What the iso.org page kind makes of a page with these pieces: its outcome kind and title, if any. */
+const isoPageTitle = (html: string): string => {
+  const outcome = extractIsoPage(`<html><head><title>ISO - iso.org</title></head><body>${html}<span id="csNumber">1</span></body></html>`, { url: url.href });
+  return outcome.kind === 'records' ? `records: ${outcome.records[0]!.title ?? 'no title'}` : outcome.kind;
+};
 
 export const HOSTILE_INPUTS: Record<string, () => unknown> = {
   'soft error: comment openings': () => softError(`<title>ISO/IEC 42001:2023</title>${page('<!--')}`),
@@ -30,6 +36,11 @@ export const HOSTILE_INPUTS: Record<string, () => unknown> = {
   // A comment runs to the end of the line; `.` in /#.*$/ stopped at U+2028 and rescanned from every `#`.
   'robots.txt: a comment of # before U+2028': () =>
     isAllowed(parseRobots(`User-agent: *\nDisallow: /private#${fill('#', ROBOTS_MAX_BYTES)}\u2028\n`), 'regwatch', '/private/x'),
+  // iso.org pages: a data-index of "1 -" and a long run of spaces made the title regex cubic; titles
+  // and references full of unclosed "[" or of spaces before a dash made their clean-up quadratic.
+  'iso.org page: index title, spaces with no second dash': () => isoPageTitle(`<span id="indexReference" data-index="1 - ${fill(' ', 200_000)}x"></span>`),
+  'iso.org page: reference of unclosed brackets': () => isoPageTitle(`<span id="itemReference">ISO 1${fill('[', 200_000)}</span>`),
+  'iso.org page: title parts with spaces and no dash': () => isoPageTitle(`<nav class="nav-relatives"><h2>A${fill(' ', 200_000)}B</h2></nav>`),
   'catalogue line: replaces lists never closed': () =>
     glance(Buffer.from(`{"id":1,"reference":"ISO 1","currentStage":6060,${fill('"replaces":[', 2_000_000)}}`)),
 };

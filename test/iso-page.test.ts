@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalRecord, type DocumentRecord, type Status } from '../src/model/record.js';
 import { extractIsoPage, isoPageWatcher } from '../watchers/iso-page/index.js';
 import { describeWithFixtures, fixturePath, itHasRows, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
+import { HOSTILE_INPUTS, runHostileInputs } from './hostile-inputs.js';
 
 // The oracle is the manifest of recorded real iso.org pages (../shared/fixtures): its expected
 // metadata and its `change` column, read off the pages by hand. Where the manifest is wrong by the
@@ -271,5 +272,16 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
   it('declares itself as the iso-page watcher', () => {
     expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '1', maxResponseBytes: 5_000_000 });
     expect(isoPageWatcher.licence.tag).toBe('proprietary-metadata-only');
+  });
+});
+
+describe('bounded work on hostile iso.org pages (issue 8)', () => {
+  it('reads titles and references in linear time, whatever runs of spaces or unclosed brackets a page holds', async () => {
+    const names = Object.keys(HOSTILE_INPUTS).filter((name) => name.startsWith('iso.org page: '));
+    // Each takes milliseconds now; the old regexes ran for minutes (the index title for over ten).
+    const run = await runHostileInputs(names, 40_000);
+    expect({ killed: run.killed, unfinished: run.unfinished, err: run.err }).toEqual({ killed: false, unfinished: [], err: '' });
+    expect(names).toHaveLength(3);
+    for (const name of names) expect(run.answers[name], name).toMatch(/^(records|extraction-failed|unreadable)/);
   });
 });

@@ -54,13 +54,20 @@ function currentEditionText($: CheerioAPI): string {
   return paragraph.find('strong').first().text();
 }
 
+/** "<csnumber> - <reference> - <title>" → the title; found by hand, as a regex for it backtracks (cubic). */
+function titleOfIndex(indexed: string): string | undefined {
+  const prefix = /^\d+ - /.exec(indexed);
+  if (prefix === null) return undefined;
+  const at = indexed.indexOf(' - ', prefix[0].length);
+  return at < 0 ? undefined : indexed.slice(at + 3);
+}
+
 /**
  * The title as the page gives it (French pages give the French title). `#indexReference` carries
  * "<csnumber> - <reference> - <title>" in every era; the headings are the fallback.
  */
 export function readTitle($: CheerioAPI): string | undefined {
-  const indexed = $('[id^=indexReference]').attr('data-index');
-  const fromIndex = indexed?.match(/^\s*\d+\s+-\s+.*?\s+-\s+(.*)$/s)?.[1];
+  const fromIndex = titleOfIndex(collapseWhitespace($('[id^=indexReference]').attr('data-index') ?? ''));
   if (fromIndex !== undefined && collapseWhitespace(fromIndex) !== '') return joinTitleParts([fromIndex]);
 
   const headingSources = [

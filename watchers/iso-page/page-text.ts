@@ -12,7 +12,17 @@ export function foldLabel(text: string): string {
 
 /** "ISO/IEC 2382:2015 [ISO/IEC 2382:2015]" → "ISO/IEC 2382:2015": bracketed notes are not part of a reference. */
 export function withoutBracketNotes(text: string): string {
-  return collapseWhitespace(text.replace(/\[[^\]]*\]/g, ' '));
+  // By hand, not /\[[^\]]*\]/g: that regex rescans to the end from every unclosed "[" (quadratic).
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('[', from);
+    const close = open < 0 ? -1 : text.indexOf(']', open + 1);
+    if (close < 0) break;
+    out += `${text.slice(from, open)} `;
+    from = close + 1;
+  }
+  return collapseWhitespace(out + text.slice(from));
 }
 
 /**
@@ -20,8 +30,9 @@ export function withoutBracketNotes(text: string): string {
  * later ones "Geographic information — Metadata" or one heading per part (E6).
  */
 export function joinTitleParts(parts: readonly string[]): string {
+  // Whitespace is collapsed before splitting: /\s+(?:--|—)\s+/ on a long run of spaces is quadratic.
   return parts
-    .flatMap((part) => part.split(/\s+(?:--|—)\s+/))
+    .flatMap((part) => collapseWhitespace(part).split(/ (?:--|—) /))
     .map(collapseWhitespace)
     .filter((part) => part !== '')
     .join(' — ');
