@@ -8,7 +8,7 @@ import { HARMONIZED_RULES } from '../src/rules/harmonized-rules.js';
 import { diffRecords } from '../src/rules/diff.js';
 import { movedOnTheirOwn } from '../src/pipeline/related-moves.js';
 import type { DocumentRecord } from '../src/model/record.js';
-import { ISO_PAGE_LICENCE } from '../src/model/licence.js';
+import { ISO_PAGE_LICENCE } from '../watchers/iso-page/index.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 

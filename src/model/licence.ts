@@ -22,17 +22,3 @@ export const licenceSchema = z
   })
   .strict();
 export type Licence = z.infer<typeof licenceSchema>;
-
-export const ISO_PAGE_LICENCE: Licence = {
-  tag: 'proprietary-metadata-only',
-  rights: 'ISO/IEC copyright — metadata only',
-  attribution: 'Catalogue metadata from iso.org; the standard itself is © ISO/IEC and sold by ISO and its members.',
-  uri: 'https://www.iso.org/terms-conditions-licence-agreement.html',
-};
-
-export const ISO_OPEN_DATA_LICENCE: Licence = {
-  tag: 'proprietary-metadata-only',
-  rights: 'ISO/IEC copyright — metadata only',
-  attribution: 'Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0',
-  uri: 'https://opendatacommons.org/licenses/by/1-0/',
-};
