@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../src/store/store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
+import { withDatabaseFile } from './helpers/database-file.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -21,8 +22,10 @@ describe('store', () => {
     const path = tempDb();
     openStore(path).close();
     const store = openStore(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    withDatabaseFile(path, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    });
     store.close();
   });
 
@@ -48,8 +51,8 @@ describe('store', () => {
     raw.close();
     const store = openStore(path, { readonly: true });
     expect(store.sourceState('a')).toMatchObject({ consecutiveFailures: 2, revision: 0 });
-    expect(store.db.readonly).toBe(true);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(() => store.beginRun('test', '2026-01-01T06:00:00.000Z')).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(withDatabaseFile(path, (db) => db.pragma('user_version', { simple: true }))).toBe(MIGRATIONS.length);
     store.close();
   });
 
