@@ -21,7 +21,10 @@ export interface StoredCell {
 export interface StoredJsonReader {
   /** Parsed, or a StoredRowError when it is not JSON. */
   parse(cell: StoredCell, text: string): unknown;
-  /** Parsed and validated, or a StoredRowError naming the cell and the first problem. */
+  /**
+   * Parsed and checked, or a StoredRowError naming the cell and the first problem. Returned as
+   * stored (the schemas used here have no defaults or transforms): key order and bytes stay those written.
+   */
   validate<T>(schema: z.ZodType<T>, cell: StoredCell, text: string): T;
 }
 
@@ -36,9 +39,10 @@ export function storedJsonReader(databasePath: string): StoredJsonReader {
   return {
     parse,
     validate(schema, cell, text) {
-      const parsed = schema.safeParse(parse(cell, text));
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
+      const value = parse(cell, text);
+      const checked = schema.safeParse(value);
+      if (checked.success) return value as z.output<typeof schema>;
+      const issue = checked.error.issues[0];
       const at = issue === undefined || issue.path.length === 0 ? '' : `.${issue.path.join('.')}`;
       throw new StoredRowError(cell.table, cell.row, databasePath, `${cell.column}${at}: ${issue?.message ?? 'invalid'}`);
     },
