@@ -147,6 +147,16 @@ describe('composing items with the join rule it is given', () => {
     store.close();
   });
 
+  it('joins an item whose state an older regwatch stored as event|stage', () => {
+    const store = openStore(tempDb());
+    const [seq] = insertItems(store, [FDIS_42005]);
+    writeRow(store.path, "UPDATE items SET state = 'fdis|50.20' WHERE seq = ?", seq);
+    observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    expect(store.composeItems(compose, joinsNewestItem)).toEqual({ created: 0, refused: [] });
+    expect(store.items({ source: 'iso_catalogue' }).items.map((i) => i.id)).toEqual([FDIS_42005.id]);
+    store.close();
+  });
+
   it('composes an observation stored before observations had a phase, deriving the state from its stage', () => {
     const store = openStore(tempDb());
     const { phase: _none, ...beforePhases } = ISO_PAGE_OBSERVATION;

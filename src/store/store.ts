@@ -31,11 +31,8 @@ export function openStore(path: string, options: StoreOptions = {}) {
     close(): void {
       if (db.open) db.close();
     },
-    /** Runs: begun, finished, closed as interrupted, the last one. */
     ...runsTable(db),
-    /** A check of a source, its baselines and state: read when the check starts, written in one transaction. */
     ...checksTables(db, storedJson, options.onTransaction),
-    /** Items: composed from pending observations, read for the outputs. */
     ...itemsTables(db, storedJson, options.onTransaction),
     /** Per-host politeness kept across runs: a 429/503 "not before" time and the robots.txt cache. */
     hostState: hostStateTable(db),
