@@ -12,6 +12,7 @@ import { describeStage } from './harmonized-stages.js';
 // in it (composing rule 1); among equal severities the list order decides. The reference moving with
 // the stage is part of the stage event, never an event of its own (rule 2).
 
+/** Its shape is model/observation.ts's, which checks observations read back from the store. */
 export type Classification = z.infer<typeof classificationSchema>;
 
 export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'effectiveDateKind'>;
