@@ -48,7 +48,7 @@ async function serve(itemCount: number): Promise<void> {
   const config = serveConfig();
   await publishFromStore(store, config, join(dataDir, 'public'), SITE);
   const seeded = Date.now() - started;
-  const runner = createRefreshRunner({ refresh: () => Promise.reject(new Error('no refresh in the benchmark')), acquireLock: () => acquireRunLock(store.db, 0), now: () => new Date() });
+  const runner = createRefreshRunner({ refresh: () => Promise.reject(new Error('no refresh in the benchmark')), acquireLock: () => acquireRunLock(store.runLock, 0), now: () => new Date() });
   const nextRun = new Date(Date.now() + 3600_000);
   const server = await startHttpServer(
     { config, store, publicDir: join(dataDir, 'public'), site: SITE, runner, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun }, now: () => new Date() },

@@ -153,7 +153,7 @@ async function runRefresh(args: string[]): Promise<number> {
   const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
   let lock;
   try {
-    lock = await acquireRunLock(runtime.store.db, waitSeconds * 1000);
+    lock = await acquireRunLock(runtime.store.runLock, waitSeconds * 1000);
   } catch (error) {
     await runtime.close();
     throw databaseProblem(error, runtime.store.path) ?? error;

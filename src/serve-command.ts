@@ -85,7 +85,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   }
 
   const runner = createRefreshRunner({
-    acquireLock: () => acquireRunLock(runtime.store.db, 0),
+    acquireLock: () => acquireRunLock(runtime.store.runLock, 0),
     now: runtime.now,
     log,
     refresh: (trigger, signal) =>

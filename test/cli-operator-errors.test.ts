@@ -149,7 +149,7 @@ describe('reading commands open the database read-only', () => {
   it('while a refresh holds the lock and its write-ahead log is in use', async () => {
     const data = seededDatabase('busy');
     const store = openStore(databasePath(data));
-    const lock = await acquireRunLock(store.db, 0);
+    const lock = await acquireRunLock(store.runLock, 0);
     try {
       store.beginRun('test', '2026-03-01T06:00:00.000Z');
       const changes = await runCli(['changes', '--data', 'busy', '--format', 'json'], dir);

@@ -9,6 +9,7 @@ import { acquireRunLock } from '../src/store/run-lock.js';
 import { openStore } from '../src/store/store.js';
 import { databasePath } from '../src/runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { writeRow } from './helpers/database-file.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The CLI as a user and a script meet it: its output and its exit codes.
@@ -64,7 +65,7 @@ describe('regwatch CLI', () => {
   it('exits 4 naming the other host while its lease is live, though its pid means nothing here', async () => {
     const store = openStore(databasePath(join(dir, 'leased')));
     const pid = 4_194_305; // beyond PID_MAX_LIMIT: no such process on this host
-    store.db.prepare("INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, 'theirs', '2026-01-01T00:00:00Z', 'container-b/boot/pid:[1]', ?)").run(pid, Date.now());
+    writeRow(store.path, "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, 'theirs', '2026-01-01T00:00:00Z', 'container-b/boot/pid:[1]', ?)", pid, Date.now());
     store.close();
     writeFileSync(join(dir, 'lease.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
     const busy = await run(['refresh', '--config', 'lease.json', '--data', 'leased', '--wait-lock', '0'], dir);
@@ -129,7 +130,7 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
 
   it('waits for a running refresh, then exits 4 with a clear message', async () => {
     const store = openStore(databasePath(join(dir, 'data')));
-    const lock = await acquireRunLock(store.db, 0);
+    const lock = await acquireRunLock(store.runLock, 0);
     try {
       const busy = await run(['refresh', '--quiet', '--wait-lock', '1'], dir);
       expect(busy.code).toBe(4);

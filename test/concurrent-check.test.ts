@@ -12,6 +12,7 @@ import { watchedSource } from '../src/pipeline/sources.js';
 import { runWatch } from '../src/pipeline/watch.js';
 import { databasePath, siteFor } from '../src/runtime.js';
 import type { Fetcher } from '../src/fetcher.js';
+import { countRows, selectRows } from './helpers/database-file.js';
 
 // Two refreshes that both believe they hold the lock (two containers, one of them frozen past its
 // lease) must not both apply a check of one source: a check's write is refused when the source's
@@ -54,8 +55,6 @@ function failedCheck(runId: number, readRevision: number, failures: number): Che
   };
 }
 
-const count = (store: Store, table: string) => (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-
 describe('a check whose baseline moved underneath', () => {
   it('is refused by the store with a typed error and a stable code, and writes nothing', () => {
     const dir = dataDir();
@@ -75,7 +74,7 @@ describe('a check whose baseline moved underneath', () => {
     }
     expect(refused).toBeInstanceOf(BaselineMovedError);
     expect(refused).toMatchObject({ code: 'REGWATCH_BASELINE_MOVED', message: 'store: a: another check of this source was stored since this one read its baselines (revision 1, now 2); nothing of this check was written' });
-    expect(count(ours, 'checks')).toBe(2);
+    expect(countRows(ours.path, 'checks')).toBe(2);
     expect(ours.sourceState('a')).toMatchObject({ revision: 2, consecutiveFailures: 2 });
   });
 
@@ -101,7 +100,7 @@ describe('a check whose baseline moved underneath', () => {
     const result = await refresh({ config, store: ours, fetcher: interleaving, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config) }, { trigger: 'test' });
 
     expect(result.outcomes).toEqual([{ sourceId: 'a', verdict: 'internal', detail: expect.stringMatching(/^internal: store: a: another check of this source was stored/), summaries: [] }]);
-    expect(ours.db.prepare('SELECT run_id FROM checks').all()).toEqual([{ run_id: theirRun }]);
+    expect(selectRows(ours.path, 'SELECT run_id FROM checks')).toEqual([{ run_id: theirRun }]);
     expect(ours.sourceState('a')).toMatchObject({ consecutiveFailures: 1, revision: 1 });
   });
 });

@@ -10,6 +10,7 @@ import { databasePath, siteFor } from '../src/runtime.js';
 import type { Fetcher } from '../src/fetcher.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { selectRows, writeRow } from './helpers/database-file.js';
 
 // What a killed refresh leaves behind (a half-downloaded dump in <data>/tmp, a publish temp file in
 // <data>/public, a run row that never finished) is removed and closed by the next refresh, first.
@@ -50,12 +51,7 @@ async function refreshOnce(dir: string): Promise<{ runId: number; lines: string[
 }
 
 function runs(dir: string): Array<{ id: number; finished_at: string | null; outcome: string | null }> {
-  const store = openStore(databasePath(dir));
-  try {
-    return store.db.prepare('SELECT id, finished_at, outcome FROM runs ORDER BY id').all() as Array<{ id: number; finished_at: string | null; outcome: string | null }>;
-  } finally {
-    store.close();
-  }
+  return selectRows(databasePath(dir), 'SELECT id, finished_at, outcome FROM runs ORDER BY id');
 }
 
 describe('the start of a refresh', () => {
@@ -80,7 +76,7 @@ describe('the start of a refresh', () => {
     const dir = dataDir();
     const store = openStore(databasePath(dir));
     const left = store.beginRun('cli', '2026-02-28T06:00:00.000Z');
-    store.db.prepare("INSERT INTO checks (run_id, source_id, checked_at, verdict, url) VALUES (?, 'a', '2026-02-28T06:00:09.000Z', 'unchanged', 'u')").run(left);
+    writeRow(store.path, "INSERT INTO checks (run_id, source_id, checked_at, verdict, url) VALUES (?, 'a', '2026-02-28T06:00:09.000Z', 'unchanged', 'u')", left);
     const done = store.beginRun('cli', '2026-02-28T07:00:00.000Z');
     store.finishRun(done, '2026-02-28T07:00:05.000Z', 'ok');
     store.close();

@@ -10,6 +10,7 @@ import { movedOnTheirOwn } from '../src/pipeline/related-moves.js';
 import type { DocumentRecord } from '../src/model/record.js';
 import { ISO_PAGE_LICENCE } from '../watchers/iso-page/index.js';
 import { startHarness, type Harness } from './harness.js';
+import { selectRows } from './helpers/database-file.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // One change, one item (spec/severity.md composing rule 1) across documents: the iso.org page of
@@ -66,9 +67,9 @@ describeWithFixtures('a related document’s move published as its own item is n
   });
 
   it('settles the page’s observation on that item, so no later refresh publishes it', async () => {
-    const settled = h.store.db.prepare("SELECT item_id FROM observations WHERE source_id = 'iso_19115_1' ORDER BY id DESC LIMIT 1").get();
-    expect(settled).toEqual({ item_id: second[0]!.id });
-    expect(h.store.db.prepare('SELECT count(*) AS n FROM observations WHERE item_id IS NULL').get()).toEqual({ n: 0 });
+    const settled = selectRows(h.store.path, "SELECT item_id FROM observations WHERE source_id = 'iso_19115_1' ORDER BY id DESC LIMIT 1");
+    expect(settled).toEqual([{ item_id: second[0]!.id }]);
+    expect(selectRows(h.store.path, 'SELECT count(*) AS n FROM observations WHERE item_id IS NULL')).toEqual([{ n: 0 }]);
     const { added } = await day(h, 'iso-53798-2021-01-21', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')], '2021-01-21T06:00:00Z');
     expect(added).toEqual([]);
   });
@@ -126,7 +127,7 @@ describe('which moves fold', () => {
   });
 
   it('folds the parent’s item only when the amendment moved on its own in the same run', () => {
-    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent, onAmendment]))).toEqual({ item: null, toldBy: ['iso:90001'] });
+    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent, onAmendment]))).toEqual({ item: null, toldBy: ['iso:90001'], state: null });
     expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent]))).toMatchObject({ item: { event: 'amendment-published', severity: 'critical' }, toldBy: [] });
   });
 

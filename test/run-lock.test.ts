@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../src/store/store.js';
 import { acquireRunLock, LockBusyError } from '../src/store/run-lock.js';
 import { hostIdentity } from '../src/store/host-identity.js';
+import { countRows, selectRows, writeRow } from './helpers/database-file.js';
 
 // The run lock is a database row and a lease. On this host (this boot, this PID namespace) a row
 // whose process is gone, or that a previous process with our pid left, is stale at once. Another
@@ -14,13 +15,13 @@ import { hostIdentity } from '../src/store/host-identity.js';
 
 const stores: Store[] = [];
 const dirs: string[] = [];
-function store(path = ':memory:'): Store {
+function store(path = databaseFile()): Store {
   const s = openStore(path);
   stores.push(s);
   return s;
 }
-/** One database file, as two containers sharing a data volume see it. */
-function sharedDatabase(): string {
+/** One database file; as two containers sharing a data volume see it when opened twice. */
+function databaseFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'regwatch-lock-'));
   dirs.push(dir);
   return join(dir, 'regwatch.sqlite');
@@ -36,38 +37,37 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
+/** A lock row as another process would have left it. */
 function insertLock(s: Store, row: { pid: number; token: string; host: string; heartbeatAt: number }): void {
-  s.db.prepare("INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, '2026-01-01T00:00:00Z', ?, ?)")
-    .run(row.pid, row.token, row.host, row.heartbeatAt);
+  writeRow(s.path, "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, '2026-01-01T00:00:00Z', ?, ?)", row.pid, row.token, row.host, row.heartbeatAt);
 }
 
-const lockRow = (s: Store) => s.db.prepare('SELECT pid, token, host, heartbeat_at AS heartbeatAt FROM run_lock').get() as
-  { pid: number; token: string; host: string; heartbeatAt: number } | undefined;
+const lockRow = (s: Store) => selectRows<{ pid: number; token: string; host: string; heartbeatAt: number }>(s.path, 'SELECT pid, token, host, heartbeat_at AS heartbeatAt FROM run_lock')[0];
 
 describe('run lock on one host', () => {
   it('is exclusive within a process until released', async () => {
     const s = store();
-    const lock = await acquireRunLock(s.db, 0);
-    await expect(acquireRunLock(s.db, 0)).rejects.toBeInstanceOf(LockBusyError);
+    const lock = await acquireRunLock(s.runLock, 0);
+    await expect(acquireRunLock(s.runLock, 0)).rejects.toBeInstanceOf(LockBusyError);
     lock.release();
-    (await acquireRunLock(s.db, 0)).release();
+    (await acquireRunLock(s.runLock, 0)).release();
   });
 
   it('keeps out others while its owner lives in another process', async () => {
     const s = store();
     insertLock(s, { pid: process.ppid, token: 'theirs', host: hostIdentity(), heartbeatAt: 0 });
-    await expect(acquireRunLock(s.db, 300)).rejects.toThrow(`another refresh is running (pid ${process.ppid})`);
+    await expect(acquireRunLock(s.runLock, 300)).rejects.toThrow(`another refresh is running (pid ${process.ppid})`);
   });
 
   it('takes over at once a lock whose owner died (SIGKILL), and one a previous process with our pid left', async () => {
     const s = store();
     insertLock(s, { pid: deadPid(), token: 'dead', host: hostIdentity(), heartbeatAt: Date.now() });
-    (await acquireRunLock(s.db, 0)).release();
+    (await acquireRunLock(s.runLock, 0)).release();
     insertLock(s, { pid: process.pid, token: 'restarted-container', host: hostIdentity(), heartbeatAt: Date.now() });
-    const lock = await acquireRunLock(s.db, 0);
+    const lock = await acquireRunLock(s.runLock, 0);
     expect(lockRow(s)).toMatchObject({ pid: process.pid, host: hostIdentity() });
     lock.release();
-    expect(s.db.prepare('SELECT count(*) AS n FROM run_lock').get()).toEqual({ n: 0 });
+    expect(countRows(s.path, 'run_lock')).toBe(0);
   });
 
   it('names this host by its boot and PID namespace, not its hostname alone', () => {
@@ -78,25 +78,25 @@ describe('run lock on one host', () => {
 
 describe('run lock across hosts sharing one data volume (a lease)', () => {
   it('keeps out another host while the holder holds it, then lets it in', async () => {
-    const path = sharedDatabase();
+    const path = databaseFile();
     const a = store(path);
     const b = store(path);
-    const held = await acquireRunLock(a.db, 0, { host: 'host-a' });
-    await expect(acquireRunLock(b.db, 0, { host: 'host-b' })).rejects.toThrow(/another refresh is running \(pid \d+ on host-a, heartbeat \d+ s ago\)/);
+    const held = await acquireRunLock(a.runLock, 0, { host: 'host-a' });
+    await expect(acquireRunLock(b.runLock, 0, { host: 'host-b' })).rejects.toThrow(/another refresh is running \(pid \d+ on host-a, heartbeat \d+ s ago\)/);
     held.release();
-    const taken = await acquireRunLock(b.db, 0, { host: 'host-b' });
+    const taken = await acquireRunLock(b.runLock, 0, { host: 'host-b' });
     expect(lockRow(b)).toMatchObject({ host: 'host-b' });
     taken.release();
   });
 
   it('respects a live lease of another host even when its pid does not exist here', async () => {
-    const path = sharedDatabase();
+    const path = databaseFile();
     const a = store(path);
     const b = store(path);
-    const held = await acquireRunLock(a.db, 0, { host: 'host-a' });
+    const held = await acquireRunLock(a.runLock, 0, { host: 'host-a' });
     // what reproduced the double publish: the other container's pid is meaningless here
-    a.db.prepare('UPDATE run_lock SET pid = ?').run(deadPid());
-    await expect(acquireRunLock(b.db, 0, { host: 'host-b' })).rejects.toBeInstanceOf(LockBusyError);
+    writeRow(a.path, 'UPDATE run_lock SET pid = ?', deadPid());
+    await expect(acquireRunLock(b.runLock, 0, { host: 'host-b' })).rejects.toBeInstanceOf(LockBusyError);
     expect(lockRow(b)).toMatchObject({ host: 'host-a' });
     held.release();
   });
@@ -105,28 +105,28 @@ describe('run lock across hosts sharing one data volume (a lease)', () => {
     const s = store();
     const now = 1_767_225_600_000;
     insertLock(s, { pid: process.ppid, token: 'lapsed', host: 'host-a', heartbeatAt: now - 60_001 });
-    const lock = await acquireRunLock(s.db, 0, { host: 'host-b', leaseMs: 60_000, now: () => now });
+    const lock = await acquireRunLock(s.runLock, 0, { host: 'host-b', leaseMs: 60_000, now: () => now });
     expect(lockRow(s)).toMatchObject({ host: 'host-b', pid: process.pid, heartbeatAt: now });
     lock.release();
     insertLock(s, { pid: deadPid(), token: 'live', host: 'host-a', heartbeatAt: now - 59_000 });
-    await expect(acquireRunLock(s.db, 0, { host: 'host-b', leaseMs: 60_000, now: () => now })).rejects.toBeInstanceOf(LockBusyError);
+    await expect(acquireRunLock(s.runLock, 0, { host: 'host-b', leaseMs: 60_000, now: () => now })).rejects.toBeInstanceOf(LockBusyError);
   });
 
   it('renews its heartbeat while held, so a long refresh keeps its lease; stops renewing once released', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const path = sharedDatabase();
+    const path = databaseFile();
     const a = store(path);
     const b = store(path);
     let now = 1_767_225_600_000;
     const clock = () => now;
-    const held = await acquireRunLock(a.db, 0, { host: 'host-a', leaseMs: 60_000, now: clock });
+    const held = await acquireRunLock(a.runLock, 0, { host: 'host-a', leaseMs: 60_000, now: clock });
     for (let i = 0; i < 8; i++) {
       now += 15_000;
       vi.advanceTimersByTime(15_000);
     }
     // two minutes after it was taken, the lease is still fresh
     expect(lockRow(a)?.heartbeatAt).toBe(now);
-    await expect(acquireRunLock(b.db, 0, { host: 'host-b', leaseMs: 60_000, now: clock })).rejects.toBeInstanceOf(LockBusyError);
+    await expect(acquireRunLock(b.runLock, 0, { host: 'host-b', leaseMs: 60_000, now: clock })).rejects.toBeInstanceOf(LockBusyError);
     held.release();
     insertLock(a, { pid: 1, token: 'other', host: 'host-c', heartbeatAt: 5 });
     vi.advanceTimersByTime(60_000);
@@ -135,14 +135,14 @@ describe('run lock across hosts sharing one data volume (a lease)', () => {
 
   it('never renews or releases a lease another host has taken over', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const path = sharedDatabase();
+    const path = databaseFile();
     const a = store(path);
     const b = store(path);
     let now = 1_767_225_600_000;
     const clock = () => now;
-    const stalled = await acquireRunLock(a.db, 0, { host: 'host-a', leaseMs: 40_000, now: clock }); // renews every 10 s
+    const stalled = await acquireRunLock(a.runLock, 0, { host: 'host-a', leaseMs: 40_000, now: clock }); // renews every 10 s
     now += 61_000; // host-a's process was frozen past any lease
-    const taken = await acquireRunLock(b.db, 0, { host: 'host-b', leaseMs: 60_000, now: clock }); // renews every 15 s
+    const taken = await acquireRunLock(b.runLock, 0, { host: 'host-b', leaseMs: 60_000, now: clock }); // renews every 15 s
     const takenAt = now;
     now += 10_000;
     vi.advanceTimersByTime(10_000); // host-a's renewal comes due, host-b's not yet

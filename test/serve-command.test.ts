@@ -160,7 +160,7 @@ describe('a stop while a refresh runs', () => {
     expect(JSON.parse(res.text).run).toMatchObject({ trigger: 'http', outcome: 'sources-failed' }); // the page has no fields: extraction-failed
     expect(await serve.exit).toBe(0);
     expect(serve.err.join('\n')).toContain('the running refresh finished');
-    expect(serve.runtime().store.db.open).toBe(false);
+    expect(() => serve.runtime().store.itemCount()).toThrow('The database connection is not open');
   });
 
   it('abandons a refresh that outlasts the grace period, answers its caller, and closes the database', async () => {
@@ -174,7 +174,7 @@ describe('a stop while a refresh runs', () => {
     expect(JSON.parse(res.text).run.outcome).toBe('abandoned');
     expect(await serve.exit).toBe(0);
     expect(serve.err.join('\n')).toContain('abandoning the running http refresh after 300 ms');
-    expect(serve.runtime().store.db.open).toBe(false);
+    expect(() => serve.runtime().store.itemCount()).toThrow('The database connection is not open');
     source.release();
   });
 });

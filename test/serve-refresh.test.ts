@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RefreshResult } from '../src/pipeline/refresh.js';
 import { createCronScheduler, scheduleProblem } from '../src/server/scheduler.js';
 import { request, serveConfig, startTestServer, TOKEN, type TestServer } from './serve-seed.js';
+import { writeRow } from './helpers/database-file.js';
 
 // POST /refresh (token, one at a time, minimum interval) and the schedule (cron validation, next
 // run, no overlap). The refresh is a fake the test controls; the clock is fixed.
@@ -89,7 +90,7 @@ describe('POST /refresh', () => {
     let calls = 0;
     server = await startTestServer({ refresh: async () => (calls++, RESULT) });
     // The lock row names a live owner in another process (our parent), so it is not stale.
-    server.store.db.prepare("INSERT INTO run_lock (id, pid, token, acquired_at) VALUES (1, ?, 'another-process', '2026-01-01T00:00:00Z')").run(process.ppid);
+    writeRow(server.store.path, "INSERT INTO run_lock (id, pid, token, acquired_at) VALUES (1, ?, 'another-process', '2026-01-01T00:00:00Z')", process.ppid);
     const res = await post('/refresh', TOKEN);
     expect(res.status).toBe(409);
     expect(JSON.parse(res.text).error).toContain('another refresh is running');

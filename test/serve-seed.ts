@@ -8,6 +8,7 @@ import { openStore } from '../src/store/store.js';
 import { publishFromStore } from '../src/publish/from-store.js';
 import { createRefreshRunner, type RefreshFn, type RefreshRunner } from '../src/server/refresh-runner.js';
 import { acquireRunLock } from '../src/store/run-lock.js';
+import { withDatabaseFile } from './helpers/database-file.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import type { ConnectionLimits } from '../src/server/connection-limits.js';
 import type { Server } from 'node:http';
@@ -17,7 +18,8 @@ import type { DocumentRecord } from '../src/model/record.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006, SITE } from './publish-items.js';
 
 // Seeding a store for the server tests and the load benchmark. Items go straight into the items
-// tables (the store has no "insert item" API on purpose: items are composed from observations);
+// tables on a connection of the test's own (the store has no "insert item" API on purpose: items
+// are composed from observations);
 // a source's health and baseline go through store.recordCheck, as a refresh writes them.
 
 export const TOKEN = 'test-refresh-token-0123456789';
@@ -39,20 +41,19 @@ export function serveConfig(overrides: Record<string, unknown> = {}): Config {
 
 /** Inserts items oldest first, so the store returns them newest first; returns their seqs. */
 export function insertItems(store: Store, itemsOldestFirst: Item[]): number[] {
-  const db = store.db;
-  const runId = Number(db.prepare("INSERT INTO runs (trigger, started_at, finished_at, outcome) VALUES ('test', ?, ?, 'ok')").run('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:01.000Z').lastInsertRowid);
-  const insertItem = db.prepare('INSERT INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insertSource = db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)');
   const rank = (s: Severity) => ['critical', 'major', 'minor', 'info', 'baseline'].indexOf(s);
-  const seqs: number[] = [];
-  db.transaction(() => {
-    for (const item of itemsOldestFirst) {
-      const seq = Number(insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, rank(item.severity), JSON.stringify(item)).lastInsertRowid);
-      for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) insertSource.run(seq, source);
-      seqs.push(seq);
-    }
-  })();
-  return seqs;
+  return withDatabaseFile(store.path, (db) => {
+    const runId = Number(db.prepare("INSERT INTO runs (trigger, started_at, finished_at, outcome) VALUES ('test', ?, ?, 'ok')").run('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:01.000Z').lastInsertRowid);
+    const insertItem = db.prepare('INSERT INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insertSource = db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)');
+    return db.transaction(() =>
+      itemsOldestFirst.map((item) => {
+        const seq = Number(insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, rank(item.severity), JSON.stringify(item)).lastInsertRowid);
+        for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) insertSource.run(seq, source);
+        return seq;
+      }),
+    )();
+  }, { write: true });
 }
 
 /** The three realistic items of test/publish-items.ts, oldest first. */
@@ -155,7 +156,7 @@ export async function startTestServer(
   const log: string[] = [];
   const runner = createRefreshRunner({
     refresh: options.refresh ?? (async () => ({ runId: 99, outcomes: [], itemsCreated: 0, published: { written: [], unchanged: [] } })),
-    acquireLock: () => acquireRunLock(store.db, 0),
+    acquireLock: () => acquireRunLock(store.runLock, 0),
     now: () => clock.now,
     log: (line) => log.push(line),
   });

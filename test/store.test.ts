@@ -1,10 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from '../src/store/store.js';
+import { openStore, type Store } from '../src/store/store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
+import { StoredRowError } from '../src/store/stored-json.js';
+import { itemComposer } from '../src/pipeline/compose.js';
+import { joinsNewestItem, type JoinRule } from '../src/pipeline/join-rule.js';
+import { itemSchema, type Item } from '../src/model/item.js';
+import type { Observation } from '../src/model/observation.js';
+import type { DocumentRecord } from '../src/model/record.js';
+import { selectRows, withDatabaseFile, writeRow } from './helpers/database-file.js';
+import { insertItems } from './serve-seed.js';
+import { BASELINE_42001, FDIS_42005 } from './publish-items.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -21,8 +30,10 @@ describe('store', () => {
     const path = tempDb();
     openStore(path).close();
     const store = openStore(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    withDatabaseFile(path, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    });
     store.close();
   });
 
@@ -48,8 +59,8 @@ describe('store', () => {
     raw.close();
     const store = openStore(path, { readonly: true });
     expect(store.sourceState('a')).toMatchObject({ consecutiveFailures: 2, revision: 0 });
-    expect(store.db.readonly).toBe(true);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(() => store.beginRun('test', '2026-01-01T06:00:00.000Z')).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(withDatabaseFile(path, (db) => db.pragma('user_version', { simple: true }))).toBe(MIGRATIONS.length);
     store.close();
   });
 
@@ -67,5 +78,148 @@ describe('store', () => {
     expect(later.hostState.getNotBefore('www.iso.org')).toBe(1_767_225_600_000);
     expect(later.hostState.getNotBefore('example.org')).toBeUndefined();
     later.close();
+  });
+});
+
+const ISO_PAGE_OBSERVATION: Observation = {
+  sourceId: 'iso_page',
+  docKey: 'iso:44545',
+  seq: 0,
+  documentUrl: 'https://www.iso.org/standard/44545.html',
+  reference: 'ISO/IEC FDIS 42005',
+  stage: '50.20',
+  phase: 'approval',
+  observedAt: '2025-03-10T06:00:12.000Z',
+  classification: {
+    event: 'fdis', severity: 'major', alsoEvents: [], summary: 'ISO/IEC FDIS 42005: FDIS ballot initiated [50.20], was FDIS registered [50.00]',
+    effectiveDate: '2025-03-06', effectiveDateKind: 'stage-date',
+  },
+  changes: [{ field: 'stage', before: '50.00', after: '50.20' }],
+  provenance: FDIS_42005.provenance,
+  licence: FDIS_42005.licence,
+};
+
+/** One run in which each observation's source had one check that saw it (as check.ts writes them). */
+function observe(store: Store, at: string, observations: Array<Omit<Observation, 'phase'> & { phase?: Observation['phase'] }>): void {
+  const runId = store.beginRun('test', at);
+  for (const observation of observations) {
+    store.recordCheck({
+      runId, sourceId: observation.sourceId, checkedAt: at, verdict: 'changed', detail: null, code: null, url: observation.documentUrl, httpStatus: 200,
+      sha256: null, fetchedAt: at, readRevision: store.sourceState(observation.sourceId)?.revision ?? 0, baselines: [],
+      observations: () => [observation],
+      state: {
+        consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: at, lastGoodAt: at,
+        lastChangeAt: at, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1',
+      },
+    });
+  }
+  store.finishRun(runId, at, 'ok');
+}
+
+const compose = itemComposer(new Map());
+
+describe('composing items with the join rule it is given', () => {
+  it('hands the rule the newest item\'s stored state and sources, and makes a new item when it says no', () => {
+    const store = openStore(tempDb());
+    const rule = vi.fn<JoinRule>(() => false);
+    observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 1 }]);
+    expect(store.composeItems(compose, rule)).toEqual({ created: 1, refused: [] });
+    expect(rule).not.toHaveBeenCalled(); // nothing to join yet
+    observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    expect(store.composeItems(compose, rule)).toEqual({ created: 1, refused: [] });
+    expect(rule.mock.calls).toEqual([[{ state: 'fdis|50.20|approval', sources: ['iso_page'] }, { state: 'fdis|50.20|approval', sources: ['iso_catalogue'] }]]);
+    expect(store.itemCount()).toBe(2);
+    store.close();
+  });
+
+  it('files the group under the newest item and settles its observations there when the rule says join', () => {
+    const store = openStore(tempDb());
+    observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 1 }]);
+    store.composeItems(compose, () => true);
+    const [published] = store.items().items;
+    observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    expect(store.composeItems(compose, () => true)).toEqual({ created: 0, refused: [] });
+    expect(store.items({ source: 'iso_catalogue' }).items.map((i) => i.id)).toEqual([published!.id]);
+    expect(selectRows(store.path, 'SELECT source_id, item_id FROM observations ORDER BY id')).toEqual([
+      { source_id: 'iso_page', item_id: published!.id },
+      { source_id: 'iso_catalogue', item_id: published!.id },
+    ]);
+    store.close();
+  });
+
+  it('joins an item whose state an older regwatch stored as event|stage', () => {
+    const store = openStore(tempDb());
+    const [seq] = insertItems(store, [FDIS_42005]);
+    writeRow(store.path, "UPDATE items SET state = 'fdis|50.20' WHERE seq = ?", seq);
+    observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    expect(store.composeItems(compose, joinsNewestItem)).toEqual({ created: 0, refused: [] });
+    expect(store.items({ source: 'iso_catalogue' }).items.map((i) => i.id)).toEqual([FDIS_42005.id]);
+    store.close();
+  });
+
+  it('composes an observation stored before observations had a phase, deriving the state from its stage', () => {
+    const store = openStore(tempDb());
+    const { phase: _none, ...beforePhases } = ISO_PAGE_OBSERVATION;
+    observe(store, '2025-03-10T06:00:00.000Z', [{ ...beforePhases, seq: 1 }]);
+    expect(store.composeItems(compose, joinsNewestItem)).toEqual({ created: 1, refused: [] });
+    expect(selectRows(store.path, 'SELECT state FROM items')).toEqual([{ state: 'fdis|50.20|approval' }]);
+    store.close();
+  });
+});
+
+describe('JSON read back from the database', () => {
+  it('an observation edited by hand stops composing with an error naming the table and row, and nothing is composed', () => {
+    const path = tempDb();
+    const store = openStore(path);
+    observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 1 }, { ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    writeRow(path, "UPDATE observations SET observation_json = json_set(observation_json, '$.classification.event', 'ballot') WHERE id = 2");
+    const composing = () => store.composeItems(compose, joinsNewestItem);
+    expect(composing).toThrow(StoredRowError);
+    expect(composing).toThrow(expect.objectContaining({
+      code: 'REGWATCH_DATABASE_DAMAGED', table: 'observations', row: 'id 2',
+      message: expect.stringMatching(new RegExp(`^store: ${path}: observations id 2: observation_json\\.classification\\.event: .+; the database was damaged or edited by hand: restore it from a backup$`)),
+    }));
+    writeRow(path, "UPDATE observations SET observation_json = '{\"sourceId\":' WHERE id = 2");
+    expect(composing).toThrow(/observations id 2: observation_json is not JSON/);
+    expect(store.itemCount()).toBe(0);
+    expect(selectRows(path, 'SELECT count(*) AS n FROM observations WHERE item_id IS NULL')).toEqual([{ n: 2 }]);
+    store.close();
+  });
+
+  it('an item edited by hand is an error naming its row when read, never left out', () => {
+    const store = openStore(tempDb());
+    const [, seq] = insertItems(store, [BASELINE_42001, FDIS_42005]);
+    writeRow(store.path, "UPDATE items SET item_json = json_set(item_json, '$.severity', 'urgent') WHERE seq = ?", seq);
+    expect(() => store.items()).toThrow(expect.objectContaining({ code: 'REGWATCH_DATABASE_DAMAGED', message: expect.stringContaining(`items seq ${seq}: item_json.severity: `) }));
+    expect(() => store.items({ minSeverity: 'major' })).toThrow(StoredRowError);
+    expect(store.items({ minSeverity: 'baseline', before: seq! }).items.map((i) => i.id)).toEqual([BASELINE_42001.id]);
+    store.close();
+  });
+
+  it('an item composed before records refused control characters (issue 8) is still read, as stored', () => {
+    const store = openStore(tempDb());
+    const before: Item = { ...FDIS_42005, document: { ...FDIS_42005.document!, reference: 'ISO/IEC FDIS 42005\u001b[2J' } };
+    expect(itemSchema.safeParse(before).success).toBe(false);
+    insertItems(store, [before]);
+    expect(store.items().items).toEqual([before]);
+    store.close();
+  });
+
+  it('a baseline that is not JSON is an error naming its row; one a stricter rule refuses is left out (record-controls.test.ts)', () => {
+    const store = openStore(tempDb());
+    const record: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60' };
+    const runId = store.beginRun('test', '2025-03-10T06:00:00.000Z');
+    store.recordCheck({
+      runId, sourceId: 'iso_42001', checkedAt: '2025-03-10T06:00:00.000Z', verdict: 'changed', detail: null, code: null, url: 'https://www.iso.org/standard/81230.html',
+      httpStatus: 200, sha256: null, fetchedAt: null, readRevision: 0, baselines: [record], observations: () => [],
+      state: {
+        consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: null, lastGoodAt: null,
+        lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1',
+      },
+    });
+    expect([...store.baselines('iso_42001').values()]).toEqual([record]);
+    writeRow(store.path, "UPDATE documents SET record_json = 'not json' WHERE doc_key = 'iso:81230'");
+    expect(() => store.baselines('iso_42001')).toThrow(expect.objectContaining({ code: 'REGWATCH_DATABASE_DAMAGED', message: expect.stringContaining('documents source_id iso_42001 doc_key iso:81230: record_json is not JSON') }));
+    store.close();
   });
 });

@@ -122,6 +122,15 @@ export const itemSchema = z
   .strict();
 export type Item = z.infer<typeof itemSchema>;
 
+/**
+ * An item as read back from the store. Items composed before records refused control characters
+ * (issue 8) may carry one in their document's reference: they stay readable, and every output
+ * sanitises (feeds, changes.json) or escapes (the CLI) it.
+ */
+export const storedItemSchema = itemSchema.extend({
+  document: z.object({ key: documentKeySchema, reference: z.string().min(1).max(120), url: z.string().url() }).strict().nullable(),
+});
+
 export const changesFileSchema = z
   .object({
     version: z.literal(1),

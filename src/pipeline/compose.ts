@@ -2,6 +2,7 @@ import type { EventType, Item, Severity } from '../model/item.js';
 import { filterRank } from '../model/item.js';
 import type { Observation } from '../model/observation.js';
 import { movedOnTheirOwn, withoutRelatedMoves } from './related-moves.js';
+import { encodeItemState, itemStateOf } from './join-rule.js';
 
 // Items are composed from observations: one per document per run, the strongest observation
 // leading and the other sources that saw the same document named in `alsoSeenBy`; a related
@@ -30,11 +31,13 @@ function leadOrder(sourceOrder: ReadonlyMap<string, number>) {
 /**
  * A group's item, null when all it says is told by other documents' items of the run, and those
  * documents (`toldBy`): their items are filed under this group's sources too, so each source's feed
- * still shows the change.
+ * still shows the change. `state`: where the item leaves its document, stored with it so that a
+ * later source reporting the same move joins it (join-rule.ts); null without an item or a document.
  */
 export interface Composed {
   item: Item | null;
   toldBy: string[];
+  state: string | null;
 }
 
 /**
@@ -46,7 +49,7 @@ export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<strin
   const folding = group.map((o) => withoutRelatedMoves(o, movedInRun));
   const toldBy = [...new Set(folding.flatMap((f) => f.into))].sort();
   const [lead] = folding.flatMap((f) => f.told ?? []).sort(leadOrder(sourceOrder));
-  if (lead === undefined) return { item: null, toldBy };
+  if (lead === undefined) return { item: null, toldBy, state: null };
   // A source whose findings were all told elsewhere still saw the document: named, never leading.
   const others = group.map((o, i) => folding[i]!.told ?? o).filter((o) => o !== lead).sort(leadOrder(sourceOrder));
   const alsoEvents = new Set<EventType>(lead.classification.alsoEvents);
@@ -70,7 +73,8 @@ export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<strin
     alsoSeenBy: others.slice(0, MAX_ALSO_SEEN_BY).map((o) => ({ source: o.sourceId, provenance: o.provenance })),
     licence: lead.licence,
   };
-  return { item, toldBy };
+  const state = lead.docKey === null ? null : encodeItemState(itemStateOf(item.event, lead));
+  return { item, toldBy, state };
 }
 
 /**

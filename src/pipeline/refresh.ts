@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { checkSource, recordInternalFailure } from './check.js';
 import { abortReason, CheckAbortedError } from './budget.js';
 import { itemComposer } from './compose.js';
+import { joinsNewestItem } from './join-rule.js';
 import { publishFromStore, type FeedSite } from '../publish/from-store.js';
 import { cleanUpInterruptedRuns } from './cleanup.js';
 import { OperatorError } from '../operator-error.js';
@@ -22,7 +23,8 @@ export type { CheckOutcome, RefreshHooks } from './context.js';
 //   first: remove what a killed refresh left, close its run                (cleanup.ts)
 //   work out what the run watches: followed documents, scopes, requirements (watch.ts)
 //   for each source: fetch → extract → validate → diff → classify → store   (check.ts)
-//   then: compose items (one per document per run) → publish the feeds from the store
+//   then: compose items (one per document per run; join-rule.ts: or join the same change
+//         another source reported before) → publish the feeds from the store
 
 export interface RefreshDeps {
   config: Config;
@@ -76,7 +78,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       throw new RefreshAbortedError(abortReason(options.signal), checked, sources.length);
     }
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
-    const { created: itemsCreated, refused } = deps.store.composeItems(itemComposer(sourceOrder));
+    const { created: itemsCreated, refused } = deps.store.composeItems(itemComposer(sourceOrder), joinsNewestItem);
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);

@@ -6,7 +6,7 @@ import { summarise, type DatedFinding } from '../rules/classify.js';
 // document's move shows up twice when that document is observed too: on its own record (Amd 1 reaches
 // 60.60: amendment-published) and on the record that names it (42001: "amendment … published"). The
 // related document's own item tells it; the other record's finding is folded away, and that item is
-// filed under the sources that saw it there too (src/store/store.ts composeItems).
+// filed under the sources that saw it there too (src/store/items.ts composeItems).
 //
 // This is decided when a run's items are composed, not in classify.ts: classify sees one document of
 // one source, while only the run knows which other documents moved, whichever source saw them.

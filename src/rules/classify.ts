@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import type { DocumentRecord } from '../model/record.js';
+import type { classificationSchema } from '../model/observation.js';
 import type { Finding, Rule, RuleContext, Transition } from '../model/rule.js';
-import type { EventType, FieldChange, Severity } from '../model/item.js';
+import type { EventType, FieldChange } from '../model/item.js';
 import { filterRank } from '../model/item.js';
 import { describeStage } from './harmonized-stages.js';
 
@@ -10,19 +12,8 @@ import { describeStage } from './harmonized-stages.js';
 // in it (composing rule 1); among equal severities the list order decides. The reference moving with
 // the stage is part of the stage event, never an event of its own (rule 2).
 
-export interface Classification {
-  event: EventType;
-  severity: Severity;
-  alsoEvents: EventType[];
-  summary: string;
-  effectiveDate: string | null;
-  effectiveDateKind: 'stage-date' | 'publication-date' | null;
-  /**
-   * Every finding, kept only when one reports a related document's move: if that document's own
-   * observation reports the move in the same run, composing folds it there (src/pipeline/related-moves.ts).
-   */
-  findings?: DatedFinding[];
-}
+/** Its shape is model/observation.ts's, which checks observations read back from the store. */
+export type Classification = z.infer<typeof classificationSchema>;
 
 export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'effectiveDateKind'>;
 

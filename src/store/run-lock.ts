@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { hostIdentity, hostName } from './host-identity.js';
+import type { LockRow, RunLockTable } from './run-lock-table.js';
 
 // Two refreshes at once (the schedule and a manual one, two terminals, two containers sharing one
 // data volume) must not both run. The lock is a row in the database, checked and taken inside one
@@ -33,13 +33,6 @@ export interface LeaseOptions {
 
 export const DEFAULT_LEASE_MS = 60_000;
 
-interface LockRow {
-  pid: number;
-  token: string;
-  host: string;
-  heartbeat_at: number;
-}
-
 type Attempt = { lock: RunLock } | { busy: LockBusyError };
 
 function alive(pid: number): boolean {
@@ -58,33 +51,30 @@ function stillHeld(row: LockRow, host: string, leaseMs: number, now: number): Lo
     if (row.pid === process.pid) return heldTokens.has(row.token) ? new LockBusyError(row.pid) : null;
     return alive(row.pid) ? new LockBusyError(row.pid) : null;
   }
-  const age = now - row.heartbeat_at;
+  const age = now - row.heartbeatAt;
   if (age >= leaseMs) return null;
   return new LockBusyError(row.pid, ` on ${hostName(row.host)}, heartbeat ${Math.max(0, Math.round(age / 1000))} s ago`);
 }
 
-function tryAcquire(db: Database.Database, token: string, host: string, leaseMs: number, now: () => number): Attempt {
-  return db
-    .transaction((): Attempt => {
-      const row = db.prepare('SELECT pid, token, host, heartbeat_at FROM run_lock WHERE id = 1').get() as LockRow | undefined;
-      const busy = row === undefined ? null : stillHeld(row, host, leaseMs, now());
-      if (busy !== null) return { busy };
+function tryAcquire(table: RunLockTable, token: string, host: string, leaseMs: number, now: () => number): Attempt {
+  const busy = table.claimUnlessHeld(
+    (row) => (row === undefined ? null : stillHeld(row, host, leaseMs, now())),
+    () => {
       const at = now();
-      db.prepare('INSERT OR REPLACE INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)')
-        .run(process.pid, token, new Date(at).toISOString(), host, at);
-      heldTokens.add(token);
-      return { lock: heldLock(db, token, leaseMs, now) };
-    })
-    .immediate();
+      return { pid: process.pid, token, acquiredAt: new Date(at).toISOString(), host, heartbeatAt: at };
+    },
+  );
+  if (busy !== null) return { busy };
+  heldTokens.add(token);
+  return { lock: heldLock(table, token, leaseMs, now) };
 }
 
-function heldLock(db: Database.Database, token: string, leaseMs: number, now: () => number): RunLock {
-  const renew = db.prepare('UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?');
+function heldLock(table: RunLockTable, token: string, leaseMs: number, now: () => number): RunLock {
   const heartbeat = setInterval(() => {
-    if (!db.open) return clearInterval(heartbeat);
+    if (!table.isOpen()) return clearInterval(heartbeat);
     try {
       // No row with our token: another host took the lease over; never take it back from here.
-      if (renew.run(now(), token).changes === 0) clearInterval(heartbeat);
+      if (!table.renew(token, now())) clearInterval(heartbeat);
     } catch {
       // busy for longer than busy_timeout: the next beat tries again, well inside the lease
     }
@@ -98,7 +88,7 @@ function heldLock(db: Database.Database, token: string, leaseMs: number, now: ()
       clearInterval(heartbeat);
       heldTokens.delete(token);
       try {
-        if (db.open) db.prepare('DELETE FROM run_lock WHERE id = 1 AND token = ?').run(token);
+        if (table.isOpen()) table.remove(token);
       } catch {
         // a damaged or vanished database: the row left is stale once this process is gone
       }
@@ -109,8 +99,8 @@ function heldLock(db: Database.Database, token: string, leaseMs: number, now: ()
 /** Tokens of the locks this process holds: a row with our pid but another token is a previous process's. */
 const heldTokens = new Set<string>();
 
-/** Waits up to `waitMs` for the lock, polling; then throws LockBusyError. */
-export async function acquireRunLock(db: Database.Database, waitMs: number, options: LeaseOptions = {}): Promise<RunLock> {
+/** Waits up to `waitMs` for the lock (the store's `runLock`), polling; then throws LockBusyError. */
+export async function acquireRunLock(table: RunLockTable, waitMs: number, options: LeaseOptions = {}): Promise<RunLock> {
   const host = options.host ?? hostIdentity();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const now = options.now ?? Date.now;
@@ -119,7 +109,7 @@ export async function acquireRunLock(db: Database.Database, waitMs: number, opti
   // Waiting is measured on the real clock, whatever clock the lease is read with.
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const attempt = tryAcquire(db, token, host, leaseMs, now);
+    const attempt = tryAcquire(table, token, host, leaseMs, now);
     if ('lock' in attempt) return attempt.lock;
     if (Date.now() >= deadline) throw attempt.busy;
     await sleep(Math.min(250, Math.max(1, deadline - Date.now())));
