@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/runtime/version.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { acquireRunLock } from '../src/store/run-lock.js';
 import { openStore } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
@@ -33,7 +33,7 @@ describe('regwatch CLI', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps src/version.ts equal to package.json', () => {
+  it('keeps src/runtime/version.ts equal to package.json', () => {
     expect(VERSION).toBe((JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version);
   });
 

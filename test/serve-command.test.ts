@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveCommand } from '../src/serve-command.js';
-import { openRuntime, databasePath, type Runtime } from '../src/runtime.js';
+import { serveCommand } from '../src/cli/serve-command.js';
+import { openRuntime, databasePath, type Runtime } from '../src/runtime/open-runtime.js';
 import { request, TOKEN } from './serve-seed.js';
 
 // `regwatch serve` as a user runs it: argument checks, start, and a graceful stop on SIGTERM/SIGINT
@@ -72,7 +72,7 @@ describe('argument checks', () => {
 describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (signal) => {
   it('serves the feeds, then stops taking requests, closes the database and exits 0', async () => {
     const dataDir = tempDir();
-    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
+    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -252,7 +252,7 @@ describe('a source that drips its body', () => {
       requestTimeoutSeconds: 300,
       refreshToken: TOKEN,
     }));
-    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
+    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';

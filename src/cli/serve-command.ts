@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { openRuntime, type Runtime } from './runtime.js';
-import { refresh } from './pipeline/refresh.js';
-import { publishFromStore } from './publish/from-store.js';
-import { OUTPUT_FILES } from './publish/index.js';
-import { createRefreshRunner } from './server/refresh-runner.js';
-import { acquireRunLock } from './store/run-lock.js';
-import { createCronScheduler, scheduleProblem } from './server/scheduler.js';
-import { startHttpServer } from './server/http-server.js';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import { refresh } from '../pipeline/refresh.js';
+import { publishFromStore } from '../publish/from-store.js';
+import { OUTPUT_FILES } from '../publish/index.js';
+import { createRefreshRunner } from '../server/refresh-runner.js';
+import { acquireRunLock } from '../store/run-lock.js';
+import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
+import { startHttpServer } from '../server/http-server.js';
 
 // `regwatch serve`: serve what refresh publishes, refresh on a cron schedule, stop cleanly on
 // SIGTERM/SIGINT: stop taking requests, let a running refresh finish within a grace period, else

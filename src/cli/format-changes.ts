@@ -1,4 +1,4 @@
-import type { Item } from './model/item.js';
+import type { Item } from '../model/item.js';
 import { jsonForTerminal, visibleControls } from './terminal-text.js';
 
 // The "Recent Changes" table of an AI-governance reference page: Date | Severity | What changed.

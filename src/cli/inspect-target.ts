@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSources, loadConfig, parseConfig, type SourceConfig } from './config/index.js';
-import { buildFetcher } from './runtime.js';
-import { openStore } from './store/store.js';
-import { kindOf } from '../watchers/index.js';
-import type { ExtractOutcome } from '../watchers/kind.js';
-import { watchedSource } from './pipeline/sources.js';
-import { runWatch } from './pipeline/watch.js';
-import { OperatorError } from './operator-error.js';
+import { defaultSources, loadConfig, parseConfig, type SourceConfig } from '../config/index.js';
+import { buildFetcher } from '../runtime/open-runtime.js';
+import { openStore } from '../store/store.js';
+import { kindOf } from '../../watchers/index.js';
+import type { ExtractOutcome } from '../../watchers/kind.js';
+import { watchedSource } from '../pipeline/sources.js';
+import { runWatch } from '../pipeline/watch.js';
+import { OperatorError } from '../operator-error.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A

@@ -2,24 +2,24 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config/index.js';
-import { openRuntime } from './runtime.js';
-import { openStore } from './store/store.js';
-import { refresh } from './pipeline/refresh.js';
-import { OperatorError } from './operator-error.js';
-import { databasePath, dataDirHasDatabase } from './data-dir.js';
-import { databaseProblem } from './store/database-problem.js';
-import { acquireRunLock, LockBusyError } from './store/run-lock.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { openStore } from '../store/store.js';
+import { refresh } from '../pipeline/refresh.js';
+import { OperatorError } from '../operator-error.js';
+import { databasePath, dataDirHasDatabase } from '../runtime/data-dir.js';
+import { databaseProblem } from '../store/database-problem.js';
+import { acquireRunLock, LockBusyError } from '../store/run-lock.js';
 import { formatChanges, type ChangesFormat } from './format-changes.js';
-import { SEVERITY_ORDER, type Severity } from './model/item.js';
-import { sourceReports } from './pipeline/source-reports.js';
+import { SEVERITY_ORDER, type Severity } from '../model/item.js';
+import { sourceReports } from '../pipeline/source-reports.js';
 import { formatSources } from './format-sources.js';
 import { formatRefreshOutcomes } from './format-refresh.js';
 import { jsonForTerminal } from './terminal-text.js';
-import { inspect } from './inspect.js';
-import { KIND_IDS } from '../watchers/index.js';
-import { VERSION } from './version.js';
-import { PublishError } from './publish/index.js';
+import { inspect } from './inspect-target.js';
+import { KIND_IDS } from '../../watchers/index.js';
+import { VERSION } from '../runtime/version.js';
+import { PublishError } from '../publish/index.js';
 
 // `regwatch <command>`. Exit codes are part of the interface: scripts rely on them.
 export const EXIT = {
