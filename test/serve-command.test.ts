@@ -42,30 +42,25 @@ describe('argument checks', () => {
     [{ timezone: 'Europe/Atlantis' }, '--timezone "Europe/Atlantis"'],
     [{ host: 'example.org' }, '--host "example.org"'],
     [{ port: 70_000 }, '--port "70000"'],
-  ])('%o exits 2 naming the bad value, before opening anything', async (bad, named) => {
-    const errors: string[] = [];
+  ])('%o is a usage error (exit 2) naming the bad value, before opening anything', async (bad, named) => {
     let opened = false;
-    const code = await serveCommand({ ...DEFAULTS, ...bad }, {
-      stderr: (line) => errors.push(line),
+    const serving = serveCommand({ ...DEFAULTS, ...bad }, {
       openRuntime: () => {
         opened = true;
         throw new Error('not expected');
       },
     });
-    expect(code).toBe(2);
-    expect(errors.join('\n')).toContain(named);
+    await expect(serving).rejects.toMatchObject({ code: 'REGWATCH_USAGE', message: expect.stringContaining(named) });
     expect(opened).toBe(false);
   });
 
-  it('exits 2 when the port is taken', async () => {
+  it('a port that is taken is an operator error (exit 2) naming it', async () => {
     const blocker = createServer();
     servers.push(blocker);
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const errors: string[] = [];
     const dataDir = tempDir();
-    const code = await serveCommand({ ...DEFAULTS, port: (blocker.address() as AddressInfo).port, dataDir }, { stderr: (l) => errors.push(l), stdout: () => {} });
-    expect(code).toBe(2);
-    expect(errors.join('\n')).toContain('the port is in use');
+    const serving = serveCommand({ ...DEFAULTS, port: (blocker.address() as AddressInfo).port, dataDir }, { stderr: () => {}, stdout: () => {} });
+    await expect(serving).rejects.toMatchObject({ code: 'REGWATCH_SERVE_LISTEN', message: expect.stringContaining('the port is in use') });
   });
 });
 

@@ -15,7 +15,7 @@ import { OperatorError } from '../operator-error.js';
 // kind's own settings (a catalogue's committees, NIST's documents) come from the first source of
 // that kind in the config, else in the shipped watch list.
 
-export async function inspect(
+export async function inspectTarget(
   target: string,
   kindId: string,
   options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer> },

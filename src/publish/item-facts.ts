@@ -11,6 +11,18 @@ export function itemTitle(item: Item): string {
   return oneLine(`[${item.severity}] ${item.summary}`);
 }
 
+/** `stage date 2025-03-06` or `publication date 2025-03-06`: the effective date with what it is; null when there is none. */
+export function effectiveDateLabel(item: Item): string | null {
+  if (item.effectiveDate === null) return null;
+  return `${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate}`;
+}
+
+/** The summary with its labelled effective date: the "What changed" cell of every table. */
+export function whatChanged(item: Item): string {
+  const effective = effectiveDateLabel(item);
+  return effective === null ? item.summary : `${item.summary} (${effective})`;
+}
+
 /** The document's page; a source-health item has no document, so it links to the source page. */
 export function itemLink(item: Item): string {
   return item.document?.url ?? item.provenance.url;

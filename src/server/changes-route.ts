@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../store/store.js';
 import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
+import { RegwatchError } from '../model/errors.js';
 import { CONTENT_TYPES, representation, type Representation } from './representation.js';
 
 // /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
@@ -20,9 +21,10 @@ export interface ChangesQuery {
   limit: number;
 }
 
-export class QueryError extends Error {
+/** A /changes.json query parameter the server cannot use: answered 400 with `{error, parameter}`. */
+export class QueryError extends RegwatchError<'REGWATCH_BAD_QUERY'> {
   constructor(readonly parameter: string, message: string) {
-    super(`${parameter}: ${message}`);
+    super('REGWATCH_BAD_QUERY', `${parameter}: ${message}`);
   }
 }
 
