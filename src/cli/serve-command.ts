@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { refresh } from '../pipeline/refresh.js';
 import { publishFromStore } from '../publish/from-store.js';
-import { OUTPUT_FILES } from '../publish/index.js';
+import { PUBLISHED_FILES } from '../publish/published-files.js';
 import { createRefreshRunner } from '../server/refresh-runner.js';
 import { acquireRunLock } from '../store/run-lock.js';
 import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
@@ -96,7 +96,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   const runtime = open({ configFile: o.configFile, dataDir: o.dataDir });
   const log = (line: string) => stderr(`${new Date().toISOString()} ${line}`);
   const publicDir = join(runtime.dataDir, 'public');
-  if (OUTPUT_FILES.some((file) => !existsSync(join(publicDir, file)))) {
+  if (PUBLISHED_FILES.some((file) => !existsSync(join(publicDir, file)))) {
     // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds.
     await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
   }

@@ -1,4 +1,5 @@
 import type { FieldChange, Item } from '../model/item.js';
+import { escapeHtml as html } from './html-escape.js';
 import { oneLine } from './sanitize.js';
 
 // The facts every feed shows for one item, written once so RSS, Atom and JSON Feed agree.
@@ -80,8 +81,3 @@ export function itemHtml(item: Item): string {
   return [`<p>${html(item.summary)}</p>`, ...body].join('\n');
 }
 
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
 import { RegwatchError } from '../model/errors.js';
-import { CONTENT_TYPES, representation, type Representation } from './representation.js';
+import { contentTypeOf, representation, type Representation } from './representation.js';
 
 // /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
 // filtered and paged from the store, plus `nextCursor` (null on the last page). Without a query the
@@ -119,7 +119,7 @@ export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
   // unchanged store answers with the same bytes and ETag.
   const generatedAt = store.items({ limit: 1 }).items[0]?.observedAt ?? NEVER;
   const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
-  return { rep: representation(`${JSON.stringify(body)}\n`, CONTENT_TYPES.json, new Date(generatedAt)), nextCursor };
+  return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }
 
 /** The `Link: <…>; rel="next"` target: the same query one page further. */
