@@ -16,7 +16,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   if (values.help) return showHelp(output, 'inspect');
   const target = positionals[0];
   if (target === undefined) throw usage('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
-  const watcher = oneOf('watcher', values.watcher, KIND_IDS, 'iso-page');
+  // Without --watcher: the first kind of watchers/index.ts, the one list (src/ names no kind).
+  const watcher = oneOf('watcher', values.watcher, KIND_IDS, KIND_IDS[0]!);
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   const result = await inspectTarget(target, watcher, { configFile: values.config, readFile: (path) => readInput(path) });
