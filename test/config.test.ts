@@ -15,7 +15,7 @@ describe('config validation names every bad field by its path', () => {
   it('accepts the shipped defaults', () => {
     const config = parseConfig({ sources: defaultSources() });
     expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue']);
-    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304] });
+    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', options: { committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304] } });
     expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006']);
     expect(config.allowPrivateNetwork).toBe(false);
   });
@@ -55,7 +55,7 @@ describe('config validation names every bad field by its path', () => {
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/2.html' },
     ] })).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
-    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })[0]).toMatch(/^sources\[0\]: .*colour/);
+    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })).toEqual(['sources[0].colour: is not a setting of an iso-page source (its own settings: none)']);
   });
 
   it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {
