@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openStore, type ItemQuery } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { storedItemSchema } from '../src/model/item.js';
 import { changesPage } from '../src/server/changes-route.js';
 import { insertItems, syntheticItem } from '../test/serve-seed.js';

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
 
 // Issue 4's benchmark: one refresh of 200 sources spread over 20 loopback hosts (127.0.0.1 to
 // 127.0.0.20), each answering after 50 ms, under the politeness rules (one request at a time per

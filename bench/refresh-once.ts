@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
 
 const [dataDir, configJson] = process.argv.slice(2) as [string, string];
 const config = parseConfig(JSON.parse(configJson));

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { openStore } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { publishFromStore } from '../src/publish/from-store.js';
 import { createRefreshRunner } from '../src/server/refresh-runner.js';
 import { acquireRunLock } from '../src/store/run-lock.js';

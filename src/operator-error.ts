@@ -1,3 +1,5 @@
+import { RegwatchError } from './model/errors.js';
+
 // A problem the person running regwatch can fix (a wrong --data, a damaged or newer database, a
 // bad option or config), as opposed to a bug. The CLI prints its message, which names the bad
 // input, without a stack trace, and exits 2; nothing was fetched or changed.
@@ -10,10 +12,8 @@ export type OperatorErrorCode =
   | 'REGWATCH_DATABASE_UNUSABLE'
   | 'REGWATCH_DATABASE_DAMAGED'
   | 'REGWATCH_SCHEMA_NEWER'
-  | 'REGWATCH_INSPECT_OPTIONS';
+  | 'REGWATCH_INSPECT_OPTIONS'
+  | 'REGWATCH_INSPECT_INPUT'
+  | 'REGWATCH_SERVE_LISTEN';
 
-export class OperatorError extends Error {
-  constructor(readonly code: OperatorErrorCode, message: string) {
-    super(message);
-  }
-}
+export class OperatorError extends RegwatchError<OperatorErrorCode> {}

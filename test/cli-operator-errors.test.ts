@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../src/store/store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { acquireRunLock } from '../src/store/run-lock.js';
 import { insertItems, recordHealth, REALISTIC_OLDEST_FIRST } from './serve-seed.js';
 import { runCli, type CliRun } from './helpers/run-cli.js';

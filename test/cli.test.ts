@@ -1,31 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { VERSION } from '../src/version.js';
-import { TSX_IMPORT } from './helpers/tsx.js';
+import { VERSION } from '../src/runtime/version.js';
+import { runCli } from './helpers/run-cli.js';
 import { acquireRunLock } from '../src/store/run-lock.js';
 import { openStore } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { writeRow } from './helpers/database-file.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // The CLI as a user and a script meet it: its output and its exit codes.
 
-const CLI = resolve(import.meta.dirname, 'helpers/cli.ts');
-
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], cwd: string) => runCli(args, cwd);
 
 describe('regwatch CLI', () => {
   let dir: string;
@@ -34,7 +22,7 @@ describe('regwatch CLI', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps src/version.ts equal to package.json', () => {
+  it('keeps src/runtime/version.ts equal to package.json', () => {
     expect(VERSION).toBe((JSON.parse(readFileSync(resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string }).version);
   });
 
@@ -60,6 +48,46 @@ describe('regwatch CLI', () => {
     expect([unknownSource.code, unknownSource.stderr]).toEqual([2, expect.stringContaining('--source iso_9999: no such source (sources: a)')]);
     const missing = await run(['refresh', '--config', 'nope.json'], dir);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('nope.json: cannot be read (ENOENT)')]);
+  });
+
+  it('help names a command it does not know and exits 2; help help is the general help', async () => {
+    const unknown = await run(['help', 'refesh'], dir);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve)\n']);
+    const general = await run(['help', 'help'], dir);
+    expect([general.code, general.stdout]).toEqual([0, expect.stringContaining('Commands:')]);
+  });
+
+  it('takes the global options before the command as well as after it', async () => {
+    writeFileSync(join(dir, 'global.json'), JSON.stringify({ sources: [{ id: 'global_a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
+    for (const args of [['--config', 'global.json', 'sources'], ['--config=global.json', '--data', 'nowhere', 'sources'], ['sources', '--config', 'global.json']]) {
+      const sources = await run(args, dir);
+      expect([sources.code, sources.stderr]).toEqual([0, '']);
+      expect(sources.stdout).toMatch(/^global_a\s+never-checked/m);
+    }
+    const empty = await run(['--data', 'global-data', 'changes'], dir);
+    expect([empty.code, empty.stderr]).toEqual([0, `changes: no database in ${join(dir, 'global-data')} yet: run \`regwatch refresh\` first\n`]);
+    // The value after the command wins, as a second --data after it would.
+    const later = await run(['--data', 'first', 'changes', '--data', 'second'], dir);
+    expect(later.stderr).toContain(join(dir, 'second'));
+    const version = await run(['--data', 'd', '--version'], dir);
+    expect([version.code, version.stdout.trim()]).toEqual([0, VERSION]);
+    const commandHelp = await run(['--help', 'changes'], dir);
+    expect([commandHelp.code, commandHelp.stdout]).toEqual([0, expect.stringContaining('regwatch changes [--source id]')]);
+  });
+
+  it('refuses an option before the command that only a command takes, or a global option without its value, or no command', async () => {
+    const option = await run(['--min-severity', 'major', 'changes'], dir);
+    expect([option.code, option.stderr]).toEqual([2, expect.stringContaining('unknown option "--min-severity" before the command')]);
+    const noValue = await run(['--config'], dir);
+    expect([noValue.code, noValue.stderr]).toEqual([2, 'regwatch: --config: needs a value\n']);
+    const noCommand = await run(['--data', 'd'], dir);
+    expect([noCommand.code, noCommand.stderr]).toEqual([2, expect.stringContaining('no command given')]);
+  });
+
+  it('serve exits 2 naming a bad option, before it opens anything', async () => {
+    const badSchedule = await run(['serve', '--data', 'serve-data', '--schedule', '0 6 * *'], dir);
+    expect([badSchedule.code, badSchedule.stderr]).toEqual([2, expect.stringMatching(/^regwatch: serve: --schedule "0 6 \* \*"/)]);
+    expect(existsSync(join(dir, 'serve-data'))).toBe(false);
   });
 
   it('exits 4 naming the other host while its lease is live, though its pid means nothing here', async () => {
@@ -123,6 +151,9 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
     ]);
     const json = JSON.parse((await run(['changes', '--format', 'json', '--source', 'iso_14460'], dir)).stdout) as Array<{ event: string }>;
     expect(json.map((i) => i.event)).toEqual(['dis-ballot', 'baseline']);
+    const csv = await run(['changes', '--format', 'csv', '--source', 'iso_14460'], dir);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\r\n').map((row) => row.split(',').slice(1, 3))).toEqual([['severity', 'event'], ['major', 'dis-ballot'], ['baseline', 'baseline'], []]);
 
     const sources = await run(['sources'], dir);
     expect(sources.stdout).toMatch(/^iso_14460\s+ok\s+changed/m);

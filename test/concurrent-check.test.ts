@@ -10,7 +10,7 @@ import { checkSource } from '../src/pipeline/check.js';
 import type { CheckContext } from '../src/pipeline/context.js';
 import { watchedSource } from '../src/pipeline/sources.js';
 import { runWatch } from '../src/pipeline/watch.js';
-import { databasePath, siteFor } from '../src/runtime.js';
+import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import type { Fetcher } from '../src/fetcher.js';
 import { countRows, selectRows } from './helpers/database-file.js';
 

@@ -83,7 +83,7 @@ describe('config validation names every bad field by its path', () => {
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },
       { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/2.html' },
     ] })).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
-    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })[0]).toBe('sources[0].colour: is not a setting of an iso-page source (its own settings: none)');
+    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })).toEqual(['sources[0].colour: is not a setting of an iso-page source (its own settings: none)']);
   });
 
   it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {

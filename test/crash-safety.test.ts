@@ -9,7 +9,7 @@ import { parseConfig } from '../src/config/index.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import { changesFileSchema } from '../src/model/item.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
-import { databasePath, siteFor } from '../src/runtime.js';
+import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import { OperatorError } from '../src/operator-error.js';
 import type { Fetcher } from '../src/fetcher.js';
 

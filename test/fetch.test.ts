@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildUserAgent, createFetcher, type FetcherDeps } from '../src/fetch/index.js';
 import type { Fetcher } from '../src/fetcher.js';
 import { parseConfig } from '../src/config/index.js';
-import { buildFetcher } from '../src/runtime.js';
+import { buildFetcher } from '../src/runtime/open-runtime.js';
 import {
   dripBody, endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, testFetcherDeps, truncated,
   type FakeClock, type FaultServer,

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, formatChangesCsv } from '../src/format-changes-csv.js';
+import { CSV_COLUMNS, formatChangesCsv } from '../src/cli/format-changes-csv.js';
 import type { Item } from '../src/model/item.js';
 import { itWithClient, missingExecutable } from './clients.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006 } from './publish-items.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { refresh, type RefreshResult } from '../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import type { Item } from '../src/model/item.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 

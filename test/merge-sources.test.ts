@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import type { SourceReport } from '../src/model/source-report.js';
 import type { Item } from '../src/model/item.js';
 import { startHarness, type Harness } from './harness.js';

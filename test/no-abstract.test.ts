@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, itHasRows, fixturePath, isoPageRows, readFixture } from './fixtures.js';
 

@@ -136,7 +136,7 @@ describe('email per item', () => {
     }
     const { mail } = smtp.messages[0]!;
     expect(String(mail.html)).not.toContain('<script>');
-    expect(String(mail.html)).toContain('A &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;q&#34; ]]&#62; done');
+    expect(String(mail.html)).toContain('A &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; ]]&gt; done');
     expect(mail.text).toContain('A <script>alert(1)</script> & "q" ]]> done');
   });
 });

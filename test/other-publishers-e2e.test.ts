@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
 import type { Item } from '../src/model/item.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, FIXTURES_DIR, fixturePath, itHasRows } from './fixtures.js';
 

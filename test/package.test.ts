@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/runtime/version.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { fixturePath, describeWithFixtures } from './fixtures.js';
 
@@ -89,7 +89,7 @@ describe('npm pack → install → run', () => {
   });
 
   it('packs the built CLI, the shipped watch list, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'schema/changes.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'schema/changes.schema.json']));
     expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh, RefreshAbortedError } from '../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import { startFaultServer, type Handler } from './fault-server.js';
 import { fixturePath, describeWithFixtures } from './fixtures.js';
 

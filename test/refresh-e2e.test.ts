@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as cheerio from 'cheerio';
 import type { Config } from '../src/config/index.js';
 import type { Store } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { changesFileSchema, type Item } from '../src/model/item.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSources } from '../src/config/index.js';
 import type { Store } from '../src/store/store.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import type { Item } from '../src/model/item.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, FIXTURES_DIR } from './fixtures.js';

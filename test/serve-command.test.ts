@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveCommand } from '../src/serve-command.js';
-import { openRuntime, databasePath, type Runtime } from '../src/runtime.js';
+import { serveCommand } from '../src/cli/serve-command.js';
+import { openRuntime, databasePath, type Runtime } from '../src/runtime/open-runtime.js';
 import { request, TOKEN } from './serve-seed.js';
 
 // `regwatch serve` as a user runs it: argument checks, start, and a graceful stop on SIGTERM/SIGINT
@@ -42,37 +42,32 @@ describe('argument checks', () => {
     [{ timezone: 'Europe/Atlantis' }, '--timezone "Europe/Atlantis"'],
     [{ host: 'example.org' }, '--host "example.org"'],
     [{ port: 70_000 }, '--port "70000"'],
-  ])('%o exits 2 naming the bad value, before opening anything', async (bad, named) => {
-    const errors: string[] = [];
+  ])('%o is a usage error (exit 2) naming the bad value, before opening anything', async (bad, named) => {
     let opened = false;
-    const code = await serveCommand({ ...DEFAULTS, ...bad }, {
-      stderr: (line) => errors.push(line),
+    const serving = serveCommand({ ...DEFAULTS, ...bad }, {
       openRuntime: () => {
         opened = true;
         throw new Error('not expected');
       },
     });
-    expect(code).toBe(2);
-    expect(errors.join('\n')).toContain(named);
+    await expect(serving).rejects.toMatchObject({ code: 'REGWATCH_USAGE', message: expect.stringContaining(named) });
     expect(opened).toBe(false);
   });
 
-  it('exits 2 when the port is taken', async () => {
+  it('a port that is taken is an operator error (exit 2) naming it', async () => {
     const blocker = createServer();
     servers.push(blocker);
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    const errors: string[] = [];
     const dataDir = tempDir();
-    const code = await serveCommand({ ...DEFAULTS, port: (blocker.address() as AddressInfo).port, dataDir }, { stderr: (l) => errors.push(l), stdout: () => {} });
-    expect(code).toBe(2);
-    expect(errors.join('\n')).toContain('the port is in use');
+    const serving = serveCommand({ ...DEFAULTS, port: (blocker.address() as AddressInfo).port, dataDir }, { stderr: () => {}, stdout: () => {} });
+    await expect(serving).rejects.toMatchObject({ code: 'REGWATCH_SERVE_LISTEN', message: expect.stringContaining('the port is in use') });
   });
 });
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (signal) => {
   it('serves the feeds, then stops taking requests, closes the database and exits 0', async () => {
     const dataDir = tempDir();
-    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
+    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -252,7 +247,7 @@ describe('a source that drips its body', () => {
       requestTimeoutSeconds: 300,
       refreshToken: TOKEN,
     }));
-    const script = `import { main } from './src/cli.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
+    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let stdout = '';

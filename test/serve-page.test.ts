@@ -26,9 +26,9 @@ describe('the page as HTML', () => {
 
   it('escapes every value and links only http(s) URLs', () => {
     expect(page).not.toMatch(/<script|<img|<b>bold/i);
-    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page).not.toContain('href="javascript:');
-    expect(page).toContain('regwatch &#60;b&#62;bold&#60;/b&#62;');
+    expect(page).toContain('regwatch &lt;b&gt;bold&lt;/b&gt;');
   });
 
   it('needs no JavaScript and names every feed for autodiscovery', () => {

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '../src/config/index.js';
-import { databasePath } from '../src/runtime.js';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { openStore } from '../src/store/store.js';
 import { publishFromStore } from '../src/publish/from-store.js';
 import { createRefreshRunner, type RefreshFn, type RefreshRunner } from '../src/server/refresh-runner.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatChanges } from '../src/format-changes.js';
-import { formatSources } from '../src/format-sources.js';
-import { formatRefreshOutcomes } from '../src/format-refresh.js';
-import { jsonForTerminal, visibleControls } from '../src/terminal-text.js';
+import { formatChanges } from '../src/cli/format-changes.js';
+import { formatSources } from '../src/cli/format-sources.js';
+import { formatRefreshOutcomes } from '../src/cli/format-refresh.js';
+import { jsonForTerminal, visibleControls } from '../src/cli/terminal-text.js';
 import type { Item } from '../src/model/item.js';
 import { FDIS_42005, SOURCES } from './publish-items.js';
 

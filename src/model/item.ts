@@ -1,23 +1,14 @@
 import { z } from 'zod';
 import { documentKeySchema, referenceSchema } from './record.js';
 import { licenceSchema } from './licence.js';
+import { SEVERITIES } from './severity.js';
 
 // The shapes of spec/outputs.md: a classified change (what the pipeline decides) and a published
 // item (what every feed and changes.json carry). changes.json's JSON Schema is generated from
 // changesFileSchema, so consumers validate against exactly what the code validates with.
 
-export const SEVERITIES = ['baseline', 'critical', 'major', 'minor', 'info'] as const;
+export { SEVERITIES, SEVERITY_ORDER, filterRank, type Severity } from './severity.js';
 export const severitySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof severitySchema>;
-
-/**
- * Strongest first, for --min-severity and sorting: a first observation says nothing has changed yet,
- * so `baseline` ranks below `info` (min-severity info hides baselines; min-severity baseline shows all).
- */
-export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'major', 'minor', 'info', 'baseline'];
-export function filterRank(s: Severity): number {
-  return SEVERITY_ORDER.indexOf(s);
-}
 
 export const EVENT_TYPES = [
   'baseline',

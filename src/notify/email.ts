@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Item } from '../model/item.js';
 import { SEVERITY_ORDER } from '../model/item.js';
+import { escapeHtml as html } from '../publish/html-escape.js';
 import type { EmailChannel } from './channel-config.js';
 import { deliveryId, digestDeliveryId } from './delivery-id.js';
 import { messageFacts, type MessageFacts, type MessageOptions } from './message-facts.js';
@@ -91,9 +92,6 @@ function htmlPage(body: string): string {
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>\n<body>\n${body}\n</body></html>\n`;
 }
 
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -1,6 +1,5 @@
 import type { Item } from '../model/item.js';
-import { whatChanged } from '../format-changes.js';
-import { itemLink } from '../publish/item-facts.js';
+import { itemLink, whatChanged } from '../publish/item-facts.js';
 import { PublishError } from '../publish/publish-error.js';
 import { oneLine } from '../publish/sanitize.js';
 import { publishableItems } from '../publish/validate-items.js';

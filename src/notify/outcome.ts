@@ -1,6 +1,8 @@
 // What one delivery attempt ended in. The outbox sender decides from this alone: ok → mark sent;
 // permanent → mark dead now; otherwise retry, after retryAfterMs when the receiver named a time.
 
+import { RegwatchError } from '../model/errors.js';
+
 export type NotifyErrorCode =
   | 'NOTIFY_HTTP_STATUS' // a 3xx or 4xx other than 408/429: our request or the target is wrong
   | 'NOTIFY_RATE_LIMITED' // 429, or a Teams connector answering 200 with "HTTP error 429" inside
@@ -23,13 +25,9 @@ export type DeliveryOutcome =
 export type DeliveryFailure = Extract<DeliveryOutcome, { ok: false }>;
 
 /** Thrown by message builders and secret lookups; never carries a secret value, only its name. */
-export class NotifyError extends Error {
-  override readonly name = 'NotifyError';
-  constructor(
-    readonly code: NotifyErrorCode,
-    message: string,
-  ) {
-    super(message.startsWith('notify: ') ? message : `notify: ${message}`);
+export class NotifyError extends RegwatchError<NotifyErrorCode> {
+  constructor(code: NotifyErrorCode, message: string) {
+    super(code, message.startsWith('notify: ') ? message : `notify: ${message}`);
   }
 
   toOutcome(): DeliveryFailure {

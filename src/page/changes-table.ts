@@ -1,4 +1,4 @@
-import { whatChanged } from '../format-changes.js';
+import { whatChanged } from '../publish/item-facts.js';
 import { filterRank, type Item, type Severity } from '../model/item.js';
 import { markdownText } from './markdown.js';
 

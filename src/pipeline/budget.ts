@@ -1,3 +1,5 @@
+import { RegwatchError } from '../model/errors.js';
+
 // One check's wall-clock budget: a signal that fires when the source's budget runs out or when the
 // whole refresh is aborted, and which of the two it was. The fetcher aborts its request on the
 // signal; the check also stops waiting at that moment, so a layer that misses the signal cannot
@@ -63,10 +65,9 @@ export function startCheckBudget(budgetMs: number, refreshSignal?: AbortSignal):
  * The refresh was aborted while this check ran: nothing of the check is stored (it is not the
  * source's failure), and the next refresh checks the source again.
  */
-export class CheckAbortedError extends Error {
-  readonly code = 'REGWATCH_CHECK_ABORTED';
+export class CheckAbortedError extends RegwatchError<'REGWATCH_CHECK_ABORTED'> {
   constructor(readonly sourceId: string) {
-    super(`check: ${sourceId}: the refresh was aborted during the check`);
+    super('REGWATCH_CHECK_ABORTED', `check: ${sourceId}: the refresh was aborted during the check`);
   }
 }
 

@@ -10,6 +10,7 @@ import { joinsNewestItem } from './join-rule.js';
 import { publishFromStore, type FeedSite } from '../publish/from-store.js';
 import { cleanUpInterruptedRuns } from './cleanup.js';
 import { OperatorError } from '../operator-error.js';
+import { RegwatchError } from '../model/errors.js';
 import { databaseProblem } from '../store/database-problem.js';
 import type { CheckContext, CheckOutcome, RefreshHooks } from './context.js';
 import { watchedSource, type WatchedSource } from './sources.js';
@@ -102,10 +103,9 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
 const CHECKED = new Set(['changed', 'unchanged']);
 
 /** The refresh's signal was aborted: it stopped between checks and published nothing. */
-export class RefreshAbortedError extends Error {
-  readonly code = 'REGWATCH_REFRESH_ABORTED';
+export class RefreshAbortedError extends RegwatchError<'REGWATCH_REFRESH_ABORTED'> {
   constructor(readonly reason: string, readonly checked: number, readonly total: number) {
-    super(`refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`);
+    super('REGWATCH_REFRESH_ABORTED', `refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`);
   }
 }
 

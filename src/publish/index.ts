@@ -12,6 +12,7 @@ import { renderRss } from './rss.js';
 import { oneLine } from './sanitize.js';
 import { renderSourcesJson } from './sources-json.js';
 import { publishableItems } from './validate-items.js';
+import { FEED_FILE_OF, type FeedFile, type PublishedFile } from './published-files.js';
 import { assertWellFormedXml } from './xml-check.js';
 
 // The publish step: a pure projection of stored items and source reports into the five files of
@@ -43,20 +44,18 @@ export interface PublishInput {
 
 export type FeedInput = Pick<PublishInput, 'site' | 'items' | 'feedItems' | 'generatedAt'>;
 
-export const FEED_FILES = ['feed.xml', 'feed.atom', 'feed.json'] as const;
-export const OUTPUT_FILES = [...FEED_FILES, 'changes.json', 'sources.json'] as const;
-export type OutputFile = (typeof OUTPUT_FILES)[number];
+export { FEED_FILES, PUBLISHED_FILES, type FeedFile, type PublishedFile } from './published-files.js';
 
 /** feed.xml, feed.atom, feed.json for these items; basePath (`sources/iso_42005/`) places them under publicUrl. */
-export function renderFeeds(input: FeedInput, { basePath = '' }: { basePath?: string } = {}): Map<string, string> {
+export function renderFeeds(input: FeedInput, { basePath = '' }: { basePath?: string } = {}): Map<FeedFile, string> {
   return renderFeedFiles(input, publishableItems(input.items), basePath);
 }
 
 /** The five files, name → contents. Pure; throws PublishError when any of them would be invalid. */
-export function renderOutputs(input: PublishInput): Map<OutputFile, string> {
+export function renderOutputs(input: PublishInput): Map<PublishedFile, string> {
   const items = publishableItems(input.items);
   const generatedAt = checkedGeneratedAt(input.generatedAt);
-  const out = renderFeedFiles(input, items, '') as Map<OutputFile, string>;
+  const out: Map<PublishedFile, string> = renderFeedFiles(input, items, '');
   out.set('changes.json', renderChangesJson(items, generatedAt));
   out.set('sources.json', renderSourcesJson(input.sources, generatedAt));
   return out;
@@ -80,16 +79,16 @@ export async function publish(
   return { written, unchanged };
 }
 
-function renderFeedFiles(input: FeedInput, items: Item[], basePath: string): Map<string, string> {
+function renderFeedFiles(input: FeedInput, items: Item[], basePath: string): Map<FeedFile, string> {
   const view = feedView(input, items, basePath);
   const rss = renderRss(view);
   const atom = renderAtom(view);
-  assertWellFormedXml('feed.xml', rss);
-  assertWellFormedXml('feed.atom', atom);
+  assertWellFormedXml(FEED_FILE_OF.rss, rss);
+  assertWellFormedXml(FEED_FILE_OF.atom, atom);
   return new Map([
-    ['feed.xml', rss],
-    ['feed.atom', atom],
-    ['feed.json', renderJsonFeed(view)],
+    [FEED_FILE_OF.rss, rss],
+    [FEED_FILE_OF.atom, atom],
+    [FEED_FILE_OF.json, renderJsonFeed(view)],
   ]);
 }
 
@@ -103,7 +102,7 @@ function feedView(input: FeedInput, items: Item[], basePath: string): FeedView {
     language: checkedLanguage(input.site.language ?? 'en'),
     ...(input.site.websubHub === undefined ? {} : { hubUrl: checkedHubUrl(input.site.websubHub) }),
     homePageUrl: base,
-    urls: { rss: new URL('feed.xml', base).href, atom: new URL('feed.atom', base).href, json: new URL('feed.json', base).href },
+    urls: { rss: new URL(FEED_FILE_OF.rss, base).href, atom: new URL(FEED_FILE_OF.atom, base).href, json: new URL(FEED_FILE_OF.json, base).href },
     generatedAt,
     updated: feedItems[0]?.observedAt ?? generatedAt,
     items: feedItems,

@@ -1,4 +1,5 @@
 import type { FieldChange, Item } from '../model/item.js';
+import { escapeHtml as html } from './html-escape.js';
 import { oneLine } from './sanitize.js';
 
 // The facts every feed shows for one item, written once so RSS, Atom and JSON Feed agree.
@@ -9,6 +10,18 @@ export const EVENT_SCHEME = 'https://regwatch.dev/ns/event';
 /** `[major] ISO/IEC 42005: FDIS ballot initiated [50.20], was …` */
 export function itemTitle(item: Item): string {
   return oneLine(`[${item.severity}] ${item.summary}`);
+}
+
+/** `stage date 2025-03-06` or `publication date 2025-03-06`: the effective date with what it is; null when there is none. */
+export function effectiveDateLabel(item: Item): string | null {
+  if (item.effectiveDate === null) return null;
+  return `${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate}`;
+}
+
+/** The summary with its labelled effective date: the "What changed" cell of every table. */
+export function whatChanged(item: Item): string {
+  const effective = effectiveDateLabel(item);
+  return effective === null ? item.summary : `${item.summary} (${effective})`;
 }
 
 /** The document's page; a source-health item has no document, so it links to the source page. */
@@ -68,8 +81,3 @@ export function itemHtml(item: Item): string {
   return [`<p>${html(item.summary)}</p>`, ...body].join('\n');
 }
 
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

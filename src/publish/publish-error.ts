@@ -1,8 +1,8 @@
+import { RegwatchError } from '../model/errors.js';
+
 /** publish refused: nothing was written. `publish: feed.xml does not parse: …` */
-export class PublishError extends Error {
-  readonly code = 'REGWATCH_PUBLISH';
+export class PublishError extends RegwatchError<'REGWATCH_PUBLISH'> {
   constructor(detail: string) {
-    super(`publish: ${detail}`);
-    this.name = 'PublishError';
+    super('REGWATCH_PUBLISH', `publish: ${detail}`);
   }
 }

@@ -1,6 +1,6 @@
 import { postHttp, type HttpPostDeps } from '../notify/http-post.js';
 import type { DeliveryOutcome } from '../notify/outcome.js';
-import { FEED_FILES } from './index.js';
+import { FEED_FILES } from './published-files.js';
 
 // Telling a WebSub hub that feeds changed. The WebSub Recommendation leaves the publisher→hub
 // request open; what hubs accept (Google's PubSubHubbub hub, Superfeedr, WebSub.rocks, Switchboard)

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Store } from '../store/store.js';
 import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
-import { CONTENT_TYPES, representation, type Representation } from './representation.js';
+import { RegwatchError } from '../model/errors.js';
+import { contentTypeOf, representation, type Representation } from './representation.js';
 
 // /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
 // filtered and paged from the store, plus `nextCursor` (null on the last page). Without a query the
@@ -20,9 +21,10 @@ export interface ChangesQuery {
   limit: number;
 }
 
-export class QueryError extends Error {
+/** A /changes.json query parameter the server cannot use: answered 400 with `{error, parameter}`. */
+export class QueryError extends RegwatchError<'REGWATCH_BAD_QUERY'> {
   constructor(readonly parameter: string, message: string) {
-    super(`${parameter}: ${message}`);
+    super('REGWATCH_BAD_QUERY', `${parameter}: ${message}`);
   }
 }
 
@@ -117,7 +119,7 @@ export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
   // unchanged store answers with the same bytes and ETag.
   const generatedAt = store.items({ limit: 1 }).items[0]?.observedAt ?? NEVER;
   const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
-  return { rep: representation(`${JSON.stringify(body)}\n`, CONTENT_TYPES.json, new Date(generatedAt)), nextCursor };
+  return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }
 
 /** The `Link: <…>; rel="next"` target: the same query one page further. */

@@ -6,15 +6,16 @@ import type { FeedSite } from '../publish/index.js';
 import { sourceReports } from '../pipeline/source-reports.js';
 import { feedCacheControl } from './cache-control.js';
 import { changesPage, nextPageUrl, parseChangesQuery, QueryError } from './changes-route.js';
-import { isPublishedFile, publishedFiles } from './feeds-route.js';
+import { publishedFiles } from './feeds-route.js';
 import { health } from './health-route.js';
 import { sendError, sendJson } from './json-response.js';
 import { renderPage } from './page.js';
 import { refreshRoute } from './refresh-route.js';
 import type { RefreshRunner } from './refresh-runner.js';
-import { CONTENT_TYPES, representation, sendRepresentation } from './representation.js';
+import { HTML_CONTENT_TYPE, representation, sendRepresentation } from './representation.js';
 import type { Schedule } from './scheduler.js';
-import { isSourceFeedFile, sourceFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+import { sourceFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+import { isFeedFile, isPublishedFile } from '../publish/published-files.js';
 import { DEFAULT_CONNECTION_LIMITS, limitConnections, serverOptions, type ConnectionLimits, type ResponseGuard } from './connection-limits.js';
 import { requestTarget } from './request-target.js';
 
@@ -66,7 +67,7 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
           recent: deps.store.items({ source: report.id, limit: RECENT_CHANGES_ON_PAGE }).items,
         })),
       });
-      const rep = representation(page, CONTENT_TYPES.html, deps.now());
+      const rep = representation(page, HTML_CONTENT_TYPE, deps.now());
       return sendRepresentation(req, res, rep, 'no-cache', { 'Content-Security-Policy': PAGE_POLICY });
     }
 
@@ -95,7 +96,7 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
     }
 
     const sourcePath = SOURCE_FEED_PATH.exec(path);
-    if (sourcePath !== null && isSourceFeedFile(sourcePath[2]!)) {
+    if (sourcePath !== null && isFeedFile(sourcePath[2]!)) {
       const rep = sourceFeed(deps, sourcePath[1]!, sourcePath[2]);
       if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
       return sendRepresentation(req, res, rep, cacheControl());

@@ -1,6 +1,9 @@
 import type { SourceReport } from '../model/source-report.js';
 import type { Item, Severity } from '../model/item.js';
 import type { FeedSite } from '../publish/index.js';
+import { escapeHtml as html } from '../publish/html-escape.js';
+import { effectiveDateLabel } from '../publish/item-facts.js';
+import { FEED_FILES, isFeedFile, PUBLISHED_FILES, PUBLISHED_FILE_TYPES } from '../publish/published-files.js';
 
 // `/`: the reference page a person reads. Per source, the "Provenance & licence" block and the
 // "Recent Changes" table (Date | Severity | What changed), with feed autodiscovery. Plain HTML and a
@@ -13,11 +16,9 @@ export interface PageInput {
   sources: Array<{ report: SourceReport; recent: Item[] }>;
 }
 
-const FEEDS = [
-  { file: 'feed.xml', type: 'application/rss+xml', label: 'RSS' },
-  { file: 'feed.atom', type: 'application/atom+xml', label: 'Atom' },
-  { file: 'feed.json', type: 'application/feed+json', label: 'JSON Feed' },
-] as const;
+const FEEDS = FEED_FILES.map((file) => ({ file, type: PUBLISHED_FILE_TYPES[file].mediaType, label: PUBLISHED_FILE_TYPES[file].label }));
+/** changes.json and sources.json: linked from the page's header, not per source. */
+const OTHER_FILES = PUBLISHED_FILES.filter((file) => !isFeedFile(file));
 
 const SEVERITY_COLOURS: Record<Severity, { fg: string; bg: string }> = {
   critical: { fg: '#fff', bg: '#b3261e' },
@@ -27,11 +28,6 @@ const SEVERITY_COLOURS: Record<Severity, { fg: string; bg: string }> = {
   baseline: { fg: '#1a1a1a', bg: '#d7d7d7' },
 };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const html = escapeHtml;
 
 function link(url: string, text: string): string {
   return /^https?:\/\//i.test(url) ? `<a href="${html(url)}">${html(text)}</a>` : html(text);
@@ -58,8 +54,8 @@ ${severities}.state-degraded{color:#b3261e;font-weight:600}.muted{color:#555;fon
 }
 
 function whatChanged(item: Item): string {
-  const effective =
-    item.effectiveDate === null ? '' : ` <span class="muted">(${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${html(item.effectiveDate)})</span>`;
+  const label = effectiveDateLabel(item);
+  const effective = label === null ? '' : ` <span class="muted">(${html(label)})</span>`;
   const fields = item.changes
     .filter((c) => c.field !== 'stage')
     .slice(0, 6)
@@ -150,7 +146,7 @@ ${alternates.join('\n')}
 <header>
 <h1>${html(input.site.title)}</h1>
 <p>${html(input.site.description)}</p>
-<p>Subscribe: ${feedLinks((file) => file)} · <a href="changes.json" type="application/json">changes.json</a> · <a href="sources.json" type="application/json">sources.json</a></p>
+<p>Subscribe: ${[feedLinks((file) => file), ...OTHER_FILES.map((file) => `<a href="${file}" type="${PUBLISHED_FILE_TYPES[file].mediaType}">${PUBLISHED_FILE_TYPES[file].label}</a>`)].join(' · ')}</p>
 <p class="muted">Refreshed on the schedule <code>${html(input.schedule.cron)}</code> (${html(input.schedule.timezone)}); next refresh ${next}. Metadata only: no standard's text is reproduced.</p>
 </header>
 <main>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PUBLISHED_FILE_TYPES, type PublishedFile } from '../publish/published-files.js';
 
 // One response body with the validators feed readers revalidate with (RFC 9110 §8.8, §13.1) and
 // its gzip encoding, made once and kept with it.
@@ -14,13 +15,12 @@ export interface Representation {
   gzipped(): Buffer;
 }
 
-export const CONTENT_TYPES = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  jsonFeed: 'application/feed+json; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-} as const;
+export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
+
+/** A published file's Content-Type: its media type, in UTF-8 as every file regwatch writes. */
+export function contentTypeOf(file: PublishedFile): string {
+  return `${PUBLISHED_FILE_TYPES[file].mediaType}; charset=utf-8`;
+}
 
 export function representation(body: Buffer | string, contentType: string, lastModified: Date): Representation {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

@@ -5,7 +5,7 @@ import { writeSync } from 'node:fs';
 import { parseConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/store/store.js';
 import { refresh } from '../../src/pipeline/refresh.js';
-import { buildFetcher, databasePath, siteFor } from '../../src/runtime.js';
+import { buildFetcher, databasePath, siteFor } from '../../src/runtime/open-runtime.js';
 
 const [dataDir, configJson, clock, killAt] = process.argv.slice(2) as [string, string, string, string];
 

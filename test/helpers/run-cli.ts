@@ -4,8 +4,10 @@ import { TSX_IMPORT } from './tsx.js';
 
 // The CLI in a child process, as a user runs it. `unprivileged` runs it as a user that file
 // permissions apply to: when the tests run as root (who ignores them), as nobody (65534).
+// `stdout` redirects its output to a file descriptor (`> /dev/full`), or closes the pipe after the
+// first chunk as `| head -1` does; `nodeOptions` go before the CLI (an --import that traces loads).
 
-const CLI = resolve(import.meta.dirname, 'cli.ts');
+export const CLI = resolve(import.meta.dirname, 'cli.ts');
 
 export interface CliRun {
   code: number | null;
@@ -13,19 +15,35 @@ export interface CliRun {
   stderr: string;
 }
 
+export interface CliOptions {
+  unprivileged?: boolean;
+  stdout?: number | 'close-after-first-chunk';
+  nodeOptions?: string[];
+  env?: Record<string, string>;
+}
+
 export const NOBODY = 65_534;
 
 export const runsAsRoot = process.getuid?.() === 0;
 
-export function runCli(args: string[], cwd: string, options: { unprivileged?: boolean } = {}): Promise<CliRun> {
+export function runCli(args: string[], cwd: string, options: CliOptions = {}): Promise<CliRun> {
   const user = options.unprivileged && runsAsRoot ? { uid: NOBODY, gid: NOBODY } : {};
+  const stdoutTarget = typeof options.stdout === 'number' ? options.stdout : 'pipe';
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...user });
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, ...(options.nodeOptions ?? []), CLI, ...args], {
+      cwd,
+      stdio: ['ignore', stdoutTarget, 'pipe'],
+      env: { ...process.env, ...options.env },
+      ...user,
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (options.stdout === 'close-after-first-chunk') child.stdout!.destroy();
+    });
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', fail);
-    child.on('exit', (code) => done({ code, stdout, stderr }));
+    child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }

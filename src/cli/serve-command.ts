@@ -1,14 +1,19 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { openRuntime, type Runtime } from './runtime.js';
-import { refresh } from './pipeline/refresh.js';
-import { publishFromStore } from './publish/from-store.js';
-import { OUTPUT_FILES } from './publish/index.js';
-import { createRefreshRunner } from './server/refresh-runner.js';
-import { acquireRunLock } from './store/run-lock.js';
-import { createCronScheduler, scheduleProblem } from './server/scheduler.js';
-import { startHttpServer } from './server/http-server.js';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import { refresh } from '../pipeline/refresh.js';
+import { publishFromStore } from '../publish/from-store.js';
+import { PUBLISHED_FILES } from '../publish/published-files.js';
+import { createRefreshRunner } from '../server/refresh-runner.js';
+import { acquireRunLock } from '../store/run-lock.js';
+import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
+import { startHttpServer } from '../server/http-server.js';
+import { OperatorError } from '../operator-error.js';
+import { parseCommand, usage, wholeNumber } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { showHelp } from './help-text.js';
+import type { CliOutput } from './output.js';
 
 // `regwatch serve`: serve what refresh publishes, refresh on a cron schedule, stop cleanly on
 // SIGTERM/SIGINT: stop taking requests, let a running refresh finish within a grace period, else
@@ -35,7 +40,6 @@ export interface ServeEnvironment {
   openRuntime: (o: { configFile?: string; dataDir?: string }) => Runtime;
 }
 
-const USAGE = 2;
 /** How long an abandoned refresh may take to notice its aborted signal before the store closes under it. */
 const ABANDONED_REFRESH_WAIT_MS = 2_000;
 
@@ -60,26 +64,39 @@ const DEFAULT_ENV: ServeEnvironment = {
   openRuntime,
 };
 
+export async function run(args: string[], output: CliOutput): Promise<number> {
+  const { values } = parseCommand('serve', args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    schedule: { type: 'string' },
+    timezone: { type: 'string' },
+  });
+  if (values.help) return showHelp(output, 'serve');
+  return serveCommand(
+    {
+      configFile: values.config,
+      dataDir: values.data,
+      port: wholeNumber('port', values.port, 8080, 0, 65_535),
+      host: values.host ?? '127.0.0.1',
+      schedule: values.schedule ?? '0 6 * * *',
+      timezone: values.timezone ?? 'UTC',
+    },
+    { stdout: (line) => output.out(`${line}\n`), stderr: (line) => output.err(`${line}\n`) },
+  );
+}
+
+/** Runs until a stop signal, then exits 0; a bad option or an unusable address throws before anything is opened or served. */
 export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironment> = {}): Promise<number> {
   const { stdout, stderr, stopSignal, graceMs, openRuntime: open } = { ...DEFAULT_ENV, ...env };
   const problem = scheduleProblem(o.schedule, o.timezone);
-  if (problem !== null) {
-    stderr(`regwatch: serve: ${problem}`);
-    return USAGE;
-  }
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) {
-    stderr(`regwatch: serve: --port "${o.port}" is not a port number (0-65535)`);
-    return USAGE;
-  }
-  if (o.host !== 'localhost' && isIP(o.host) === 0) {
-    stderr(`regwatch: serve: --host "${o.host}" is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
-    return USAGE;
-  }
+  if (problem !== null) throw usage(`serve: ${problem}`);
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw usage(`serve: --port "${o.port}" is not a port number (0-65535)`);
+  if (o.host !== 'localhost' && isIP(o.host) === 0) throw usage(`serve: --host "${o.host}" is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
 
   const runtime = open({ configFile: o.configFile, dataDir: o.dataDir });
   const log = (line: string) => stderr(`${new Date().toISOString()} ${line}`);
   const publicDir = join(runtime.dataDir, 'public');
-  if (OUTPUT_FILES.some((file) => !existsSync(join(publicDir, file)))) {
+  if (PUBLISHED_FILES.some((file) => !existsSync(join(publicDir, file)))) {
     // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds.
     await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
   }
@@ -118,8 +135,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
-    stderr(`regwatch: serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`);
-    return USAGE;
+    throw new OperatorError('REGWATCH_SERVE_LISTEN', `serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`);
   }
   const stopped = stopSignal();
   scheduler.start();
@@ -158,7 +174,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     await runtime.close();
   }
   log('stopped');
-  return 0;
+  return EXIT.ok;
 }
 
 function isLoopback(host: string): boolean {

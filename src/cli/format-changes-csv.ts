@@ -1,5 +1,5 @@
-import type { Item } from './model/item.js';
-import { publishableText } from './publish/sanitize.js';
+import type { Item } from '../model/item.js';
+import { publishableText } from '../publish/sanitize.js';
 
 // `regwatch changes --format csv`: RFC 4180 (CRLF after every record, the header included; a field
 // with a quote, comma, CR or LF is quoted, its quotes doubled), one row per item, newest first.

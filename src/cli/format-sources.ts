@@ -1,4 +1,4 @@
-import type { SourceReport } from './model/source-report.js';
+import type { SourceReport } from '../model/source-report.js';
 import { visibleControls } from './terminal-text.js';
 
 /** `regwatch sources`: one line per source. */

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from './config/index.js';
-import { openStore, type Store } from './store/store.js';
-import type { Fetcher } from './fetcher.js';
-import { createFetcher } from './fetch/index.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { openStore, type Store } from '../store/store.js';
+import type { Fetcher } from '../fetcher.js';
+import { createFetcher } from '../fetch/index.js';
 import { VERSION } from './version.js';
-import type { FeedSite } from './publish/from-store.js';
+import type { FeedSite } from '../publish/from-store.js';
 import { databasePath, prepareDataDirForWriting } from './data-dir.js';
 
 export { DATABASE_FILE, databasePath } from './data-dir.js';

@@ -1,21 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSources, loadConfig, parseConfig, type SourceConfig } from './config/index.js';
-import { buildFetcher } from './runtime.js';
-import { openStore } from './store/store.js';
-import { kindOf } from '../watchers/index.js';
-import type { ExtractOutcome } from '../watchers/kind.js';
-import { watchedSource } from './pipeline/sources.js';
-import { runWatch } from './pipeline/watch.js';
-import { OperatorError } from './operator-error.js';
+import { defaultSources, loadConfig, parseConfig, type SourceConfig } from '../config/index.js';
+import { buildFetcher } from '../runtime/open-runtime.js';
+import { openStore } from '../store/store.js';
+import { kindOf } from '../../watchers/index.js';
+import type { ExtractOutcome } from '../../watchers/kind.js';
+import { watchedSource } from '../pipeline/sources.js';
+import { runWatch } from '../pipeline/watch.js';
+import { OperatorError } from '../operator-error.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
 // kind's own settings (a catalogue's committees, NIST's documents) come from the first source of
 // that kind in the config, else in the shipped watch list.
 
-export async function inspect(
+export async function inspectTarget(
   target: string,
   kindId: string,
   options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer>; /** Where a saved file was fetched from: some kinds read the document's id from it. */ url?: string },

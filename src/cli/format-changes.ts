@@ -1,31 +1,25 @@
-import type { Item } from './model/item.js';
+import type { Item } from '../model/item.js';
+import { markdownText } from '../page/markdown.js';
+import { whatChanged } from '../publish/item-facts.js';
+import { formatChangesCsv } from './format-changes-csv.js';
 import { jsonForTerminal, visibleControls } from './terminal-text.js';
 
 // The "Recent Changes" table of an AI-governance reference page: Date | Severity | What changed.
 
-export type ChangesFormat = 'table' | 'markdown' | 'json';
-
-/** The summary with its labelled effective date: the "What changed" cell. */
-export function whatChanged(item: Item): string {
-  const effective = item.effectiveDate === null ? '' : ` (${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate})`;
-  return `${item.summary}${effective}`;
-}
+export const CHANGES_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
+export type ChangesFormat = (typeof CHANGES_FORMATS)[number];
 
 /**
- * A Markdown table cell that stays one cell and shows its text as text wherever it is pasted: `|`
- * and `\` escaped for the table, `&`, `<` and `>` as entities (a reference page renders it as HTML).
+ * A Markdown table cell that stays one cell and shows its text as text wherever it is pasted, with
+ * control characters shown as escapes first.
  */
 function markdownCell(text: string): string {
-  return visibleControls(text)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return markdownText(visibleControls(text));
 }
 
 export function formatChanges(items: Item[], format: ChangesFormat): string {
   if (format === 'json') return `${jsonForTerminal(items)}\n`;
+  if (format === 'csv') return formatChangesCsv(items);
   const rows = items.map((item) => [item.observedAt.slice(0, 10), item.severity, whatChanged(item)] as const);
   if (format === 'markdown') {
     return ['| Date | Severity | What changed |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.map(markdownCell).join(' | ')} |`)].join('\n') + '\n';

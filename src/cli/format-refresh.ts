@@ -1,4 +1,4 @@
-import type { CheckOutcome } from './pipeline/context.js';
+import type { CheckOutcome } from '../pipeline/context.js';
 import { visibleControls } from './terminal-text.js';
 
 /** `regwatch refresh`: one line per source, its verdict and what changed (or why it could not be checked). */

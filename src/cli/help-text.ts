@@ -1,0 +1,109 @@
+import { SEVERITY_ORDER } from '../model/severity.js';
+import { VERSION } from '../runtime/version.js';
+import { usage } from './args.js';
+import { EXIT, EXIT_MEANINGS } from './exit-codes.js';
+import type { CliOutput } from './output.js';
+
+// What `regwatch --help` and `regwatch help <command>` print. The commands are the keys of
+// COMMAND_HELP: main.ts loads one module for each, and the type keeps the two lists the same.
+
+export const COMMAND_HELP = {
+  refresh: {
+    synopsis: 'refresh',
+    summary: 'check every watched source once, store what changed, publish the feeds',
+    text: `regwatch refresh [--config f] [--data d] [--source id ...] [--wait-lock seconds] [--quiet]
+
+Checks each source once: fetch, extract, validate, diff against the stored baseline, classify,
+store (one transaction per source), then regenerates the feeds in <data>/public. Prints one line per
+source: id, verdict (changed | unchanged | unreadable | extraction-failed) and what changed.
+A source that cannot be read is reported, never published as a change.
+  --source id        check only this source (repeatable)
+  --wait-lock s      wait this long for a running refresh to finish (default 10), then exit 4
+  --quiet            no progress lines on stderr
+Exit: 0 all sources checked; 3 at least one could not be; 2 bad config; 4 busy.`,
+  },
+  changes: {
+    synopsis: 'changes',
+    summary: 'print the recent changes (Date | Severity | What changed)',
+    text: `regwatch changes [--source id] [--last N] [--min-severity s] [--format table|markdown|json|csv] [--data d]
+
+Prints the recorded changes, newest first. --min-severity is one of ${SEVERITY_ORDER.join(', ')}
+(in that order: "major" shows critical and major; "info" hides only first observations; "baseline"
+shows everything). --format markdown prints the "Recent Changes" table a reference page pastes in;
+csv is RFC 4180, one row per item.
+  --last N           at most N items (default 20; 1 to 1000000)
+  --source id        only the items this source reported (exit 2 if the database knows no such source)`,
+  },
+  sources: {
+    synopsis: 'sources',
+    summary: "print each source's state, last good check and last change",
+    text: `regwatch sources [--format table|json] [--config f] [--data d]
+
+Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
+  },
+  inspect: {
+    synopsis: 'inspect <url|file>',
+    summary: 'print what a watcher extracts from a page, as JSON; stores nothing',
+    text: `regwatch inspect <url-or-file> [--watcher kind] [--url u] [--config f]
+
+Runs a kind of source on one page or download (fetched politely, or read from a file) and prints the
+extracted record(s) as JSON. Stores nothing and publishes nothing: use it to check what regwatch
+sees on a page.
+  --watcher kind     a kind of source, as a config's "watcher" names it (default: the first kind;
+                     the kinds are listed in the README, "Sources and licences")
+  --url u            for a saved file: the URL it came from (some pages name their document only there)
+A catalogue's settings (committees, documents) come from the config's first source of that kind,
+else from the shipped watch list.`,
+  },
+  serve: {
+    synopsis: 'serve',
+    summary: 'serve the feeds over HTTP and refresh on a schedule',
+    text: `regwatch serve [--port 8080] [--host 127.0.0.1] [--schedule "0 6 * * *"] [--timezone UTC] [--config f] [--data d]
+
+Serves the published feeds and refreshes on a cron schedule.`,
+  },
+} as const;
+
+export type CommandName = keyof typeof COMMAND_HELP;
+
+export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_HELP, name);
+}
+
+export const GENERAL_HELP = `regwatch ${VERSION}: watches the ISO/IEC 42001 family's catalogue metadata and publishes
+a "recent changes" feed (RSS, Atom, JSON Feed, changes.json) with provenance and licence.
+
+Usage: regwatch [--config f] [--data d] <command> [options]
+
+Commands:
+${COMMAND_NAMES.map((name) => `  ${COMMAND_HELP[name].synopsis.padEnd(19)}${COMMAND_HELP[name].summary}`).join('\n')}
+  help [command]     this help, or one command's
+
+Common options (before or after the command):
+  --config <file>    config file (default ./regwatch.config.json when present, else built-in defaults:
+                     ISO/IEC 42001, 42005, 42006, 23894 on iso.org, and ISO Open Data for all of
+                     ISO/IEC JTC 1/SC 42 and those four documents' families)
+  --data <dir>       database and published feeds (default ./data; feeds go to <dir>/public)
+  -h, --help         help;  -v, --version  the version
+
+Exit codes:
+${EXIT_MEANINGS.map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}
+
+Examples:
+  regwatch refresh
+  regwatch changes --min-severity major --format markdown
+  regwatch inspect https://www.iso.org/standard/81230.html
+`;
+
+/** `regwatch help [command]`, and every command's --help. */
+export function showHelp(output: CliOutput, command?: string): number {
+  if (command === undefined || command === 'help') {
+    output.out(GENERAL_HELP);
+    return EXIT.ok;
+  }
+  if (!isCommandName(command)) throw usage(`help: unknown command "${command}" (commands: ${COMMAND_NAMES.join(', ')})`);
+  output.out(`${COMMAND_HELP[command].text}\n`);
+  return EXIT.ok;
+}

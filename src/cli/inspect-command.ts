@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { KIND_IDS } from '../../watchers/index.js';
+import { OperatorError } from '../operator-error.js';
+import { oneOf, parseCommand, usage } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { showHelp } from './help-text.js';
+import { inspectTarget } from './inspect-target.js';
+import type { CliOutput } from './output.js';
+import { jsonForTerminal } from './terminal-text.js';
+
+// `regwatch inspect <url-or-file>`: what a watcher extracts from one page or download.
+
+export async function run(args: string[], output: CliOutput): Promise<number> {
+  const { values, positionals } = parseCommand('inspect', args, { watcher: { type: 'string' }, url: { type: 'string' } }, 1);
+  if (values.help) return showHelp(output, 'inspect');
+  const target = positionals[0];
+  if (target === undefined) throw usage('inspect: give a URL or a file, e.g. regwatch inspect https://www.iso.org/standard/81230.html');
+  // Without --watcher: the first kind of watchers/index.ts, the one list (src/ names no kind).
+  const watcher = oneOf('watcher', values.watcher, KIND_IDS, KIND_IDS[0]!);
+  const isUrl = /^https?:\/\//i.test(target);
+  if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
+  if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) throw usage(`inspect: --url "${values.url}" is not an http(s) URL`);
+  const result = await inspectTarget(target, watcher, { configFile: values.config, readFile: (path) => readInput(path), ...(values.url !== undefined ? { url: values.url } : {}) });
+  output.out(`${jsonForTerminal(result.output)}\n`);
+  return result.ok ? EXIT.ok : EXIT.sourcesFailed;
+}
+
+/** A file the user named: one that cannot be read (a folder, no permission) is theirs to fix. */
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}

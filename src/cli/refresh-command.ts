@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { VERSION } from '../runtime/version.js';
+import { refresh } from '../pipeline/refresh.js';
+import { databaseProblem } from '../store/database-problem.js';
+import { acquireRunLock } from '../store/run-lock.js';
+import { parseCommand, wholeNumber } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { formatRefreshOutcomes } from './format-refresh.js';
+import { showHelp } from './help-text.js';
+import type { CliOutput } from './output.js';
+
+// `regwatch refresh`: one refresh under the run lock, one line per source on stdout, progress on
+// stderr; the verdicts choose the exit code.
+
+export async function run(args: string[], output: CliOutput): Promise<number> {
+  const { values } = parseCommand('refresh', args, {
+    source: { type: 'string', multiple: true },
+    'wait-lock': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) return showHelp(output, 'refresh');
+  const waitSeconds = wholeNumber('wait-lock', values['wait-lock'], 10, 0, 86_400);
+  const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
+  let lock;
+  try {
+    lock = await acquireRunLock(runtime.store.runLock, waitSeconds * 1000);
+  } catch (error) {
+    await runtime.close();
+    throw databaseProblem(error, runtime.store.path) ?? error;
+  }
+  const progress = values.quiet ? undefined : (line: string) => output.err(`${line}\n`);
+  try {
+    progress?.(`regwatch ${VERSION}: ${runtime.config.sources.length} source(s) from ${runtime.configOrigin}; data in ${runtime.dataDir}`);
+    const result = await refresh(
+      { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress },
+      { trigger: 'cli', only: values.source },
+    );
+    output.out(formatRefreshOutcomes(result.outcomes));
+    progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
+    if (result.outcomes.some((o) => o.verdict === 'internal')) return EXIT.internal;
+    return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
+  } catch (error) {
+    throw databaseProblem(error, runtime.store.path) ?? error;
+  } finally {
+    lock.release();
+    await runtime.close();
+  }
+}
