@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressClass, isForbiddenHostLiteral, isPrivateHostLiteral, mayConnect } from '../src/address-guard.js';
+import { addressClass, isForbiddenHostLiteral, isPrivateHostLiteral, mayConnect } from '../src/fetch/address-guard.js';
 
 // The guard is a pure function of a resolved address: tested here on addresses, never by connecting.
 

@@ -3,7 +3,7 @@ import { EXIT, failureReport } from '../src/cli/exit-codes.js';
 import { OutputLostError } from '../src/cli/output.js';
 import { ConfigError } from '../src/config/index.js';
 import { RegwatchError } from '../src/model/errors.js';
-import { OperatorError } from '../src/operator-error.js';
+import { OperatorError } from '../src/model/operator-error.js';
 import { CheckAbortedError } from '../src/pipeline/budget.js';
 import { RefreshAbortedError, UnknownSourceError } from '../src/pipeline/refresh.js';
 import { PublishError } from '../src/publish/index.js';

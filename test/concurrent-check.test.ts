@@ -11,7 +11,7 @@ import type { CheckContext } from '../src/pipeline/context.js';
 import { watchedSource } from '../src/pipeline/sources.js';
 import { runWatch } from '../src/pipeline/watch.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
-import type { Fetcher } from '../src/fetcher.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
 import { countRows, selectRows } from './helpers/database-file.js';
 
 // Two refreshes that both believe they hold the lock (two containers, one of them frozen past its

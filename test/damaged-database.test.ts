@@ -7,8 +7,8 @@ import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
-import { OperatorError } from '../src/operator-error.js';
-import type { Fetcher } from '../src/fetcher.js';
+import { OperatorError } from '../src/model/operator-error.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
 
 // A database that is not one, or is damaged, is the operator's to fix: an OperatorError naming the
 // file, never a source's `extraction-failed` and never something to write over.

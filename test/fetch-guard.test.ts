@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConnector } from 'undici';
 import { createFetcher } from '../src/fetch/index.js';
 import { guardedConnector } from '../src/fetch/guarded-connect.js';
-import type { Fetcher } from '../src/fetcher.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
 import { fakeClock, redirect, send, startFaultServer, testFetcherDeps, type FaultServer } from './fault-server.js';
 
 // The private-address rule, proven without ever reaching a private address: a made-up resolver

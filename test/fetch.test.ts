@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildUserAgent, createFetcher, type FetcherDeps } from '../src/fetch/index.js';
-import type { Fetcher } from '../src/fetcher.js';
+import { createFetcher, type FetcherDeps } from '../src/fetch/index.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
 import { parseConfig } from '../src/config/index.js';
 import { buildFetcher } from '../src/runtime/open-runtime.js';
 import {
@@ -15,7 +15,7 @@ import {
 // Every request here goes to a 127.0.0.1 server started by the test (allowPrivateNetwork: true).
 // Timeouts are real but short, and each test waits on them with a wide margin.
 
-const UA = buildUserAgent('0.1.0', 'https://example.org/regwatch');
+const UA = 'regwatch/0.1.0 (+https://example.org/regwatch)';
 let server: FaultServer;
 let clock: FakeClock;
 let store: ReturnType<typeof memoryStore>;

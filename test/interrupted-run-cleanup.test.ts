@@ -7,7 +7,7 @@ import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
-import type { Fetcher } from '../src/fetcher.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { selectRows, writeRow } from './helpers/database-file.js';

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // The command line: global options (before or after the command), each command's own options,
 // and the checks every value gets before anything is opened or fetched.

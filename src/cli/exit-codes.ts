@@ -1,4 +1,4 @@
-import type { OperatorErrorCode } from '../operator-error.js';
+import type { OperatorErrorCode } from '../model/operator-error.js';
 
 // Exit codes are part of the interface: scripts rely on them. A command that ends on purpose ends
 // with a coded error (src/model/errors.ts), and its code alone chooses the exit code here.

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { KIND_IDS } from '../../watchers/index.js';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 import { oneOf, parseCommand, usage } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { showHelp } from './help-text.js';

@@ -8,7 +8,7 @@ import { kindOf } from '../../watchers/index.js';
 import type { ExtractOutcome } from '../../watchers/kind.js';
 import { watchedSource } from '../pipeline/sources.js';
 import { runWatch } from '../pipeline/watch.js';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A

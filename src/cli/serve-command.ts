@@ -9,7 +9,7 @@ import { createRefreshRunner } from '../server/refresh-runner.js';
 import { acquireRunLock } from '../store/run-lock.js';
 import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
 import { startHttpServer } from '../server/http-server.js';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 import { parseCommand, usage, wholeNumber } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { showHelp } from './help-text.js';

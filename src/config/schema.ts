@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { KINDS, KIND_IDS, kindOf } from '../../watchers/index.js';
 import { licenceSchema, licenceTagSchema } from '../model/licence.js';
 import { documentKeySchema } from '../model/record.js';
-import { OperatorError } from '../operator-error.js';
-import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../address-guard.js';
+import { OperatorError } from '../model/operator-error.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
 
 // Config is validated before anything is fetched; every bad field is named by its path
 // (`config: sources[2].url: must be an https URL`). A source's own settings (`committees`,

@@ -1,6 +1,8 @@
 // Every failure in the fetch layer names its stage and carries a stable code, so the pipeline can
 // report `fetch: GET <url> returned 403` and group failures by `FETCH_HTTP_STATUS`.
 
+import { RegwatchError } from '../model/errors.js';
+
 export type FetchErrorCode =
   | 'FETCH_TIMEOUT'
   | 'FETCH_TOO_LARGE'
@@ -16,17 +18,16 @@ export type FetchErrorCode =
   | 'FETCH_ABORTED'
   | 'FETCH_BAD_URL';
 
-export class FetchError extends Error {
-  override readonly name = 'FetchError';
+export class FetchError extends RegwatchError<FetchErrorCode> {
   /** False when trying again would only repeat the failure (a total deadline already spent). */
   readonly retryable: boolean;
   constructor(
-    readonly code: FetchErrorCode,
+    code: FetchErrorCode,
     message: string,
     readonly status?: number,
     options: { retryable?: boolean } = {},
   ) {
-    super(message.startsWith('fetch: ') ? message : `fetch: ${message}`);
+    super(code, message.startsWith('fetch: ') ? message : `fetch: ${message}`);
     this.retryable = options.retryable ?? true;
   }
 }

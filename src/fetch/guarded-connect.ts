@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
-import { addressClass, mayConnect } from '../address-guard.js';
+import { addressClass, mayConnect } from './address-guard.js';
 import { FetchError } from './fetch-error.js';
 
 // The address check sits in the connector, below every redirect hop and every DNS answer: the name

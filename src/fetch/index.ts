@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { buildConnector } from 'undici';
-import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../address-guard.js';
-import type { Fetcher, FetchOptions, FetchResult } from '../fetcher.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from './address-guard.js';
+import type { Fetcher, FetchOptions, FetchResult } from './fetcher.js';
 import { toFetchError, type FetchErrorCode } from './fetch-error.js';
 import { createHostGate } from './host-gate.js';
 import type { HostStateStore } from './host-state.js';
@@ -16,10 +16,9 @@ import { productTokenOf } from './user-agent.js';
 export type { HostStateStore, RobotsEntry } from './host-state.js';
 export type { Timeouts } from './http-client.js';
 export { FetchError, type FetchErrorCode } from './fetch-error.js';
-export { buildUserAgent } from './user-agent.js';
 
 export interface FetcherDeps {
-  /** Sent on every request; see buildUserAgent. Its first token is the robots.txt product token. */
+  /** Sent on every request (src/runtime/open-runtime.ts userAgent). Its first token is the robots.txt product token. */
   userAgent: string;
   allowPrivateNetwork: boolean;
   hostIntervalMs: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPrivateHostLiteral } from '../address-guard.js';
+import { isPrivateHostLiteral } from '../fetch/address-guard.js';
 import { severitySchema } from '../model/item.js';
 
 // The `notify` list of the config: one entry per channel. No secret is ever a config value: the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FetchResult } from '../fetcher.js';
+import type { FetchResult } from '../fetch/fetcher.js';
 import type { Provenance } from '../model/item.js';
 import { recordSchema, type DocumentRecord } from '../model/record.js';
 import { isValidStage } from '../rules/harmonized-stages.js';

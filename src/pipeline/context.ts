@@ -1,4 +1,4 @@
-import type { Fetcher } from '../fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
 import type { DocumentRecord } from '../model/record.js';
 import type { Verdict } from '../model/source-report.js';
 import type { Store, StoredSourceState } from '../store/store.js';

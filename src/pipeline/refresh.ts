@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import type { Fetcher } from '../fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
 import type { Store } from '../store/store.js';
 import { checkSource, recordInternalFailure } from './check.js';
 import { abortReason, CheckAbortedError } from './budget.js';
@@ -9,7 +9,7 @@ import { itemComposer } from './compose.js';
 import { joinsNewestItem } from './join-rule.js';
 import { publishFromStore, type FeedSite } from '../publish/from-store.js';
 import { cleanUpInterruptedRuns } from './cleanup.js';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 import { RegwatchError } from '../model/errors.js';
 import { databaseProblem } from '../store/database-problem.js';
 import type { CheckContext, CheckOutcome, RefreshHooks } from './context.js';

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // The --data folder: the database, the published feeds (public/) and spooled downloads (tmp/).
 // Checked before anything is opened, so a wrong --data is one clear line, not a stack trace from

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.js';
 import { openStore, type Store } from '../store/store.js';
-import type { Fetcher } from '../fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
 import { createFetcher } from '../fetch/index.js';
 import { VERSION } from './version.js';
 import type { FeedSite } from '../publish/from-store.js';

@@ -1,4 +1,4 @@
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // SQLite errors that say the database file itself is unusable (not a database, damaged, not
 // openable or writable here) are the operator's to fix, not a bug and not a source's failure:

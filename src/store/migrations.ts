@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // Plain SQL, append-only: a released migration is never edited, a new one is appended.
 // PRAGMA user_version records how many have been applied.

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, migrate, refuseNewerSchema } from './migrations.js';
 import { databaseProblem } from './database-problem.js';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // Opens the SQLite file, migrated, or says in one line why it cannot (a folder in its place, not
 // a database, damaged, newer than this regwatch). Read-write for refresh and serve (WAL); read-only

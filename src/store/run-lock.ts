@@ -1,3 +1,4 @@
+import { RegwatchError } from '../model/errors.js';
 import { randomUUID } from 'node:crypto';
 import { hostIdentity, hostName } from './host-identity.js';
 import type { LockRow, RunLockTable } from './run-lock-table.js';
@@ -10,10 +11,9 @@ import type { LockRow, RunLockTable } from './run-lock-table.js';
 // - Another host's pids mean nothing here: its row is stale only when its heartbeat is older than
 //   the lease (it died, or lost the volume).
 
-export class LockBusyError extends Error {
-  readonly code = 'REGWATCH_LOCK_BUSY';
+export class LockBusyError extends RegwatchError<'REGWATCH_LOCK_BUSY'> {
   constructor(readonly ownerPid: number, detail = '') {
-    super(`refresh: another refresh is running (pid ${ownerPid}${detail}); try again when it has finished`);
+    super('REGWATCH_LOCK_BUSY', `refresh: another refresh is running (pid ${ownerPid}${detail}); try again when it has finished`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { OperatorError } from '../operator-error.js';
+import { OperatorError } from '../model/operator-error.js';
 
 // JSON read back from SQLite is checked against the shape it was written in. A row that no longer
 // parses was damaged or edited by hand: the operator's to fix (restore a backup), and never acted

@@ -1,4 +1,4 @@
-import { RegwatchError } from './model/errors.js';
+import { RegwatchError } from './errors.js';
 
 // A problem the person running regwatch can fix (a wrong --data, a damaged or newer database, a
 // bad option or config), as opposed to a bug. The CLI prints its message, which names the bad
