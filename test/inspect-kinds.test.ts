@@ -1,27 +1,13 @@
 import { expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { TSX_IMPORT } from './helpers/tsx.js';
+import { join } from 'node:path';
+import { runCli as run } from './helpers/run-cli.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 // `regwatch inspect --watcher <kind> <file>` for every kind of source, through the real CLI: what
 // the kind reads from a recorded page or download, printed as JSON, nothing stored. A catalogue's
 // own settings come from the shipped watch list when the config has no source of that kind.
-
-const CLI = resolve(import.meta.dirname, 'helpers/cli.ts');
-
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describeWithFixtures('regwatch inspect, every kind', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'regwatch-inspect-kinds-'));
