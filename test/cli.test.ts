@@ -52,7 +52,7 @@ describe('regwatch CLI', () => {
 
   it('help names a command it does not know and exits 2; help help is the general help', async () => {
     const unknown = await run(['help', 'refesh'], dir);
-    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve)\n']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve, notify, page, demo)\n']);
     const general = await run(['help', 'help'], dir);
     expect([general.code, general.stdout]).toEqual([0, expect.stringContaining('Commands:')]);
   });

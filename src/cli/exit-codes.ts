@@ -55,6 +55,13 @@ const FAILURES = {
   REGWATCH_INSPECT_OPTIONS: { exit: EXIT.usage },
   REGWATCH_INSPECT_INPUT: { exit: EXIT.usage },
   REGWATCH_SERVE_LISTEN: { exit: EXIT.usage },
+  REGWATCH_PAGE_FILE: { exit: EXIT.usage, note: 'the page was not changed' },
+  // A reference page's markers are missing or unbalanced: nothing is written (src/page/markers.ts).
+  PAGE_MARKER_MISSING: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_UNBALANCED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_DUPLICATED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_NESTED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_UNKNOWN: { exit: EXIT.usage, note: 'the page was not changed' },
   REGWATCH_LOCK_BUSY: { exit: EXIT.busy },
   // Items are committed; the next refresh publishes them once the cause is fixed.
   REGWATCH_PUBLISH: { exit: EXIT.internal, note: 'nothing was published; the changes are stored' },
