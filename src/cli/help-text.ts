@@ -20,6 +20,8 @@ A source that cannot be read is reported, never published as a change.
   --source id        check only this source (repeatable)
   --wait-lock s      wait this long for a running refresh to finish (default 10), then exit 4
   --quiet            no progress lines on stderr
+After publishing, tells the WebSub hub (websubHub) and sends the notifications that are due, for at
+most 5 s: a channel that is down never fails or slows a refresh (regwatch notify shows what waits).
 Exit: 0 all sources checked; 3 at least one could not be; 2 bad config; 4 busy.`,
   },
   changes: {
@@ -39,7 +41,8 @@ csv is RFC 4180, one row per item.
     summary: "print each source's state, last good check and last change",
     text: `regwatch sources [--format table|json] [--config f] [--data d]
 
-Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
+Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change;
+then, when the config has a notify list, each channel's pending, dead and sent deliveries.`,
   },
   inspect: {
     synopsis: 'inspect <url|file>',

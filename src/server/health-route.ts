@@ -3,11 +3,11 @@ import type { Store } from '../store/store.js';
 import { sourceReports } from '../pipeline/source-reports.js';
 import type { RefreshRunner, RunRecord } from './refresh-runner.js';
 import type { Schedule } from './scheduler.js';
-import { channelStatuses, type ChannelStatus } from '../notify/channel-status.js';
+import { channelStatuses, healthChannel } from '../notify/channel-status.js';
 
 // /healthz: for a monitor and a person. 200 while the server answers; `status` says whether every
 // source is being read (`degraded` when one has failed degradedAfter checks in a row); `notify`
-// counts the deliveries waiting and those given up (dead), per channel, without a secret.
+// counts the deliveries waiting and those given up (dead), per channel, naming no target.
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -29,7 +29,7 @@ export interface Health {
     lastChangeAt: string | null;
     consecutiveFailures: number;
   }>;
-  notify: { pending: number; dead: number; channels: ChannelStatus[] };
+  notify: { pending: number; dead: number; channels: Array<ReturnType<typeof healthChannel>> };
 }
 
 export function health(deps: { config: Config; store: Store; runner: RefreshRunner; schedule: Schedule; now: () => Date }): Health {
@@ -53,6 +53,6 @@ export function health(deps: { config: Config; store: Store; runner: RefreshRunn
     lastRecordedRun: deps.store.lastRun(),
     manualRefresh: deps.config.refreshToken !== undefined,
     sources,
-    notify: { pending: channels.reduce((n, c) => n + c.pending, 0), dead: channels.reduce((n, c) => n + c.dead, 0), channels },
+    notify: { pending: channels.reduce((n, c) => n + c.pending, 0), dead: channels.reduce((n, c) => n + c.dead, 0), channels: channels.map(healthChannel) },
   };
 }

@@ -33,8 +33,9 @@ export interface ChannelCounts {
   dead: number;
   /** The oldest pending delivery's next attempt. */
   nextAttemptAt: string | null;
-  /** The most recent failure of a delivery still pending or dead. */
+  /** The most recent failure of a delivery still pending or dead, and its stable code. */
   lastError: string | null;
+  lastCode: string | null;
 }
 
 interface Row {
@@ -95,8 +96,8 @@ export function deliveriesTable(db: Database.Database) {
       SELECT channel_id,
         sum(state = 'pending') AS pending, sum(state = 'sent') AS sent, sum(state = 'dead') AS dead,
         min(CASE WHEN state = 'pending' THEN next_attempt_at END) AS next_attempt_at,
-        (SELECT last_error FROM deliveries d WHERE d.channel_id = deliveries.channel_id AND d.state != 'sent' AND d.last_error IS NOT NULL
-          ORDER BY d.last_attempt_at DESC, d.id DESC LIMIT 1) AS last_error
+        (SELECT json_array(last_error, last_code) FROM deliveries d WHERE d.channel_id = deliveries.channel_id AND d.state != 'sent' AND d.last_error IS NOT NULL
+          ORDER BY d.last_attempt_at DESC, d.id DESC LIMIT 1) AS last_failure
       FROM deliveries GROUP BY channel_id ORDER BY channel_id`),
   };
 
@@ -145,8 +146,11 @@ export function deliveriesTable(db: Database.Database) {
     },
 
     countsByChannel(): ChannelCounts[] {
-      const rows = statements.counts.all() as Array<{ channel_id: string; pending: number; sent: number; dead: number; next_attempt_at: string | null; last_error: string | null }>;
-      return rows.map((r) => ({ channelId: r.channel_id, pending: r.pending, sent: r.sent, dead: r.dead, nextAttemptAt: r.next_attempt_at, lastError: r.last_error }));
+      const rows = statements.counts.all() as Array<{ channel_id: string; pending: number; sent: number; dead: number; next_attempt_at: string | null; last_failure: string | null }>;
+      return rows.map((r) => {
+        const [lastError, lastCode] = r.last_failure === null ? [null, null] : (JSON.parse(r.last_failure) as [string, string | null]);
+        return { channelId: r.channel_id, pending: r.pending, sent: r.sent, dead: r.dead, nextAttemptAt: r.next_attempt_at, lastError, lastCode };
+      });
     },
 
     /** Deliveries newest first, filtered. */
