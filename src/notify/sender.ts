@@ -61,7 +61,7 @@ const SMTP_TIMEOUT_MS = 15_000;
 export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions): Promise<SendReport> {
   const report: SendReport = { sent: 0, retrying: 0, dead: 0, left: 0 };
   const channels = new Map(deps.channels.map((c) => [c.id, c]));
-  if (channels.size === 0 || options.signal?.aborted) return report;
+  if (channels.size === 0 || options.budgetMs <= 0 || options.signal?.aborted) return report;
   const budget = AbortSignal.timeout(options.budgetMs);
   const signal = options.signal === undefined ? budget : AbortSignal.any([budget, options.signal]);
   const now = deps.now();
