@@ -32,7 +32,7 @@ export interface SenderDeps {
   now(): Date;
   random(): number;
   log?(line: string): void;
-  /** After a message went out, before its outcome is stored: where the crash-safety tests stop the process. */
+  /** After an attempt (a message that went out, or failed to), before its outcome is stored: where the crash-safety tests stop the process. */
   afterSend?(key: string): void;
   backoff?: { baseMs: number; capMs: number };
 }
@@ -102,9 +102,12 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
   async function attempt(channel: NotifyChannel, delivery: Delivery, emailTransport: () => Transporter): Promise<DeliveryOutcome> {
     try {
       const outbound = rebuild(channel, delivery);
+      // An SMTP error could quote what it was given: the password is scrubbed from its text.
+      const password = channel.type === 'email' ? smtpPassword(channel, deps.env) : undefined;
       return await send(outbound, {
         http: { dispatcher: deps.dispatcher, userAgent: deps.userAgent, now: () => deps.now().getTime(), signal },
         emailTransport,
+        ...(password !== undefined ? { secrets: [password] } : {}),
       });
     } catch (error) {
       if (error instanceof NotifyError) return error.toOutcome();

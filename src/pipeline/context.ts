@@ -13,7 +13,7 @@ export interface RefreshHooks {
   afterCompose?(): void;
   /** After one published file is in place, before the next. */
   afterPublishFile?(name: string): void;
-  /** After a notification went out, before its outcome is stored. */
+  /** After a notification was attempted, before its outcome is stored. */
   afterSend?(deliveryKey: string): void;
 }
 
