@@ -9,6 +9,7 @@ import { RefreshAbortedError, UnknownSourceError } from '../src/pipeline/refresh
 import { PublishError } from '../src/publish/index.js';
 import { BaselineMovedError } from '../src/store/baseline-moved-error.js';
 import { LockBusyError } from '../src/store/run-lock.js';
+import { PageError } from '../src/page/index.js';
 
 // The CLI's one table: the code of what a command threw chooses the exit code and the message's
 // form; anything without a code the table knows is a bug, reported with its stack.
@@ -21,6 +22,8 @@ describe('failureReport', () => {
     ['a damaged database', new OperatorError('REGWATCH_DATABASE_DAMAGED', '/d/regwatch.sqlite: the database is damaged'), EXIT.usage, 'regwatch: /d/regwatch.sqlite: the database is damaged\n'],
     ['the run lock held', new LockBusyError(42), EXIT.busy, 'regwatch: refresh: another refresh is running (pid 42); try again when it has finished\n'],
     ['a refused publish', new PublishError('feed.xml does not parse'), EXIT.internal, 'regwatch: publish: feed.xml does not parse (nothing was published; the changes are stored)\n'],
+    ['a page whose markers are wrong', new PageError('PAGE_MARKER_UNBALANCED', '<!-- /regwatch:changes -->', 3, 'closes a block that was never opened'), EXIT.usage, 'regwatch: page: line 3: <!-- /regwatch:changes --> closes a block that was never opened (the page was not changed)\n'],
+    ['a page that cannot be read', new OperatorError('REGWATCH_PAGE_FILE', 'page: x.md: cannot be read (ENOENT)'), EXIT.usage, 'regwatch: page: x.md: cannot be read (ENOENT) (the page was not changed)\n'],
     ['a lost output', new OutputLostError(Object.assign(new Error('no space'), { code: 'ENOSPC' })), EXIT.outputLost, 'regwatch: stdout: the output could not be written (ENOSPC)\n'],
   ])('%s', (_, error, exit, text) => {
     expect(failureReport(error)).toEqual({ exit, text });

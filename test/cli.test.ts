@@ -52,7 +52,7 @@ describe('regwatch CLI', () => {
 
   it('help names a command it does not know and exits 2; help help is the general help', async () => {
     const unknown = await run(['help', 'refesh'], dir);
-    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve)\n']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve, notify, page, demo)\n']);
     const general = await run(['help', 'help'], dir);
     expect([general.code, general.stdout]).toEqual([0, expect.stringContaining('Commands:')]);
   });
@@ -99,6 +99,21 @@ describe('regwatch CLI', () => {
     const busy = await run(['refresh', '--config', 'lease.json', '--data', 'leased', '--wait-lock', '0'], dir);
     expect(busy.code).toBe(4);
     expect(busy.stderr).toMatch(new RegExp(`another refresh is running \\(pid ${pid} on container-b, heartbeat \\d+ s ago\\)`));
+  });
+
+  it('a source whose robots.txt cannot be fetched is unreadable, and the line says why first (issue 12)', async () => {
+    const closed = await startFixtureServer();
+    const origin = closed.origin;
+    await closed.close();
+    writeFileSync(join(dir, 'unreachable.json'), JSON.stringify({ allowPrivateNetwork: true, hostIntervalSeconds: 0, sources: [{ id: 'gone', watcher: 'iso-page', url: `${origin}/standard/81230.html` }] }));
+    const refreshed = await run(['refresh', '--config', 'unreachable.json', '--data', 'unreachable', '--quiet'], dir);
+    expect(refreshed.code).toBe(3);
+    const port = new URL(origin).port;
+    expect(refreshed.stdout).toBe(
+      `gone  unreadable         fetch: connection refused (connect ECONNREFUSED 127.0.0.1:${port}): ${origin}/robots.txt could not be fetched; RFC 9309 then counts every page of ${origin} as disallowed, so GET ${origin}/standard/81230.html was not attempted\n`,
+    );
+    const sources = await run(['sources', '--config', 'unreachable.json', '--data', 'unreachable'], dir);
+    expect(sources.stdout).toMatch(/^gone\s+ok\s+unreadable\s+never\s+never\s+fetch: connection refused/m);
   });
 
   it('prints an empty changes table before the first refresh, saying why', async () => {

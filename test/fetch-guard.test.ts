@@ -184,7 +184,10 @@ describe('fetch: every redirect hop is checked against the private-address rule'
     const result = await fetcher.get(`http://down.example.test:${server.port}/page`, { maxBytes: 1000 });
     // robots.txt comes first, so it is what could not be reached
     expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_ROBOTS' });
-    expect(result.kind === 'unreadable' && result.reason).toContain('robots.txt unreachable');
+    // why first, then what RFC 9309 makes of it
+    expect(result.kind === 'unreadable' && result.reason).toMatch(
+      /^fetch: connection refused \(.*ECONNREFUSED.*\): http:\/\/down\.example\.test:\d+\/robots\.txt could not be fetched; RFC 9309 then counts every page of http:\/\/down\.example\.test:\d+ as disallowed, so GET http:\/\/down\.example\.test:\d+\/page was not attempted$/,
+    );
     expect(wire.asked).toEqual([UNREACHABLE, UNREACHABLE]);
     expect(wire.violations).toEqual([]);
   });

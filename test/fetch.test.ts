@@ -198,8 +198,10 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     await closed.close();
     const result = await make().get(`${origin}/`, { maxBytes: 1000 });
     expect(result).toMatchObject({ kind: 'unreadable' });
-    // robots.txt is unreachable first, so the page is refused by robots before it is tried
+    // robots.txt is unreachable first, so the page is refused by robots before it is tried; the
+    // reason says why first
     expect(result.kind === 'unreadable' && result.code).toBe('FETCH_ROBOTS');
+    expect(result.kind === 'unreadable' && result.reason).toMatch(/^fetch: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): http:\/\/127\.0\.0\.1:\d+\/robots\.txt could not be fetched; RFC 9309/);
   });
 
   it('returns FETCH_ABORTED when the caller aborts', async () => {
@@ -285,7 +287,9 @@ describe('fetch: robots.txt', () => {
     server.route('/robots.txt', send(500, 'oops'));
     const refused = await make().get(`${server.origin}/page`, { maxBytes: 1000 });
     expect(refused).toMatchObject({ kind: 'unreadable', code: 'FETCH_ROBOTS' });
-    expect(refused.kind === 'unreadable' && refused.reason).toContain('disallowed by robots.txt (robots.txt returned 500)');
+    expect(refused.kind === 'unreadable' && refused.reason).toBe(
+      `fetch: ${server.origin}/robots.txt returned 500; RFC 9309 then counts every page of ${server.origin} as disallowed, so GET ${server.origin}/page was not attempted`,
+    );
   });
 });
 

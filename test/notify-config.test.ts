@@ -11,6 +11,9 @@ import {
   notifyListSchema,
   retryAfterMs,
 } from '../src/notify/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { plannedDeliveries } from '../src/notify/outbox-plan.js';
+import { BASELINE_42001, FDIS_42005, HEALTH_42006 } from './publish-items.js';
 
 // The `notify` list as a config author writes it, and the retry policy the outbox will follow.
 
@@ -91,6 +94,61 @@ describe('notify config', () => {
     ]);
     const dump = JSON.stringify(described);
     for (const secret of ['TOPSECRET', 'SECRET', 'hmac-key', '/regwatch']) expect(dump).not.toContain(secret);
+  });
+});
+
+describe('the notify keys of a regwatch config', () => {
+  const source = { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
+
+  it('are read with their defaults: no channel, 8 attempts, no hub', () => {
+    const config = parseConfig({ sources: [source] });
+    expect([config.notify, config.notifyMaxAttempts, config.websubHub]).toEqual([[], DEFAULT_MAX_ATTEMPTS, undefined]);
+    const full = parseConfig({ sources: [source], notify: EXAMPLE, notifyMaxAttempts: 3, websubHub: 'https://hub.example.org/' });
+    expect(full.notify.map((c) => [c.id, c.minSeverity])).toEqual([['ops-hook', 'major'], ['team-slack', 'critical'], ['team-teams', 'major'], ['compliance-mail', 'major']]);
+    expect(full.websubHub).toBe('https://hub.example.org/');
+  });
+
+  it('name every bad field by its path, in one run, before anything is fetched', () => {
+    const attempt = () =>
+      parseConfig({
+        sources: [source],
+        notify: [{ id: 'hook', type: 'webhook', url: 'http://hooks.example.org/', secretEnv: 'bad name' }, { id: 'hook', type: 'slack', urlEnv: 'S', sources: ['iso_9999'] }],
+        notifyMaxAttempts: 0,
+        websubHub: 'http://hub.example.org/',
+      });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'REGWATCH_CONFIG' }));
+    let problems: string[] = [];
+    try {
+      attempt();
+    } catch (error) {
+      problems = (error as { problems: string[] }).problems;
+    }
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^notify\[0\]\.secretEnv: must be an environment variable name/),
+      'notify[0].url: must be an https URL',
+      'notify[1].id: duplicates notify[0].id "hook"',
+      'notify[1].sources[0]: "iso_9999" is not a configured source',
+      expect.stringMatching(/^notifyMaxAttempts: /),
+      'websubHub: must be an https URL',
+    ]));
+  });
+});
+
+describe('the outbox plan', () => {
+  it('owes each channel the new items its filters want: one row per item, oldest first, or one digest per refresh, newest first', () => {
+    const channels = notifyListSchema.parse([
+      { id: 'hook', type: 'webhook', url: 'https://hooks.example.org/', secretEnv: 'S' },
+      { id: 'only-42001', type: 'webhook', url: 'https://hooks.example.org/', secretEnv: 'S', minSeverity: 'baseline', sources: ['iso_42001'] },
+      { id: 'mail', type: 'email', host: 'smtp.example.org', from: 'a@example.org', to: ['b@example.org'], minSeverity: 'info' },
+      { id: 'quiet', type: 'webhook', url: 'https://hooks.example.org/', secretEnv: 'S', minSeverity: 'critical' },
+    ]);
+    const oldestFirst = [BASELINE_42001, HEALTH_42006, FDIS_42005];
+    expect(plannedDeliveries(channels, oldestFirst)).toEqual([
+      { channelId: 'hook', key: deliveryId('hook', FDIS_42005.id), itemIds: [FDIS_42005.id] },
+      { channelId: 'only-42001', key: deliveryId('only-42001', BASELINE_42001.id), itemIds: [BASELINE_42001.id] },
+      { channelId: 'mail', key: expect.stringMatching(/^mail:digest:[0-9a-f]{32}$/), itemIds: [FDIS_42005.id, HEALTH_42006.id] },
+    ]);
+    expect(plannedDeliveries(channels, [])).toEqual([]);
   });
 });
 

@@ -89,8 +89,8 @@ describe('npm pack → install → run', () => {
   });
 
   it('packs the built CLI, the shipped watch list, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'schema/changes.schema.json']));
-    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'dist/demo/sc42-slice.json', 'schema/changes.schema.json']));
+    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|dist\/demo\/[a-z0-9-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
   });
 
   it('installs from the tarball without devDependencies, better-sqlite3 built, nothing fetched from a registry', () => {
@@ -104,6 +104,12 @@ describe('npm pack → install → run', () => {
   it('regwatch --version prints the version', async () => {
     const out = await runCli(bin, ['--version'], work);
     expect([out.code, out.stdout.trim()]).toEqual([0, VERSION]);
+  });
+
+  it('regwatch demo replays the shipped slice from the installed package', async () => {
+    const out = await runCli(bin, ['demo', '--data', join(work, 'demo')], work);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('ISO/IEC 5392:2024: published [60.60]');
   });
 
   describeWithFixtures('refresh against a loopback stand-in for iso.org', () => {

@@ -3,6 +3,7 @@ import type { RobotsEntry } from '../src/fetch/index.js';
 import { createRobotsPolicy, isAllowed, parseRobots, type RobotsFetchOutcome } from '../src/fetch/robots.js';
 import { fakeClock, memoryStore } from './fault-server.js';
 import { runHostileInputs } from './hostile-inputs.js';
+import { openStore } from '../src/store/store.js';
 
 // RFC 9309 examples and edge cases, as a table: robots.txt, path, expected verdict for `regwatch`.
 
@@ -91,14 +92,42 @@ describe('createRobotsPolicy: per-origin cache in the store', () => {
   it('4xx allows, 5xx and unreachable disallow; a failure is re-checked after an hour', async () => {
     const { clock, policy } = setup([
       { kind: 'response', status: 503, body: null },
-      { kind: 'failed', code: 'FETCH_NETWORK', reason: 'fetch: GET … failed: ECONNRESET' },
+      { kind: 'failed', code: 'FETCH_NETWORK', reason: 'fetch: GET https://www.iso.org/robots.txt failed: ECONNRESET' },
       { kind: 'response', status: 404, body: null },
     ]);
-    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringContaining('(robots.txt returned 503)') });
+    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringMatching(/^fetch: https:\/\/www\.iso\.org\/robots\.txt returned 503; RFC 9309/) });
     clock.advance(61 * 60_000);
-    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringContaining('(robots.txt unreachable)') });
+    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringMatching(/^fetch: connection reset \(ECONNRESET\): https:\/\/www\.iso\.org\/robots\.txt could not be fetched; RFC 9309/) });
     clock.advance(61 * 60_000);
     expect(await policy.check(page)).toEqual({ allowed: true });
+  });
+
+  it.each([
+    ['a name that does not resolve (no network)', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo ENOTFOUND www.iso.org', 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)'],
+    ['a resolver that cannot be reached', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo EAI_AGAIN www.iso.org', 'name not resolved (getaddrinfo EAI_AGAIN www.iso.org)'],
+    ['a refused connection', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: connect ECONNREFUSED 162.0.0.1:443', 'connection refused (connect ECONNREFUSED 162.0.0.1:443)'],
+    ['a timeout', 'FETCH_TIMEOUT', 'fetch: GET https://www.iso.org/robots.txt timed out (Connect Timeout Error)', 'timed out (Connect Timeout Error)'],
+    ['no route', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: connect ENETUNREACH 162.0.0.1:443', 'network unreachable (connect ENETUNREACH 162.0.0.1:443)'],
+  ] as const)('says why robots.txt could not be fetched before what RFC 9309 makes of it: %s', async (_name, code, reason, why) => {
+    const { policy, store, clock } = setup([{ kind: 'failed', code, reason }]);
+    const expected = `fetch: ${why}: https://www.iso.org/robots.txt could not be fetched; RFC 9309 then counts every page of https://www.iso.org as disallowed, so GET ${page.href} was not attempted`;
+    expect(await policy.check(page)).toEqual({ allowed: false, code: 'FETCH_ROBOTS', reason: expected });
+    // The cached verdict keeps saying why.
+    clock.advance(30 * 60_000);
+    expect(await policy.check(new URL('https://www.iso.org/standard/44545.html'))).toMatchObject({ reason: expect.stringContaining(`fetch: ${why}: `) });
+    expect(store.robots.get('https://www.iso.org')).toMatchObject({ status: 0, failure: why });
+  });
+
+  it('the SQLite host state keeps why robots.txt could not be fetched', () => {
+    const store = openStore(':memory:');
+    try {
+      store.hostState.setRobots('https://www.iso.org', { fetchedAt: 1, status: 0, body: null, failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)' });
+      expect(store.hostState.getRobots('https://www.iso.org')).toEqual({ fetchedAt: 1, status: 0, body: null, failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)' });
+      store.hostState.setRobots('https://www.iso.org', { fetchedAt: 2, status: 200, body: '' });
+      expect(store.hostState.getRobots('https://www.iso.org')).toEqual({ fetchedAt: 2, status: 200, body: '' });
+    } finally {
+      store.close();
+    }
   });
 
   it('treats 429 as unreachable, not as a missing file', async () => {

@@ -32,16 +32,17 @@ describe('published files', () => {
     ['/feed.json', 'application/feed+json; charset=utf-8'],
     ['/changes.json', 'application/json; charset=utf-8'],
     ['/sources.json', 'application/json; charset=utf-8'],
-  ])('%s is the published file, typed %s, with validators and a cache lifetime up to the next refresh', async (path, type) => {
+  ])('%s is the published file, typed %s, with validators, a cache lifetime of a minute and any origin allowed', async (path, type) => {
     const res = await request(url(path));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(type);
     expect(res.body.equals(readFileSync(join(server.publicDir, path.slice(1))))).toBe(true);
     expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
     expect(new Date(res.headers['last-modified']!).toUTCString()).toBe(res.headers['last-modified']);
-    // The fixed clock is one hour before the (fake) next scheduled refresh.
-    expect(res.headers['cache-control']).toBe('public, max-age=3600');
+    // The next scheduled refresh is an hour away, but a manual one must show within a minute.
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
     expect(res.headers.vary).toBe('Accept-Encoding');
+    expect(res.headers['access-control-allow-origin']).toBe('*');
   });
 
   it('answers If-None-Match with 304 (strong, weak, listed and * forms), and a stale tag with 200', async () => {
@@ -52,7 +53,7 @@ describe('published files', () => {
       expect(res.status, ifNoneMatch).toBe(304);
       expect(res.body.length).toBe(0);
       expect(res.headers.etag).toBe(etag);
-      expect(res.headers['cache-control']).toBe('public, max-age=3600');
+      expect(res.headers['cache-control']).toBe('public, max-age=60');
     }
     expect((await request(url('/feed.xml'), { headers: { 'If-None-Match': '"stale"' } })).status).toBe(200);
   });
@@ -296,12 +297,13 @@ describe('/healthz', () => {
 });
 
 describe('cache policy and content negotiation, as units', () => {
-  it('caches until the next scheduled refresh, at least a minute and at most a day', () => {
+  it('caches a minute at most (a manual refresh shows within it), less when the next scheduled refresh is sooner', () => {
     const now = new Date('2025-03-11T05:00:00Z');
-    expect(feedMaxAge(now, new Date('2025-03-11T06:00:00Z'))).toBe(3600);
-    expect(feedMaxAge(now, new Date('2025-03-11T05:00:10Z'))).toBe(60);
-    expect(feedMaxAge(now, new Date('2025-03-20T05:00:00Z'))).toBe(86_400);
-    expect(feedMaxAge(now, null)).toBe(300);
+    expect(feedMaxAge(now, new Date('2025-03-11T06:00:00Z'))).toBe(60);
+    expect(feedMaxAge(now, new Date('2025-03-11T05:00:10Z'))).toBe(10);
+    expect(feedMaxAge(now, new Date('2025-03-11T04:59:00Z'))).toBe(1);
+    expect(feedMaxAge(now, new Date('2025-03-20T05:00:00Z'))).toBe(60);
+    expect(feedMaxAge(now, null)).toBe(60);
   });
 
   it.each([

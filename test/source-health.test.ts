@@ -87,6 +87,21 @@ describeWithFixtures('a failure is never a change', () => {
     expect([report.state, report.consecutiveFailures]).toEqual(['degraded', BREAKAGES.length]);
   });
 
+  it("the feeds show a source-health item with regwatch's own rights line, never the publisher's", () => {
+    const publicDir = join(dataDir, 'public');
+    const rss = load(readFileSync(join(publicDir, 'feed.xml'), 'utf8'), { xml: true });
+    const rssHealth = rss('item').filter((_, item) => rss(item).find('category[domain$="/event"]').text() === 'source-health');
+    expect(rssHealth.length).toBe(1);
+    expect(rssHealth.find('dc\\:rights').text()).toBe('regwatch source-health notice: about the watcher, not the standard');
+    const atom = load(readFileSync(join(publicDir, 'feed.atom'), 'utf8'), { xml: true });
+    const atomRights = atom('entry').map((_, entry) => atom(entry).find('rights').text()).get();
+    expect(atomRights).toContain('regwatch source-health notice: about the watcher, not the standard');
+    const json = JSON.parse(readFileSync(join(publicDir, 'feed.json'), 'utf8')) as { items: Array<{ _regwatch: { event: string; licence: { rights: string; tag: string } } }> };
+    const health = json.items.filter((i) => i._regwatch.event === 'source-health');
+    expect(health.map((i) => i._regwatch.licence)).toEqual([expect.objectContaining({ tag: 'open-attribution', rights: 'regwatch source-health notice: about the watcher, not the standard' })]);
+    expect(JSON.stringify(health)).not.toContain('ISO/IEC copyright');
+  });
+
   it('publishes one recovery item when the page reads again, and no change for the document', async () => {
     server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-53798-2024-02-02-192503.html') });
     const before = store.itemCount();

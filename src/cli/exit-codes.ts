@@ -15,6 +15,10 @@ export const EXIT = {
   busy: 4,
   /** The command ran, but what it printed could not be written (stdout failed: a full disk, an I/O error). */
   outputLost: 5,
+  /** `regwatch page`: the page was rewritten (a scheduled job commits it); 0 means it was left byte for byte. */
+  pageChanged: 6,
+  /** `regwatch notify`: some notification was given up (dead); `--retry-dead` queues it again. */
+  deadDeliveries: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -27,6 +31,8 @@ export const EXIT_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.sourcesFailed, 'some source could not be checked (see the verdicts)'],
   [EXIT.busy, 'another refresh is running'],
   [EXIT.outputLost, 'the output could not be written'],
+  [EXIT.pageChanged, 'page: the page was rewritten'],
+  [EXIT.deadDeliveries, 'notify: some notification was given up (dead)'],
 ];
 
 interface Failure {
@@ -49,6 +55,13 @@ const FAILURES = {
   REGWATCH_INSPECT_OPTIONS: { exit: EXIT.usage },
   REGWATCH_INSPECT_INPUT: { exit: EXIT.usage },
   REGWATCH_SERVE_LISTEN: { exit: EXIT.usage },
+  REGWATCH_PAGE_FILE: { exit: EXIT.usage, note: 'the page was not changed' },
+  // A reference page's markers are missing or unbalanced: nothing is written (src/page/markers.ts).
+  PAGE_MARKER_MISSING: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_UNBALANCED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_DUPLICATED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_NESTED: { exit: EXIT.usage, note: 'the page was not changed' },
+  PAGE_MARKER_UNKNOWN: { exit: EXIT.usage, note: 'the page was not changed' },
   REGWATCH_LOCK_BUSY: { exit: EXIT.busy },
   // Items are committed; the next refresh publishes them once the cause is fixed.
   REGWATCH_PUBLISH: { exit: EXIT.internal, note: 'nothing was published; the changes are stored' },

@@ -20,6 +20,8 @@ A source that cannot be read is reported, never published as a change.
   --source id        check only this source (repeatable)
   --wait-lock s      wait this long for a running refresh to finish (default 10), then exit 4
   --quiet            no progress lines on stderr
+After publishing, tells the WebSub hub (websubHub) and sends the notifications that are due, for at
+most 5 s: a channel that is down never fails or slows a refresh (regwatch notify shows what waits).
 Exit: 0 all sources checked; 3 at least one could not be; 2 bad config; 4 busy.`,
   },
   changes: {
@@ -39,7 +41,8 @@ csv is RFC 4180, one row per item.
     summary: "print each source's state, last good check and last change",
     text: `regwatch sources [--format table|json] [--config f] [--data d]
 
-Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change.`,
+Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change;
+then, when the config has a notify list, each channel's pending, dead and sent deliveries.`,
   },
   inspect: {
     synopsis: 'inspect <url|file>',
@@ -60,7 +63,46 @@ else from the shipped watch list.`,
     summary: 'serve the feeds over HTTP and refresh on a schedule',
     text: `regwatch serve [--port 8080] [--host 127.0.0.1] [--schedule "0 6 * * *"] [--timezone UTC] [--config f] [--data d]
 
-Serves the published feeds and refreshes on a cron schedule.`,
+Serves the published feeds and refreshes on a cron schedule; sends due notifications every minute.
+Warns when --host or --port is not where publicUrl points (the feeds' links would lead elsewhere).`,
+  },
+  notify: {
+    synopsis: 'notify',
+    summary: 'show the notification outbox per channel; requeue or send',
+    text: `regwatch notify [--channel id] [--state pending|sent|dead] [--last N] [--retry-dead] [--send] [--format table|json] [--config f] [--data d]
+
+Shows each channel of the config's notify list: deliveries pending, dead (given up after
+notifyMaxAttempts failed attempts, or refused for good) and sent, the next attempt and the last
+error; then the dead and pending deliveries (or those of --state), newest first.
+  --retry-dead       queue the dead deliveries again (of --channel, or all), attempts counted afresh
+  --send             send what is due now (one pass of at most 60 s)
+  --last N           deliveries listed per state (default 20)
+Exit: 0 no delivery is dead; 7 some delivery is dead; 2 bad usage, config or database.`,
+  },
+  page: {
+    synopsis: 'page <file.md>',
+    summary: "rewrite a reference page's regwatch blocks (Recent Changes, Provenance & licence)",
+    text: `regwatch page <file.md> --source id [--last 5] [--vocabulary regwatch|reference] [--min-severity s] [--config f] [--data d]
+
+Rewrites the blocks between <!-- regwatch:changes --> and <!-- /regwatch:changes --> (the
+"Recent Changes" table: Date | Severity | What changed) and between <!-- regwatch:provenance -->
+and <!-- /regwatch:provenance --> (the source's "Provenance & licence"), from the database, and
+nothing else: every other byte stays. The file is replaced atomically, and only when a block changed.
+  --source id        the source the page is about (a configured source)
+  --last N           rows in the table (default 5)
+  --vocabulary v     regwatch: critical, major, …; reference: version_bump, substantive, editorial
+Exit: 0 the page was already up to date (left byte for byte); 6 it was rewritten; 2 bad usage, a
+missing or unbalanced marker, no database (nothing is written).`,
+  },
+  demo: {
+    synopsis: 'demo',
+    summary: 'replay a slice of real SC 42 history offline and show what regwatch publishes',
+    text: `regwatch demo [--serve] [--port 8080] [--data d]
+
+Replays a small facts-only slice of real ISO/IEC JTC 1/SC 42 catalogue history (stage codes,
+dates, references; ISO Open Data, ODC-By 1.0) from a server on 127.0.0.1 into a temporary data
+folder (or --data), one refresh per day at that day's date, then prints the changes and where the
+feeds are. Needs no network. --serve then serves them (regwatch serve on that folder) until Ctrl-C.`,
   },
 } as const;
 
@@ -92,8 +134,10 @@ Exit codes:
 ${EXIT_MEANINGS.map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}
 
 Examples:
+  regwatch demo
   regwatch refresh
   regwatch changes --min-severity major --format markdown
+  regwatch page docs/iso-42001.md --source iso_42001
   regwatch inspect https://www.iso.org/standard/81230.html
 `;
 

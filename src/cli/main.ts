@@ -17,6 +17,9 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: CommandRun }>> = {
   sources: () => import('./sources-command.js'),
   inspect: () => import('./inspect-command.js'),
   serve: () => import('./serve-command.js'),
+  notify: () => import('./notify-command.js'),
+  page: () => import('./page-command.js'),
+  demo: () => import('./demo-command.js'),
 };
 
 export async function main(argv: string[], output: ProcessOutput = processOutput()): Promise<number> {

@@ -7,6 +7,7 @@ import { acquireRunLock } from '../store/run-lock.js';
 import { parseCommand, wholeNumber } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { formatRefreshOutcomes } from './format-refresh.js';
+import { formatNotifyReport } from './format-notify.js';
 import { showHelp } from './help-text.js';
 import type { CliOutput } from './output.js';
 
@@ -21,7 +22,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   });
   if (values.help) return showHelp(output, 'refresh');
   const waitSeconds = wholeNumber('wait-lock', values['wait-lock'], 10, 0, 86_400);
-  const runtime = openRuntime({ configFile: values.config, dataDir: values.data });
+  const progress = values.quiet ? undefined : (line: string) => output.err(`${line}\n`);
+  const runtime = openRuntime({ configFile: values.config, dataDir: values.data, ...(progress ? { log: progress } : {}) });
+  for (const warning of runtime.warnings) output.err(`${warning}\n`);
   let lock;
   try {
     lock = await acquireRunLock(runtime.store.runLock, waitSeconds * 1000);
@@ -29,15 +32,15 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     await runtime.close();
     throw databaseProblem(error, runtime.store.path) ?? error;
   }
-  const progress = values.quiet ? undefined : (line: string) => output.err(`${line}\n`);
   try {
     progress?.(`regwatch ${VERSION}: ${runtime.config.sources.length} source(s) from ${runtime.configOrigin}; data in ${runtime.dataDir}`);
     const result = await refresh(
-      { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress },
+      { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress, notifier: runtime.notifier },
       { trigger: 'cli', only: values.source },
     );
     output.out(formatRefreshOutcomes(result.outcomes));
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
+    if (result.notified !== undefined && runtime.notifier.enabled) progress?.(formatNotifyReport(result.notified));
     if (result.outcomes.some((o) => o.verdict === 'internal')) return EXIT.internal;
     return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
   } catch (error) {

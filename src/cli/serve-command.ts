@@ -11,6 +11,8 @@ import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
 import { startHttpServer } from '../server/http-server.js';
 import { OperatorError } from '../model/operator-error.js';
 import { parseCommand, usage, wholeNumber } from './args.js';
+import { startSendTimer } from '../server/send-timer.js';
+import { publicUrlMismatch } from '../server/public-url-check.js';
 import { EXIT } from './exit-codes.js';
 import { showHelp } from './help-text.js';
 import type { CliOutput } from './output.js';
@@ -37,11 +39,14 @@ export interface ServeEnvironment {
   stopSignal: () => Promise<string>;
   /** How long a running refresh may take to finish once asked to stop. */
   graceMs: number;
-  openRuntime: (o: { configFile?: string; dataDir?: string }) => Runtime;
+  openRuntime: (o: { configFile?: string; dataDir?: string; log?: (line: string) => void }) => Runtime;
 }
 
 /** How long an abandoned refresh may take to notice its aborted signal before the store closes under it. */
 const ABANDONED_REFRESH_WAIT_MS = 2_000;
+/** Due notifications are sent this often between refreshes, each pass within the budget. */
+const SEND_INTERVAL_MS = 60_000;
+const SEND_BUDGET_MS = 50_000;
 
 function processSignals(): Promise<string> {
   return new Promise((resolve) => {
@@ -93,8 +98,9 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw usage(`serve: --port "${o.port}" is not a port number (0-65535)`);
   if (o.host !== 'localhost' && isIP(o.host) === 0) throw usage(`serve: --host "${o.host}" is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
 
-  const runtime = open({ configFile: o.configFile, dataDir: o.dataDir });
   const log = (line: string) => stderr(`${new Date().toISOString()} ${line}`);
+  const runtime = open({ configFile: o.configFile, dataDir: o.dataDir, log });
+  for (const warning of runtime.warnings) stderr(`regwatch: serve: ${warning}`);
   const publicDir = join(runtime.dataDir, 'public');
   if (PUBLISHED_FILES.some((file) => !existsSync(join(publicDir, file)))) {
     // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds.
@@ -107,7 +113,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     log,
     refresh: (trigger, signal) =>
       refresh(
-        { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress: log },
+        { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress: log, notifier: runtime.notifier },
         { trigger, signal },
       ),
   });
@@ -139,15 +145,19 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   }
   const stopped = stopSignal();
   scheduler.start();
+  const sendTimer = runtime.config.notify.length > 0 ? startSendTimer({ notifier: runtime.notifier, intervalMs: SEND_INTERVAL_MS, budgetMs: SEND_BUDGET_MS, log }) : null;
   stdout(`regwatch serve: ${server.url}`);
   stdout(`  refresh schedule "${o.schedule}" (${o.timezone}), next ${scheduler.nextRun()?.toISOString() ?? 'never'}`);
   stdout(`  POST /refresh ${runtime.config.refreshToken === undefined ? 'disabled (no refreshToken in the config)' : 'enabled'}; data in ${runtime.dataDir}`);
   if (!isLoopback(o.host)) stderr(`regwatch: serve: listening on ${o.host}, not only on this machine`);
+  const mismatch = publicUrlMismatch(runtime.config.publicUrl, o.host, server.port);
+  if (mismatch !== null) stderr(`regwatch: serve: ${mismatch}`);
 
   const signal = await stopped;
   log(`${signal}: stopping: no new requests or refreshes`);
   scheduler.stop();
   runner.stop();
+  await sendTimer?.stop();
   const closed = server.close();
   const running = runner.current();
   let abandoned = false;

@@ -4,6 +4,8 @@ import { licenceSchema, licenceTagSchema } from '../model/licence.js';
 import { documentKeySchema } from '../model/record.js';
 import { OperatorError } from '../model/operator-error.js';
 import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
+import { notifyConfigProblems, notifyListSchema, targetUrlProblem } from '../notify/channel-config.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../notify/retry-policy.js';
 
 // Config is validated before anything is fetched; every bad field is named by its path
 // (`config: sources[2].url: must be an https URL`). A source's own settings (`committees`,
@@ -70,6 +72,12 @@ const settingsSchema = z
     changelogItems: z.number().int().min(1).max(100_000).default(1000),
     /** Public base URL of the published feeds (links, feed ids). */
     publicUrl: withoutUserInfo(z.string().url('must be a URL')).default('http://127.0.0.1:8080/'),
+    /** Channels that are told of new items (webhook, Slack, Teams, email): src/notify/channel-config.ts. */
+    notify: notifyListSchema,
+    /** Failed attempts after which a delivery is given up (dead); `regwatch notify --retry-dead` requeues it. */
+    notifyMaxAttempts: z.number().int().min(1).max(100).default(DEFAULT_MAX_ATTEMPTS),
+    /** A WebSub hub: RSS and Atom name it (rel=hub), and every publish that changed a feed pings it. */
+    websubHub: withoutUserInfo(z.string().url('must be a URL')).optional(),
   })
   .strict();
 
@@ -133,11 +141,17 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
   return { ...base.data, options: options.data as Record<string, unknown> };
 }
 
-/** Duplicate ids, source URLs that the allowPrivateNetwork setting does not allow, a deadline shorter than a timeout. */
+/** Duplicate ids, source and notify URLs that the allowPrivateNetwork setting does not allow, a deadline shorter than a timeout. */
 function crossFieldProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return [];
-  const { sources, allowPrivateNetwork } = input as { sources?: unknown; allowPrivateNetwork?: unknown };
+  const { sources, allowPrivateNetwork, notify, websubHub } = input as { sources?: unknown; allowPrivateNetwork?: unknown; notify?: unknown; websubHub?: unknown };
   const problems = deadlineProblems(input);
+  const sourceIds = Array.isArray(sources) ? sources.flatMap((s: unknown) => (typeof (s as { id?: unknown } | null)?.id === 'string' ? [(s as { id: string }).id] : [])) : [];
+  problems.push(...notifyConfigProblems(notify, { allowPrivateNetwork: allowPrivateNetwork === true, sourceIds }));
+  if (typeof websubHub === 'string' && URL.canParse(websubHub)) {
+    const problem = targetUrlProblem(websubHub, allowPrivateNetwork === true);
+    if (problem !== undefined) problems.push(`websubHub: ${problem}`);
+  }
   if (!Array.isArray(sources)) return problems;
   const seen = new Map<unknown, number>();
   sources.forEach((source: unknown, index) => {

@@ -6,6 +6,8 @@ export interface RobotsEntry {
   body: string | null;
   /** HTTP status, or 0 when the file could not be fetched at all. */
   status: number;
+  /** Status 0: why it could not be fetched (`connection refused (connect ECONNREFUSED …)`). */
+  failure?: string;
 }
 
 export interface HostStateStore {

@@ -4,6 +4,9 @@ import type { HostStateStore, RobotsEntry } from './host-state.js';
 // robots.txt per RFC 9309: groups by user-agent (product token matched case-insensitively, §2.2.1),
 // allow/disallow with `*` and `$` (§2.2.3), the longest match wins and allow wins a tie (§2.2.2).
 // A 4xx file means no rules; 5xx or unreachable means disallow everything (§2.3.1.3, §2.3.1.4).
+// When that happens, the reason says first why the file could not be had (name not resolved,
+// connection refused, a timeout, a 503), then the RFC's consequence: on a machine without network,
+// "disallowed by robots.txt" alone sends a person looking at the wrong thing.
 
 interface Rule {
   allow: boolean;
@@ -140,7 +143,9 @@ export function createRobotsPolicy(options: RobotsPolicyOptions): RobotsPolicy {
       return { allowed: false, code: outcome.code, reason: outcome.reason };
     }
     const entry: RobotsEntry =
-      outcome.kind === 'response' ? { fetchedAt: options.now(), status: outcome.status, body: outcome.body } : { fetchedAt: options.now(), status: 0, body: null };
+      outcome.kind === 'response'
+        ? { fetchedAt: options.now(), status: outcome.status, body: outcome.body }
+        : { fetchedAt: options.now(), status: 0, body: null, failure: whyUnfetched(outcome) };
     options.store.setRobots(origin, entry);
     return entry;
   }
@@ -156,21 +161,22 @@ export function createRobotsPolicy(options: RobotsPolicyOptions): RobotsPolicy {
       const entry = await pending;
       if (!('status' in entry)) return entry;
       const path = `${url.pathname}${url.search}`;
-      const disallowed = (why: string): RobotsVerdict => ({
-        allowed: false,
-        code: 'FETCH_ROBOTS',
-        reason: `fetch: GET ${url.href} is disallowed by robots.txt${why}`,
-      });
       if (entry.status >= 200 && entry.status < 300) {
         let hit = parsed.get(origin);
         if (hit?.fetchedAt !== entry.fetchedAt) {
           hit = { fetchedAt: entry.fetchedAt, file: parseRobots(entry.body ?? '') };
           parsed.set(origin, hit);
         }
-        return isAllowed(hit.file, options.productToken, path) ? { allowed: true } : disallowed('');
+        if (isAllowed(hit.file, options.productToken, path)) return { allowed: true };
+        return { allowed: false, code: 'FETCH_ROBOTS', reason: `fetch: GET ${url.href} is disallowed by robots.txt` };
       }
       if (allowsAll(entry.status)) return { allowed: true };
-      return disallowed(entry.status === 0 ? ' (robots.txt unreachable)' : ` (robots.txt returned ${entry.status})`);
+      const why = entry.status === 0 ? `${entry.failure ?? 'no answer'}: ${origin}/robots.txt could not be fetched` : `${origin}/robots.txt returned ${entry.status}`;
+      return {
+        allowed: false,
+        code: 'FETCH_ROBOTS',
+        reason: `fetch: ${why}; RFC 9309 then counts every page of ${origin} as disallowed, so GET ${url.href} was not attempted`,
+      };
     },
   };
 }
@@ -181,6 +187,20 @@ export function createRobotsPolicy(options: RobotsPolicyOptions): RobotsPolicy {
  */
 function allowsAll(status: number): boolean {
   return (status >= 400 && status < 500 && status !== 429) || (status >= 300 && status < 400);
+}
+
+/** The cause in the words a person checks first, then the detail: `name not resolved (getaddrinfo ENOTFOUND www.iso.org)`. */
+export function whyUnfetched(outcome: { code: FetchErrorCode; reason: string }): string {
+  const detail = outcome.reason.replace(/^fetch: GET \S+ (failed: )?/, '').replace(/^timed out \((.*)\)$/, '$1');
+  const cause =
+    outcome.code === 'FETCH_TIMEOUT' ? 'timed out'
+    : /\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)\b/.test(detail) ? 'name not resolved'
+    : /\bECONNREFUSED\b/.test(detail) ? 'connection refused'
+    : /\b(ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL)\b/.test(detail) ? 'network unreachable'
+    : /\b(ECONNRESET|EPIPE)\b|socket hang up|other side closed/i.test(detail) ? 'connection reset'
+    : /\b(CERT|SSL|TLS)|certificate/i.test(detail) ? 'TLS failed'
+    : 'no answer';
+  return `${cause} (${detail})`;
 }
 
 function ttl(entry: RobotsEntry): number {

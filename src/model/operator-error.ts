@@ -14,6 +14,7 @@ export type OperatorErrorCode =
   | 'REGWATCH_SCHEMA_NEWER'
   | 'REGWATCH_INSPECT_OPTIONS'
   | 'REGWATCH_INSPECT_INPUT'
-  | 'REGWATCH_SERVE_LISTEN';
+  | 'REGWATCH_SERVE_LISTEN'
+  | 'REGWATCH_PAGE_FILE';
 
 export class OperatorError extends RegwatchError<OperatorErrorCode> {}

@@ -13,6 +13,8 @@ export interface RefreshHooks {
   afterCompose?(): void;
   /** After one published file is in place, before the next. */
   afterPublishFile?(name: string): void;
+  /** After a notification was attempted, before its outcome is stored. */
+  afterSend?(deliveryKey: string): void;
 }
 
 /** What one check of one source needs: the run's dependencies and what the whole run watches. */

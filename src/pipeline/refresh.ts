@@ -16,6 +16,8 @@ import type { CheckContext, CheckOutcome, RefreshHooks } from './context.js';
 import { watchedSource, type WatchedSource } from './sources.js';
 import { runWatch } from './watch.js';
 import { BaselineMovedError } from '../store/baseline-moved-error.js';
+import { outboxFor } from '../notify/outbox-plan.js';
+import type { Notifier, NotifyReport } from '../notify/notifier.js';
 
 export type { CheckOutcome, RefreshHooks } from './context.js';
 
@@ -25,7 +27,8 @@ export type { CheckOutcome, RefreshHooks } from './context.js';
 //   work out what the run watches: followed documents, scopes, requirements (watch.ts)
 //   for each source: fetch → extract → validate → diff → classify → store   (check.ts)
 //   then: compose items (one per document per run; join-rule.ts: or join the same change
-//         another source reported before) → publish the feeds from the store
+//         another source reported before), queueing their notifications in the same transaction
+//         → publish the feeds from the store → tell the WebSub hub, send what is due (notify/)
 
 export interface RefreshDeps {
   config: Config;
@@ -36,6 +39,8 @@ export interface RefreshDeps {
   site: FeedSite;
   /** Progress lines for a person watching (stderr in the CLI). */
   progress?: (line: string) => void;
+  /** Sends notifications after publish; without one they stay queued (the outbox is filled whatever). */
+  notifier?: Notifier;
   /** Fault-injection points for the crash-safety tests; absent in production. */
   hooks?: RefreshHooks;
 }
@@ -53,6 +58,8 @@ export interface RefreshResult {
   outcomes: CheckOutcome[];
   itemsCreated: number;
   published: { written: string[]; unchanged: string[] };
+  /** What the notification step did (absent without a notifier). */
+  notified?: NotifyReport;
 }
 
 /** Hosts checked side by side at most. */
@@ -79,13 +86,14 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       throw new RefreshAbortedError(abortReason(options.signal), checked, sources.length);
     }
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
-    const { created: itemsCreated, refused } = deps.store.composeItems(itemComposer(sourceOrder), joinsNewestItem);
+    const { created: itemsCreated, createdItems, refused } = deps.store.composeItems(itemComposer(sourceOrder), joinsNewestItem, outboxFor(deps.config.notify, deps.now()));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
+    const notified = await deps.notifier?.afterPublish(published, createdItems, { ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks?.afterSend ? { afterSend: deps.hooks.afterSend } : {}) });
     const failed = outcomes.filter((o) => !CHECKED.has(o.verdict)).length;
     deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
-    return { runId, outcomes, itemsCreated, published };
+    return { runId, outcomes, itemsCreated, published, ...(notified ? { notified } : {}) };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
     const outcome = error instanceof RefreshAbortedError

@@ -46,9 +46,12 @@ export type FeedInput = Pick<PublishInput, 'site' | 'items' | 'feedItems' | 'gen
 
 export { FEED_FILES, PUBLISHED_FILES, type FeedFile, type PublishedFile } from './published-files.js';
 
-/** feed.xml, feed.atom, feed.json for these items; basePath (`sources/iso_42005/`) places them under publicUrl. */
-export function renderFeeds(input: FeedInput, { basePath = '' }: { basePath?: string } = {}): Map<FeedFile, string> {
-  return renderFeedFiles(input, publishableItems(input.items), basePath);
+/**
+ * feed.xml, feed.atom, feed.json for these items; basePath (`sources/iso_42005/`) places them under
+ * publicUrl, and `query` (`min-severity=major`) names a filtered feed in its self links and ids.
+ */
+export function renderFeeds(input: FeedInput, { basePath = '', query = '' }: { basePath?: string; query?: string } = {}): Map<FeedFile, string> {
+  return renderFeedFiles(input, publishableItems(input.items), basePath, query);
 }
 
 /** The five files, name → contents. Pure; throws PublishError when any of them would be invalid. */
@@ -79,8 +82,8 @@ export async function publish(
   return { written, unchanged };
 }
 
-function renderFeedFiles(input: FeedInput, items: Item[], basePath: string): Map<FeedFile, string> {
-  const view = feedView(input, items, basePath);
+function renderFeedFiles(input: FeedInput, items: Item[], basePath: string, query = ''): Map<FeedFile, string> {
+  const view = feedView(input, items, basePath, query);
   const rss = renderRss(view);
   const atom = renderAtom(view);
   assertWellFormedXml(FEED_FILE_OF.rss, rss);
@@ -92,8 +95,13 @@ function renderFeedFiles(input: FeedInput, items: Item[], basePath: string): Map
   ]);
 }
 
-function feedView(input: FeedInput, items: Item[], basePath: string): FeedView {
+function feedView(input: FeedInput, items: Item[], basePath: string, query: string): FeedView {
   const base = feedBaseUrl(input.site.publicUrl, basePath);
+  const self = (file: string) => {
+    const url = new URL(file, base);
+    url.search = query;
+    return url.href;
+  };
   const generatedAt = checkedGeneratedAt(input.generatedAt);
   const feedItems = items.slice(0, Math.max(0, Math.floor(input.feedItems)));
   return {
@@ -102,7 +110,7 @@ function feedView(input: FeedInput, items: Item[], basePath: string): FeedView {
     language: checkedLanguage(input.site.language ?? 'en'),
     ...(input.site.websubHub === undefined ? {} : { hubUrl: checkedHubUrl(input.site.websubHub) }),
     homePageUrl: base,
-    urls: { rss: new URL(FEED_FILE_OF.rss, base).href, atom: new URL(FEED_FILE_OF.atom, base).href, json: new URL(FEED_FILE_OF.json, base).href },
+    urls: { rss: self(FEED_FILE_OF.rss), atom: self(FEED_FILE_OF.atom), json: self(FEED_FILE_OF.json) },
     generatedAt,
     updated: feedItems[0]?.observedAt ?? generatedAt,
     items: feedItems,

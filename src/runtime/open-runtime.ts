@@ -6,6 +6,8 @@ import { createFetcher } from '../fetch/index.js';
 import { VERSION } from './version.js';
 import type { FeedSite } from '../publish/from-store.js';
 import { databasePath, prepareDataDirForWriting } from './data-dir.js';
+import { createNotifier, type Notifier } from '../notify/notifier.js';
+import { missingSecrets } from '../notify/secrets.js';
 
 export { DATABASE_FILE, databasePath } from './data-dir.js';
 
@@ -20,6 +22,9 @@ export interface Runtime {
   fetcher: Fetcher;
   site: FeedSite;
   now: () => Date;
+  notifier: Notifier;
+  /** Worth telling whoever starts a command: secrets the notify channels name but the environment lacks. */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -32,7 +37,15 @@ export function siteFor(config: Config): FeedSite {
     title: 'regwatch: ISO/IEC 42001 family, recent changes',
     description: 'Life-cycle changes of ISO/IEC 42001 and related standards (ISO/IEC JTC 1/SC 42), with provenance and licence of every fact.',
     publicUrl: config.publicUrl,
+    ...(config.websubHub === undefined ? {} : { websubHub: config.websubHub }),
   };
+}
+
+/** `notify[0].secretEnv: … environment variable REGWATCH_HOOK_SECRET is not set`: names, never values. */
+export function notifyWarnings(config: Config, env: NodeJS.ProcessEnv): string[] {
+  return missingSecrets(config.notify, env, { allowPrivateNetwork: config.allowPrivateNetwork }).map(
+    (problem) => `config: ${problem}: its deliveries will fail until it is set`,
+  );
 }
 
 /** The process's one HTTP client, polite per host, guarded against private addresses. */
@@ -62,12 +75,14 @@ export function buildFetcher(config: Config, hostState: Store['hostState'], over
   });
 }
 
-export function openRuntime(options: { configFile?: string; dataDir?: string }): Runtime {
+/** `log`: where the notifier says what it sent and what failed (stderr in the CLI). */
+export function openRuntime(options: { configFile?: string; dataDir?: string; log?: (line: string) => void }): Runtime {
   const { config, origin } = loadConfig(options.configFile);
   const dataDir = resolve(options.dataDir ?? 'data');
   prepareDataDirForWriting(dataDir);
   const store = openStore(databasePath(dataDir));
   const fetcher = buildFetcher(config, store.hostState);
+  const now = () => new Date();
   return {
     config,
     configOrigin: origin,
@@ -75,7 +90,9 @@ export function openRuntime(options: { configFile?: string; dataDir?: string }):
     store,
     fetcher,
     site: siteFor(config),
-    now: () => new Date(),
+    now,
+    notifier: createNotifier({ config, store, env: process.env, userAgent: userAgent(config), now, random: Math.random, ...(options.log ? { log: options.log } : {}) }),
+    warnings: notifyWarnings(config, process.env),
     async close() {
       await fetcher.close();
       store.close();

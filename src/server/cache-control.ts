@@ -1,14 +1,13 @@
-// How long a reader may reuse a feed without asking: until the next scheduled refresh could change
-// it. A manual refresh in between is caught by the ETag on the reader's next poll.
+// How long a reader may reuse a feed without asking: at most a minute, so that a manual refresh
+// (POST /refresh, a refresh from a terminal) shows within a minute; less when the next scheduled
+// refresh is sooner. Asking again is cheap: the ETag answers 304.
 
-const MIN_SECONDS = 60;
-const MAX_SECONDS = 86_400;
-const UNSCHEDULED_SECONDS = 300;
+const MAX_SECONDS = 60;
 
 export function feedMaxAge(now: Date, nextRun: Date | null): number {
-  if (nextRun === null) return UNSCHEDULED_SECONDS;
+  if (nextRun === null) return MAX_SECONDS;
   const seconds = Math.ceil((nextRun.getTime() - now.getTime()) / 1000);
-  return Math.min(MAX_SECONDS, Math.max(MIN_SECONDS, seconds));
+  return Math.min(MAX_SECONDS, Math.max(1, seconds));
 }
 
 export function feedCacheControl(now: Date, nextRun: Date | null): string {

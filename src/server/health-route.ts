@@ -3,9 +3,11 @@ import type { Store } from '../store/store.js';
 import { sourceReports } from '../pipeline/source-reports.js';
 import type { RefreshRunner, RunRecord } from './refresh-runner.js';
 import type { Schedule } from './scheduler.js';
+import { channelStatuses, healthChannel } from '../notify/channel-status.js';
 
 // /healthz: for a monitor and a person. 200 while the server answers; `status` says whether every
-// source is being read (`degraded` when one has failed degradedAfter checks in a row).
+// source is being read (`degraded` when one has failed degradedAfter checks in a row); `notify`
+// counts the deliveries waiting and those given up (dead), per channel, naming no target.
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -27,6 +29,7 @@ export interface Health {
     lastChangeAt: string | null;
     consecutiveFailures: number;
   }>;
+  notify: { pending: number; dead: number; channels: Array<ReturnType<typeof healthChannel>> };
 }
 
 export function health(deps: { config: Config; store: Store; runner: RefreshRunner; schedule: Schedule; now: () => Date }): Health {
@@ -40,6 +43,7 @@ export function health(deps: { config: Config; store: Store; runner: RefreshRunn
     lastChangeAt: r.lastChangeAt,
     consecutiveFailures: r.consecutiveFailures,
   }));
+  const channels = channelStatuses(deps.config.notify, deps.store.deliveries.countsByChannel());
   return {
     status: sources.some((s) => s.state === 'degraded') ? 'degraded' : 'ok',
     now: deps.now().toISOString(),
@@ -49,5 +53,6 @@ export function health(deps: { config: Config; store: Store; runner: RefreshRunn
     lastRecordedRun: deps.store.lastRun(),
     manualRefresh: deps.config.refreshToken !== undefined,
     sources,
+    notify: { pending: channels.reduce((n, c) => n + c.pending, 0), dead: channels.reduce((n, c) => n + c.dead, 0), channels: channels.map(healthChannel) },
   };
 }

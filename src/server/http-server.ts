@@ -14,7 +14,9 @@ import { refreshRoute } from './refresh-route.js';
 import type { RefreshRunner } from './refresh-runner.js';
 import { HTML_CONTENT_TYPE, representation, sendRepresentation } from './representation.js';
 import type { Schedule } from './scheduler.js';
-import { sourceFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+import { storeFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
+import { parseFeedQuery } from './feed-query.js';
+import { allowAnyOrigin, answerPreflight, isSharedPath } from './cors.js';
 import { isFeedFile, isPublishedFile } from '../publish/published-files.js';
 import { DEFAULT_CONNECTION_LIMITS, limitConnections, serverOptions, type ConnectionLimits, type ResponseGuard } from './connection-limits.js';
 import { requestTarget } from './request-target.js';
@@ -51,6 +53,11 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
     const url = requestTarget(req.url);
     if (url === null) return sendError(res, 400, `not a request target this server answers: ${String(req.url).slice(0, 200)}`);
     const path = url.pathname;
+    const name = path.slice(1);
+    if (isSharedPath(path, isPublishedFile(name))) {
+      if (req.method === 'OPTIONS') return answerPreflight(res);
+      allowAnyOrigin(res);
+    }
 
     // With no token configured the endpoint does not exist: a 404 like any unknown path.
     if (path === '/refresh') return refresh === null ? sendError(res, 404, `no such page: ${path}`) : refresh(req, res);
@@ -76,19 +83,19 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
     }
 
     if (path === '/changes.json' && url.search !== '' && url.search !== '?') {
-      let query;
-      try {
-        query = parseChangesQuery(url.searchParams, sourceIds);
-      } catch (error) {
-        if (error instanceof QueryError) return sendError(res, 400, error.message, { parameter: error.parameter });
-        throw error;
-      }
+      const query = parsedOr400(res, () => parseChangesQuery(url.searchParams, sourceIds));
+      if (query === undefined) return;
       const page = changesPage(deps.store, query);
       const link: Record<string, string> = page.nextCursor === null ? {} : { Link: `<${nextPageUrl(url, page.nextCursor)}>; rel="next"` };
       return sendRepresentation(req, res, page.rep, cacheControl(), link);
     }
 
-    const name = path.slice(1);
+    if (isFeedFile(name) && url.search !== '' && url.search !== '?') {
+      const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
+      if (filter === undefined) return;
+      return sendRepresentation(req, res, storeFeed(deps, filter, name)!, cacheControl());
+    }
+
     if (isPublishedFile(name)) {
       const rep = await published.get(name);
       if (rep === null) return sendError(res, 404, `${name} has not been published yet: it appears after the first refresh`);
@@ -97,7 +104,9 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
 
     const sourcePath = SOURCE_FEED_PATH.exec(path);
     if (sourcePath !== null && isFeedFile(sourcePath[2]!)) {
-      const rep = sourceFeed(deps, sourcePath[1]!, sourcePath[2]);
+      const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
+      if (filter === undefined) return;
+      const rep = storeFeed(deps, { ...filter, source: sourcePath[1]! }, sourcePath[2]);
       if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
       return sendRepresentation(req, res, rep, cacheControl());
     }
@@ -115,6 +124,19 @@ export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: I
       })
       .finally(() => guard?.answered(req, res));
   };
+}
+
+/** The parsed query, or undefined once a 400 naming the bad parameter has been sent. */
+function parsedOr400<T>(res: ServerResponse, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof QueryError) {
+      sendError(res, 400, error.message, { parameter: error.parameter });
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 export interface RunningServer {

@@ -4,6 +4,7 @@ import { observationSchema, type Observation } from '../model/observation.js';
 import type { Composed } from '../pipeline/compose.js';
 import type { JoiningItem, JoinRule } from '../pipeline/join-rule.js';
 import type { StoredJsonReader } from './stored-json.js';
+import type { DeliveriesTable, PlannedDelivery } from './deliveries.js';
 
 // Items and the sources that reported them: composed from pending observations in one transaction,
 // read newest first for the feeds, changes.json and the CLI. Which items a group joins is the
@@ -22,13 +23,21 @@ export interface ItemQuery {
 /** `observations.item_id` of an observation whose news other documents' items tell, none composed now (refused). */
 const FOLDED = 'folded';
 
+/** What the items a compose creates are owed (src/notify/outbox-plan.ts): queued in the same transaction. */
+export interface Outbox {
+  /** `created`: the items this compose inserted, oldest first. */
+  plan(created: readonly Item[]): PlannedDelivery[];
+  /** When they were queued (ISO 8601): due at once. */
+  at: string;
+}
+
 interface Pending {
   rowId: number;
   runId: number;
   observation: Observation;
 }
 
-export function itemsTables(db: Database.Database, storedJson: StoredJsonReader, onTransaction?: (name: 'compose') => void) {
+export function itemsTables(db: Database.Database, storedJson: StoredJsonReader, deliveries: DeliveriesTable, onTransaction?: (name: 'compose') => void) {
   const statements = {
     pendingObservations: db.prepare('SELECT id, run_id, source_id, doc_key, seq, observation_json FROM observations WHERE item_id IS NULL ORDER BY run_id, id'),
     settleObservation: db.prepare('UPDATE observations SET item_id = ? WHERE id = ?'),
@@ -37,6 +46,7 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
       INSERT OR IGNORE INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json, state)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     itemSeq: db.prepare('SELECT seq FROM items WHERE id = ?'),
+    itemsById: db.prepare('SELECT seq, item_json FROM items WHERE id IN (SELECT value FROM json_each(?))'),
     newestItemOf: db.prepare('SELECT seq, id, state FROM items WHERE doc_key = ? ORDER BY seq DESC LIMIT 1'),
     sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
@@ -81,8 +91,14 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
      * document's newest item when `joins` says so (the same change seen by another source later).
      * Items of the run that tell part of a group's news are filed under the group's sources too; a
      * group with nothing else to tell makes no item and its observations settle on those items.
+     * Every item created here is queued for the notification channels that want it (`outbox`), in
+     * this transaction: an item is created once, so it is queued once, whichever refresh composes it.
      */
-    composeItems(compose: (group: Observation[], run: readonly Observation[]) => Composed, joins: JoinRule): { created: number; refused: string[] } {
+    composeItems(
+      compose: (group: Observation[], run: readonly Observation[]) => Composed,
+      joins: JoinRule,
+      outbox?: Outbox,
+    ): { created: number; createdItems: Item[]; refused: string[] } {
       return db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Pending[]>();
@@ -103,7 +119,7 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
         };
         const itemOfDocument = new Map<string, { seq: number; id: string }>();
         const toldElsewhere: Array<{ group: Pending[]; toldBy: string[]; hasItem: boolean }> = [];
-        let created = 0;
+        const createdItems: Item[] = [];
         const refused: string[] = [];
         // Documents in key order within a run (health items by their row), so item order never
         // depends on which host answered first.
@@ -124,7 +140,7 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
           let target = item.document === null || state === null ? undefined : joinedItem(item.document.key, { state, sources }, joins);
           if (target === undefined) {
             const inserted = insertItem(item, group[0]!.runId, state);
-            if (inserted.inserted) created += 1;
+            if (inserted.inserted) createdItems.push(item);
             target = inserted;
           }
           for (const source of sources) statements.insertItemSource.run(target.seq, source);
@@ -136,8 +152,9 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
           for (const target of targets) for (const g of group) statements.insertItemSource.run(target.seq, g.observation.sourceId);
           if (!hasItem) for (const g of group) statements.settleObservation.run(targets[0]?.id ?? FOLDED, g.rowId);
         }
+        if (outbox !== undefined && createdItems.length > 0) deliveries.enqueue(outbox.plan(createdItems), outbox.at);
         onTransaction?.('compose');
-        return { created, refused };
+        return { created: createdItems.length, createdItems, refused };
       })();
     },
 
@@ -170,6 +187,16 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
         items: page.map(storedItem),
         nextCursor: rows.length > limit && page.length > 0 ? page[page.length - 1]!.seq : null,
       };
+    },
+
+    /** The items with these ids, in the order asked for; ids not stored are left out. */
+    itemsById(ids: readonly string[]): Item[] {
+      const rows = statements.itemsById.all(JSON.stringify(ids)) as Array<{ seq: number; item_json: string }>;
+      const byId = new Map(rows.map((row) => {
+        const item = storedItem(row);
+        return [item.id, item] as const;
+      }));
+      return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
     /** Every source id the database has a check or an item of. */

@@ -156,6 +156,34 @@ export const MIGRATIONS: readonly string[] = [
     END)
   WHERE json_extract(record_json, '$.phase') IS NULL AND json_extract(record_json, '$.stage') IS NOT NULL;
   `,
+  `
+  -- Issue 12. The outbox: one row per message a channel is owed, written in the transaction that
+  -- creates its items (items.ts composeItems), so no item is published without its deliveries and
+  -- none is queued twice (delivery_key is X-Regwatch-Delivery: channel and item, or channel and a
+  -- digest's items). Messages are rebuilt from the items at send time; only ids are kept here.
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    channel_id TEXT NOT NULL,
+    delivery_key TEXT NOT NULL UNIQUE,
+    item_ids TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    -- A sender's claim: other senders (serve's timer, another process) leave the row alone until
+    -- then; a sender killed mid-send leaves a claim that simply runs out.
+    claimed_until TEXT,
+    last_attempt_at TEXT,
+    last_code TEXT,
+    last_error TEXT,
+    done_at TEXT
+  );
+  CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+  CREATE INDEX deliveries_channel ON deliveries (channel_id, state);
+  -- Why robots.txt could not be fetched (name not resolved, refused, timeout), said before the
+  -- RFC 9309 consequence while the failure is cached.
+  ALTER TABLE host_state ADD COLUMN robots_failure TEXT;
+  `,
 ];
 
 /** Migrations that rebuild a table run with foreign keys off (SQLite's documented 12-step ALTER TABLE). */
