@@ -114,8 +114,9 @@ export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMAND_HELP, name);
 }
 
-export const GENERAL_HELP = `regwatch ${VERSION}: watches the ISO/IEC 42001 family's catalogue metadata and publishes
-a "recent changes" feed (RSS, Atom, JSON Feed, changes.json) with provenance and licence.
+export const GENERAL_HELP = `regwatch ${VERSION}: watches standards' catalogue metadata (the ISO/IEC 42001 family and the
+documents AI governance follows) and publishes a "recent changes" feed (RSS, Atom, JSON Feed,
+changes.json) with provenance and licence.
 
 Usage: regwatch [--config f] [--data d] <command> [options]
 
@@ -124,9 +125,8 @@ ${COMMAND_NAMES.map((name) => `  ${COMMAND_HELP[name].synopsis.padEnd(19)}${COMM
   help [command]     this help, or one command's
 
 Common options (before or after the command):
-  --config <file>    config file (default ./regwatch.config.json when present, else built-in defaults:
-                     ISO/IEC 42001, 42005, 42006, 23894 on iso.org, and ISO Open Data for all of
-                     ISO/IEC JTC 1/SC 42 and those four documents' families)
+  --config <file>    config file (default ./regwatch.config.json when present, else the shipped watch
+                     list, watchlists/default.json; a config adds to it with "extends": "default")
   --data <dir>       database and published feeds (default ./data; feeds go to <dir>/public)
   -h, --help         help;  -v, --version  the version
 
