@@ -70,10 +70,10 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
   }
 }
 
-function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): ExtractOutcome | Promise<ExtractOutcome> {
+function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): Promise<ExtractOutcome> {
   const context = { url: fetched.finalUrl, options: source.spec.options, scope, knownKeys: new Set(memory.baselines.keys()) };
   if (source.kind.input === 'text') return source.kind.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), context);
-  if (fetched.bodyFile === undefined) return { kind: 'extraction-failed', reason: 'the download was not spooled to a file' };
+  if (fetched.bodyFile === undefined) return Promise.resolve({ kind: 'extraction-failed', reason: 'the download was not spooled to a file' });
   return source.kind.extract(fetched.bodyFile, context);
 }
 
