@@ -35,6 +35,13 @@ export interface StoredSourceState extends SourceStateRow {
   revision: number;
 }
 
+/** What the latest clean check of a source read: the body's sha256 (null after a 304) at which URL, and its detail. */
+export interface LastCleanCheck {
+  sha256: string | null;
+  url: string;
+  detail: string | null;
+}
+
 export interface CheckWrite {
   runId: number;
   sourceId: string;
@@ -63,6 +70,8 @@ export interface CheckWrite {
 export function checksTables(db: Database.Database, storedJson: StoredJsonReader, onTransaction?: (name: 'check') => void) {
   const statements = {
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
+    documentCount: db.prepare('SELECT count(*) AS n FROM documents WHERE source_id = ?'),
+    lastCleanCheck: db.prepare("SELECT sha256, url, detail FROM checks WHERE source_id = ? AND verdict IN ('changed', 'unchanged') ORDER BY id DESC LIMIT 1"),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
     upsertDocument: db.prepare(`
       INSERT INTO documents (source_id, doc_key, record_json, first_seen, last_seen, last_changed, change_count)
@@ -107,6 +116,15 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
         if (parsed.success) out.set(row.doc_key, parsed.data);
       }
       return out;
+    },
+
+    /** Documents stored for the source, whether baselines() still accepts them or not. */
+    documentCount(sourceId: string): number {
+      return (statements.documentCount.get(sourceId) as { n: number }).n;
+    },
+
+    lastCleanCheck(sourceId: string): LastCleanCheck | undefined {
+      return statements.lastCleanCheck.get(sourceId) as LastCleanCheck | undefined;
     },
 
     /** Read it before the baselines: a check stored between the two reads is then refused, never missed. */

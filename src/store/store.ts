@@ -6,7 +6,7 @@ import { hostStateTable } from './host-state.js';
 import { runLockTable } from './run-lock-table.js';
 import { storedJsonReader } from './stored-json.js';
 
-export type { CheckWrite, SourceStateRow, StoredSourceState } from './checks.js';
+export type { CheckWrite, LastCleanCheck, SourceStateRow, StoredSourceState } from './checks.js';
 export type { ItemQuery } from './items.js';
 
 // SQLite through better-sqlite3, WAL, plain SQL. The store is its tables, one module each by what
