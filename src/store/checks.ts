@@ -102,6 +102,10 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
         scope = excluded.scope, watcher_version = excluded.watcher_version, revision = excluded.revision`),
   };
 
+  // A refresh reads each source's baselines three times (what the run watches, the check, sources.json):
+  // a stored row is checked once per process for the JSON it holds, the last verdict kept per document.
+  const checkedBaselines = new Map<string, { json: string; record: DocumentRecord | null }>();
+
   return {
     /**
      * The stored baseline of every document a source reports, re-validated on the way out. One stored
@@ -111,9 +115,15 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
     baselines(sourceId: string): Map<string, DocumentRecord> {
       const out = new Map<string, DocumentRecord>();
       for (const row of statements.baselines.all(sourceId) as Array<{ doc_key: string; record_json: string }>) {
-        const record = storedJson.parse({ table: 'documents', row: `source_id ${sourceId} doc_key ${row.doc_key}`, column: 'record_json' }, row.record_json);
-        const parsed = recordSchema.safeParse(record);
-        if (parsed.success) out.set(row.doc_key, parsed.data);
+        const cell = `${sourceId}\u0000${row.doc_key}`;
+        let checked = checkedBaselines.get(cell);
+        if (checked?.json !== row.record_json) {
+          const record = storedJson.parse({ table: 'documents', row: `source_id ${sourceId} doc_key ${row.doc_key}`, column: 'record_json' }, row.record_json);
+          const parsed = recordSchema.safeParse(record);
+          checked = { json: row.record_json, record: parsed.success ? parsed.data : null };
+          checkedBaselines.set(cell, checked);
+        }
+        if (checked.record !== null) out.set(row.doc_key, checked.record);
       }
       return out;
     },
