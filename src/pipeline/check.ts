@@ -45,12 +45,11 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   const healthDetail = acquired.kind === 'not-modified' ? (state?.lastDetail ?? null) : detail;
   const { health, transition } = nextHealth(state, { verdict, detail: healthDetail, checkedAt }, context.degradedAfter);
   const clean = acquired.kind !== 'failed';
-  const body = 'fetch' in acquired ? acquired.fetch : null; // the answer carried a body
 
   const write: CheckWrite = {
     runId: context.runId, sourceId: source.id, checkedAt, verdict, detail, code: acquired.kind === 'failed' ? acquired.code : null, url: source.url,
-    httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : body !== null ? body.status : 304,
-    sha256: acquired.kind === 'failed' ? acquired.sha256 : body !== null ? body.sha256 : null,
+    httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : 'fetch' in acquired ? acquired.fetch.status : 304,
+    sha256: acquired.kind === 'failed' ? acquired.sha256 : 'fetch' in acquired ? acquired.fetch.sha256 : null,
     fetchedAt: 'fetch' in acquired ? acquired.fetch.fetchedAt : acquired.fetchedAt,
     readRevision: state?.revision ?? 0,
     baselines: changes.map((c) => c.record),
@@ -62,8 +61,8 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
     state: {
       ...health,
       lastCode: acquired.kind === 'failed' ? acquired.code : null,
-      etag: body !== null ? (body.etag ?? null) : (state?.etag ?? null),
-      lastModified: body !== null ? (body.lastModified ?? null) : (state?.lastModified ?? null),
+      etag: 'fetch' in acquired ? (acquired.fetch.etag ?? null) : (state?.etag ?? null),
+      lastModified: 'fetch' in acquired ? (acquired.fetch.lastModified ?? null) : (state?.lastModified ?? null),
       baselined: clean || (state?.baselined ?? false),
       scope: clean ? serializeScope(scope) : (state?.scope ?? null),
       watcherVersion: clean ? source.kind.version : (state?.watcherVersion ?? null),
