@@ -68,10 +68,10 @@ export async function publish(
   options: { afterFile?: (name: string) => void } = {},
 ): Promise<{ written: string[]; unchanged: string[] }> {
   const files = renderUnchecked(input);
-  await mkdir(dir, { recursive: true });
   for (const [name, bytes] of files) {
     if (isXmlFile(name) && !(await holds(dir, name, bytes))) assertWellFormedXml(name, bytes);
   }
+  await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const unchanged: string[] = [];
   for (const [name, bytes] of files) {
@@ -103,7 +103,7 @@ function checkedXml<Name extends PublishedFile>(files: Map<Name, string>): Map<N
 /** True when dir/name holds exactly these bytes already. */
 async function holds(dir: string, name: string, bytes: string): Promise<boolean> {
   const current = await readFile(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
     throw error;
   });
   return current !== undefined && current.equals(Buffer.from(bytes, 'utf8'));
