@@ -55,7 +55,8 @@ interface KindBase<Options> {
   /**
    * What the source follows: the documents it must report (one missing is source health, never a
    * withdrawal) and whole groups. `watchedElsewhere` holds the keys every other source follows, for a
-   * catalogue that is told to follow them too.
+   * catalogue that is told to follow them too. Whatever extract() reads of the options must show
+   * here: the same body under the same scope is taken to give the same records (src/pipeline/known-body.ts).
    */
   watches(source: SourceSpec<Options>, watchedElsewhere: ReadonlySet<string>): WatchScope;
   /** Followed documents that are requirements standards (beyond a source marked `requirements`). */
