@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     // The few plain JavaScript files (bin/, scripts/) run on Node.
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },
   {
     files: ['**/*.ts'],

@@ -7,6 +7,7 @@ import { databasePath } from '../src/runtime/open-runtime.js';
 import { storedItemSchema } from '../src/model/item.js';
 import { changesPage } from '../src/server/changes-route.js';
 import { insertItems, syntheticItem } from '../test/serve-seed.js';
+import { countFlag } from './figures.js';
 
 // What checking items as they are read back costs, over a store of 100,000 items: for each read the
 // server, publish and the CLI make, store.items() once its rows are checked (SQL and JSON.parse:
@@ -14,13 +15,6 @@ import { insertItems, syntheticItem } from '../test/serve-seed.js';
 // which is what checking on every read would add; and /changes.json?min-severity=major as served.
 //
 //   node --import tsx bench/item-validation.ts [--items 100000] [--rounds 200]
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: a positive whole number, got ${process.argv[at + 1]}`);
-  return value;
-}
 
 function medianOf(times: number[]): number {
   return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
@@ -34,8 +28,8 @@ function median(run: () => void, rounds: number): number {
   }));
 }
 
-const itemCount = flag('items', 100_000);
-const rounds = flag('rounds', 200);
+const itemCount = countFlag('items', 100_000);
+const rounds = countFlag('rounds', 200);
 const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-item-validation-'));
 const path = databasePath(dataDir);
 const seeding = openStore(path);

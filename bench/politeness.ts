@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +6,7 @@ import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
+import { startLoopbackHosts } from './loopback-hosts.js';
 
 // Issue 4's benchmark: one refresh of 200 sources spread over 20 loopback hosts (127.0.0.1 to
 // 127.0.0.20), each answering after 50 ms, under the politeness rules (one request at a time per
@@ -25,21 +25,14 @@ const recorded = resolve(import.meta.dirname, '../../shared/fixtures/iso-pages/i
 const page = existsSync(recorded) ? readFileSync(recorded) : Buffer.from('<html><title>stand-in</title><body>no recorded page</body></html>');
 const perHost = new Map<string, number[]>();
 
-const servers: Server[] = [];
-let port = 0;
-for (let h = 1; h <= HOSTS; h++) {
-  const host = `127.0.0.${h}`;
-  const server = createServer((req, res) => {
-    perHost.set(host, [...(perHost.get(host) ?? []), performance.now()]);
-    setTimeout(() => {
-      if (req.url === '/robots.txt') res.writeHead(404).end();
-      else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    }, LATENCY_MS);
-  });
-  await new Promise<void>((r) => server.listen(port, host, r));
-  if (port === 0) port = (server.address() as { port: number }).port;
-  servers.push(server);
-}
+const loopback = await startLoopbackHosts(HOSTS, (host, req, res) => {
+  perHost.set(host, [...(perHost.get(host) ?? []), performance.now()]);
+  setTimeout(() => {
+    if (req.url === '/robots.txt') res.writeHead(404).end();
+    else res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+  }, LATENCY_MS);
+});
+const { port } = loopback;
 
 const config = parseConfig({
   allowPrivateNetwork: true,
@@ -60,7 +53,7 @@ try {
 } finally {
   await fetcher.close();
   store.close();
-  for (const s of servers) s.close();
+  await loopback.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 const wall = performance.now() - started;

@@ -13,6 +13,7 @@ import { acquireRunLock } from '../src/store/run-lock.js';
 import { startHttpServer } from '../src/server/http-server.js';
 import { insertItems, serveConfig, syntheticItem } from '../test/serve-seed.js';
 import { SITE } from '../test/publish-items.js';
+import { countFlag } from './figures.js';
 
 // Load on `regwatch serve` over a store of 100,000 items, with autocannon, on 127.0.0.1 only:
 // requests/s and p99 latency for /feed.xml (full body; answered 304 to If-None-Match; gzip) and
@@ -32,13 +33,6 @@ interface Result {
 }
 type Autocannon = (options: { url: string; connections: number; duration: number; maxOverallRequests?: number; headers?: Record<string, string> }) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: a positive whole number, got ${process.argv[at + 1]}`);
-  return value;
-}
 
 async function serve(itemCount: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-serve-bench-'));
@@ -65,9 +59,9 @@ async function serve(itemCount: number): Promise<void> {
 }
 
 async function load(): Promise<void> {
-  const duration = flag('duration', 10);
-  const connections = flag('connections', 10);
-  const items = flag('items', 100_000);
+  const duration = countFlag('duration', 10);
+  const connections = countFlag('connections', 10);
+  const items = countFlag('items', 100_000);
   const tsx = pathToFileURL(resolve(import.meta.dirname, '../node_modules/tsx/dist/loader.mjs')).href;
   const child = spawn(process.execPath, ['--import', tsx, import.meta.filename, '--serve', String(items)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const first = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));

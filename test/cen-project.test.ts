@@ -4,7 +4,8 @@ import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { recordSchema, type DocumentRecord, type Phase, type Relation, type Status } from '../src/model/record.js';
 import type { Finding, Rule, RuleContext } from '../src/model/rule.js';
-import { cenProjectKind, extractCenProject, type CenProjectOptions } from '../watchers/cen-project/index.js';
+import { cenProjectKind, type CenProjectOptions } from '../watchers/cen-project/index.js';
+import { extractCenProject } from '../watchers/cen-project/extract.js';
 import { parsePage } from '../watchers/cen-project/page.js';
 import { statusFromWords } from '../watchers/cen-project/status-words.js';
 import { FIXTURES_DIR, fixturesPresent, readFixture, describeWithFixtures } from './fixtures.js';
@@ -77,10 +78,10 @@ const NO_OPTIONS: CenProjectOptions = {};
 const outcomes = new Map<string, ReturnType<typeof extractCenProject>>();
 
 function outcomeOf(row: CenRow, options: CenProjectOptions = NO_OPTIONS) {
-  if (options !== NO_OPTIONS) return cenProjectKind.extract(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
+  if (options !== NO_OPTIONS) return extractCenProject(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
   let outcome = outcomes.get(row.file);
   if (outcome === undefined) {
-    outcome = cenProjectKind.extract(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
+    outcome = extractCenProject(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
     outcomes.set(row.file, outcome);
   }
   return outcome;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { extractIsoPage } from '../watchers/iso-page/index.js';
+import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
 import { diffRecords } from '../src/rules/diff.js';
 import { classifyChange } from '../src/rules/classify.js';

@@ -60,10 +60,11 @@ describe('what a command loads', () => {
     expect(loaded.files.filter((f) => HEAVY_FOR_CHANGES.test(f))).toEqual([]);
   });
 
-  it('refresh, for contrast, loads the watchers and the HTTP client (the trace sees them)', async () => {
+  it('refresh, for contrast, loads the watchers and the HTTP client (the trace sees them), but no parser before a kind extracts', async () => {
     const loaded = await loadedBy(['refresh', '--config', 'missing.json'], 'refresh');
     expect(loaded.code).toBe(2);
-    expect(loaded.packages).toEqual(expect.arrayContaining(['node_modules/cheerio', 'node_modules/undici']));
-    expect(loaded.files).toContain('watchers/index.ts');
+    expect(loaded.files).toEqual(expect.arrayContaining(['watchers/index.ts', 'src/fetch/http-client.ts']));
+    expect(loaded.packages).not.toContain('node_modules/cheerio');
+    expect(loaded.files.filter((f) => /^watchers\/[^/]+\/extract\.ts$/.test(f))).toEqual([]);
   });
 });

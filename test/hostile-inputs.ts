@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ROBOTS_MAX_BYTES, isAllowed, parseRobots } from '../src/fetch/robots.js';
 import { detectSoftError, INSPECTED_BYTES } from '../src/fetch/soft-error.js';
 import { glance } from '../watchers/iso-opendata/glance.js';
-import { extractIsoPage } from '../watchers/iso-page/index.js';
+import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 
 // Inputs built to make a backtracking scan quadratic: each opening has no end, so a regex restarts

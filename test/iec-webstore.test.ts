@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentRecord } from '../src/model/record.js';
 import type { Finding, RuleContext } from '../src/model/rule.js';
 import { iecWebstore } from '../watchers/iec-webstore/index.js';
+import { extractIecWebstore } from '../watchers/iec-webstore/extract.js';
 import type { ExtractOutcome } from '../watchers/kind.js';
 import { FIXTURES_DIR, fixturePath, readFixture, describeWithFixtures } from './fixtures.js';
 
@@ -75,7 +76,7 @@ const pageRows = rows.filter((row) => !isHistory(row)) as Array<IecRow & { metad
 const historyRows = rows.filter(isHistory);
 
 function outcomeOf(row: IecRow, url = row.url): ExtractOutcome {
-  return iecWebstore.extract(readFixture('iec', row.file), { url, options: {}, knownKeys: new Set(), scope: { keys: [], groups: [] } });
+  return extractIecWebstore(readFixture('iec', row.file), { url });
 }
 
 function recordOf(file: string): DocumentRecord {
@@ -320,7 +321,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
         const rowsInOrder = body.match(/<ROW>[\s\S]*?<\/ROW>/g) ?? [];
         expect(rowsInOrder.length, row.file).toBeGreaterThan(0);
         const reversed = body.replace(rowsInOrder.join(''), [...rowsInOrder].reverse().join(''));
-        expect(iecWebstore.extract(reversed, { url: row.url, options: {}, knownKeys: new Set(), scope: { keys: [], groups: [] } }), row.file).toEqual(outcomeOf(row));
+        expect(extractIecWebstore(reversed, { url: row.url }), row.file).toEqual(outcomeOf(row));
       }
     });
 

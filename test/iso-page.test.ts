@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecord, type DocumentRecord, type Status } from '../src/model/record.js';
-import { extractIsoPage, isoPageWatcher } from '../watchers/iso-page/index.js';
+import { extractIsoPage } from '../watchers/iso-page/extract.js';
+import { isoPageWatcher } from '../watchers/iso-page/index.js';
 import { describeWithFixtures, fixturePath, itHasRows, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
 import { HOSTILE_INPUTS, runHostileInputs } from './hostile-inputs.js';
 

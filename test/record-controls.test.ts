@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordSchema, type DocumentRecord } from '../src/model/record.js';
 import { openStore } from '../src/store/store.js';
-import { extractIsoPage } from '../watchers/iso-page/index.js';
+import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { extractOpenData } from '../watchers/iso-opendata/index.js';
 import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
 

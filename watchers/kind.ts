@@ -5,7 +5,9 @@ import type { Rule } from '../src/model/rule.js';
 
 // A kind of source, declared in one folder of watchers/ (issue 9): everything regwatch needs to know
 // about it, and one pure extract function. It never touches the network, storage, clock or feeds.
-// watchers/index.ts is the only list of kinds; src/ never names one.
+// watchers/index.ts is the only list of kinds; src/ never names one. A kind's declaration stays
+// light: extract loads its parser (an HTML parser, say) on first use, so a run loads only the
+// parsers of the kinds it reads (a catalogue refresh no HTML machinery).
 
 export type ExtractOutcome =
   | { kind: 'records'; records: DocumentRecord[] }
@@ -53,7 +55,8 @@ interface KindBase<Options> {
   /**
    * What the source follows: the documents it must report (one missing is source health, never a
    * withdrawal) and whole groups. `watchedElsewhere` holds the keys every other source follows, for a
-   * catalogue that is told to follow them too.
+   * catalogue that is told to follow them too. Whatever extract() reads of the options must show
+   * here: the same body under the same scope is taken to give the same records (src/pipeline/known-body.ts).
    */
   watches(source: SourceSpec<Options>, watchedElsewhere: ReadonlySet<string>): WatchScope;
   /** Followed documents that are requirements standards (beyond a source marked `requirements`). */
@@ -80,7 +83,8 @@ interface KindBase<Options> {
 /** A page read in memory. */
 export interface PageKind<Options = Record<string, never>> extends KindBase<Options> {
   readonly input: 'text';
-  extract(body: string, context: ExtractContext<Options>): ExtractOutcome;
+  /** Asynchronous only to load its parser on first use: the same body and context always give the same outcome. */
+  extract(body: string, context: ExtractContext<Options>): Promise<ExtractOutcome>;
 }
 
 /** A large download spooled to a file (a catalogue dump, a zip), streamed by the watcher. */

@@ -40,7 +40,7 @@ export async function inspectTarget(
       } else {
         body = await options.readFile(target);
       }
-      outcome = kind.extract(body.toString('utf8'), context);
+      outcome = await kind.extract(body.toString('utf8'), context);
     } else {
       let path = target;
       if (isUrl) {

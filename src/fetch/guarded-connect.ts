@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { buildConnector } from 'undici';
+import { buildConnector, type Connector } from './undici-agent.js';
 import { addressClass, mayConnect } from './address-guard.js';
 import { FetchError } from './fetch-error.js';
 
@@ -15,13 +15,13 @@ export interface GuardOptions {
   connectTimeoutMs: number;
   lookup?: LookupFunction;
   /** The raw socket connector under the guard (tests pass one that fails if it is ever reached wrongly). */
-  connect?: buildConnector.connector;
+  connect?: Connector;
 }
 
 /** Failures that say this address cannot be reached, not that the host said no: the next address may work. */
 const TRY_NEXT_ADDRESS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-export function guardedConnector(options: GuardOptions): buildConnector.connector {
+export function guardedConnector(options: GuardOptions): Connector {
   const lookup = options.lookup ?? (dnsLookup as unknown as LookupFunction);
   const base = options.connect ?? buildConnector({ timeout: options.connectTimeoutMs });
   return (params, callback) => {

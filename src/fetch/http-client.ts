@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
-import { Agent, type Dispatcher, type buildConnector } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, type Connector } from './undici-agent.js';
 import { startDeadline } from './deadline.js';
 import { FetchError, toFetchError } from './fetch-error.js';
 import { guardedConnector } from './guarded-connect.js';
@@ -27,7 +28,7 @@ export interface AgentOptions {
   timeouts: Timeouts;
   allowPrivateNetwork: boolean;
   lookup?: LookupFunction;
-  connect?: buildConnector.connector;
+  connect?: Connector;
 }
 
 /** The process's one Agent: guarded connector, explicit timeouts, no redirect following. */

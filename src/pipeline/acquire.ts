@@ -9,17 +9,21 @@ import { undatedReference } from '../rules/family.js';
 import type { ExtractOutcome, WatchScope } from '../../watchers/kind.js';
 import { ABORTED, startCheckBudget } from './budget.js';
 import type { CheckContext, SourceMemory } from './context.js';
+import { knownUnchanged } from './known-body.js';
 import type { WatchedSource } from './sources.js';
 
 // The steps of a check that touch the outside: fetch the source (politely, conditionally, within its
 // time budget), let its kind extract records, and validate them at the boundary. Every failure on
 // the way is a verdict (`unreadable`, `extraction-failed`), never a change. A kind that throws is a
-// bug: the error goes up and the check ends `internal`.
+// bug: the error goes up and the check ends `internal`. A body the last clean check read already
+// is not extracted again (known-body.ts).
 
 type Fetched = Extract<FetchResult, { kind: 'ok' }>;
 
 export type Acquired =
   | { kind: 'records'; records: DocumentRecord[]; provenance: Provenance; fetch: Fetched }
+  /** The body the last clean check read, read the same way: unchanged, with that check's detail. */
+  | { kind: 'known'; detail: string | null; provenance: Provenance; fetch: Fetched }
   | { kind: 'not-modified'; provenance: Provenance; fetchedAt: string }
   | { kind: 'failed'; verdict: 'unreadable' | 'extraction-failed'; code: string; detail: string; provenance: Provenance; httpStatus: number | null; sha256: string | null; fetchedAt: string };
 
@@ -58,6 +62,8 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     const failed = (verdict: 'unreadable' | 'extraction-failed', code: string, detail: string): Acquired => ({
       kind: 'failed', verdict, code, detail, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt,
     });
+    const known = knownUnchanged(source, fetched, memory, scope);
+    if (known !== undefined) return { kind: 'known', detail: known.detail, provenance, fetch: fetched };
     const outcome = await extract(source, fetched, scope, memory);
     if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `fetch: ${outcome.reason}`);
     if (outcome.kind === 'extraction-failed') return failed('extraction-failed', 'EXTRACT_FAILED', `extract: ${outcome.reason}`);
@@ -70,10 +76,10 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
   }
 }
 
-function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): ExtractOutcome | Promise<ExtractOutcome> {
+function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): Promise<ExtractOutcome> {
   const context = { url: fetched.finalUrl, options: source.spec.options, scope, knownKeys: new Set(memory.baselines.keys()) };
   if (source.kind.input === 'text') return source.kind.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), context);
-  if (fetched.bodyFile === undefined) return { kind: 'extraction-failed', reason: 'the download was not spooled to a file' };
+  if (fetched.bodyFile === undefined) return Promise.resolve({ kind: 'extraction-failed', reason: 'the download was not spooled to a file' });
   return source.kind.extract(fetched.bodyFile, context);
 }
 

@@ -26,7 +26,12 @@ interface Change {
 
 export async function checkSource(source: WatchedSource, context: CheckContext): Promise<CheckOutcome> {
   const state = context.store.sourceState(source.id); // first: its revision guards the baselines read next
-  const memory: SourceMemory = { state, baselines: context.store.baselines(source.id) };
+  const memory: SourceMemory = {
+    state,
+    baselines: context.store.baselines(source.id),
+    storedDocuments: context.store.documentCount(source.id),
+    lastClean: context.store.lastCleanCheck(source.id),
+  };
   const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
   const acquired = await acquire(source, memory, scope, context);
   if (context.signal?.aborted) throw new CheckAbortedError(source.id);
@@ -35,7 +40,7 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   const changes = acquired.kind === 'records' ? findChanges(source, acquired, memory, context, checkedAt) : [];
   const news = changes.flatMap((c) => (c.observation === null ? [] : [{ record: c.record, observation: c.observation }]));
   const verdict = verdictOf(acquired, news.length);
-  const detail = acquired.kind === 'failed' ? acquired.detail : acquired.kind === 'records' ? missingDocuments(scope.keys, memory, acquired.records) : 'not modified (304)';
+  const detail = detailOf(acquired, scope.keys, memory);
   // A 304 says nothing new about what is missing: the last clean check's words stand.
   const healthDetail = acquired.kind === 'not-modified' ? (state?.lastDetail ?? null) : detail;
   const { health, transition } = nextHealth(state, { verdict, detail: healthDetail, checkedAt }, context.degradedAfter);
@@ -43,9 +48,9 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
 
   const write: CheckWrite = {
     runId: context.runId, sourceId: source.id, checkedAt, verdict, detail, code: acquired.kind === 'failed' ? acquired.code : null, url: source.url,
-    httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : acquired.kind === 'records' ? acquired.fetch.status : 304,
-    sha256: acquired.kind === 'failed' ? acquired.sha256 : acquired.kind === 'records' ? acquired.fetch.sha256 : null,
-    fetchedAt: acquired.kind === 'records' ? acquired.fetch.fetchedAt : acquired.fetchedAt,
+    httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : 'fetch' in acquired ? acquired.fetch.status : 304,
+    sha256: acquired.kind === 'failed' ? acquired.sha256 : 'fetch' in acquired ? acquired.fetch.sha256 : null,
+    fetchedAt: 'fetch' in acquired ? acquired.fetch.fetchedAt : acquired.fetchedAt,
     readRevision: state?.revision ?? 0,
     baselines: changes.map((c) => c.record),
     // seq (the document's n-th change, part of the item id) is known only inside the transaction
@@ -56,8 +61,8 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
     state: {
       ...health,
       lastCode: acquired.kind === 'failed' ? acquired.code : null,
-      etag: acquired.kind === 'records' ? (acquired.fetch.etag ?? null) : (state?.etag ?? null),
-      lastModified: acquired.kind === 'records' ? (acquired.fetch.lastModified ?? null) : (state?.lastModified ?? null),
+      etag: 'fetch' in acquired ? (acquired.fetch.etag ?? null) : (state?.etag ?? null),
+      lastModified: 'fetch' in acquired ? (acquired.fetch.lastModified ?? null) : (state?.lastModified ?? null),
       baselined: clean || (state?.baselined ?? false),
       scope: clean ? serializeScope(scope) : (state?.scope ?? null),
       watcherVersion: clean ? source.kind.version : (state?.watcherVersion ?? null),
@@ -65,6 +70,18 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   };
   context.store.recordCheck(write);
   return { sourceId: source.id, verdict, detail, summaries: news.map((c) => c.observation.classification.summary) };
+}
+
+function detailOf(acquired: Acquired, followed: readonly string[], memory: SourceMemory): string | null {
+  switch (acquired.kind) {
+    case 'failed':
+    case 'known':
+      return acquired.detail;
+    case 'records':
+      return missingDocuments(followed, memory, acquired.records);
+    case 'not-modified':
+      return 'not modified (304)';
+  }
 }
 
 function verdictOf(acquired: Acquired, news: number): Verdict {

@@ -1,7 +1,7 @@
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { DocumentRecord } from '../model/record.js';
 import type { Verdict } from '../model/source-report.js';
-import type { Store, StoredSourceState } from '../store/store.js';
+import type { LastCleanCheck, Store, StoredSourceState } from '../store/store.js';
 import type { RunWatch } from './watch.js';
 
 // The types the steps of a refresh share, in one place so that no step imports another's module
@@ -38,6 +38,10 @@ export interface CheckContext {
 export interface SourceMemory {
   state: StoredSourceState | undefined;
   baselines: ReadonlyMap<string, DocumentRecord>;
+  /** Its stored documents, counted: baselines leaves out one that a stricter rule now refuses. */
+  storedDocuments: number;
+  /** The latest check that ended `changed` or `unchanged` (known-body.ts). */
+  lastClean: LastCleanCheck | undefined;
 }
 
 export interface CheckOutcome {

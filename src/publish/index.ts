@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { SourceReport } from '../model/source-report.js';
 import type { Item } from '../model/item.js';
@@ -51,26 +52,28 @@ export { FEED_FILES, PUBLISHED_FILES, type FeedFile, type PublishedFile } from '
  * publicUrl, and `query` (`min-severity=major`) names a filtered feed in its self links and ids.
  */
 export function renderFeeds(input: FeedInput, { basePath = '', query = '' }: { basePath?: string; query?: string } = {}): Map<FeedFile, string> {
-  return renderFeedFiles(input, publishableItems(input.items), basePath, query);
+  return checkedXml(renderFeedFiles(input, publishableItems(input.items), basePath, query));
 }
 
 /** The five files, name → contents. Pure; throws PublishError when any of them would be invalid. */
 export function renderOutputs(input: PublishInput): Map<PublishedFile, string> {
-  const items = publishableItems(input.items);
-  const generatedAt = checkedGeneratedAt(input.generatedAt);
-  const out: Map<PublishedFile, string> = renderFeedFiles(input, items, '');
-  out.set('changes.json', renderChangesJson(items, generatedAt));
-  out.set('sources.json', renderSourcesJson(input.sources, generatedAt));
-  return out;
+  return checkedXml(renderUnchecked(input));
 }
 
-/** Renders everything first (a refusal writes nothing), then replaces only the files whose bytes differ. */
+/**
+ * Renders everything first (a refusal writes nothing), then replaces only the files whose bytes
+ * differ. The XML is parsed only where it differs from what is published: bytes already published
+ * were checked when they were written, so a refresh that changed no feed parses none.
+ */
 export async function publish(
   dir: string,
   input: PublishInput,
   options: { afterFile?: (name: string) => void } = {},
 ): Promise<{ written: string[]; unchanged: string[] }> {
-  const files = renderOutputs(input);
+  const files = renderUnchecked(input);
+  for (const [name, bytes] of files) {
+    if (isXmlFile(name) && !(await holds(dir, name, bytes))) assertWellFormedXml(name, bytes);
+  }
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const unchanged: string[] = [];
@@ -82,15 +85,38 @@ export async function publish(
   return { written, unchanged };
 }
 
+function renderUnchecked(input: PublishInput): Map<PublishedFile, string> {
+  const items = publishableItems(input.items);
+  const generatedAt = checkedGeneratedAt(input.generatedAt);
+  const out: Map<PublishedFile, string> = renderFeedFiles(input, items, '');
+  out.set('changes.json', renderChangesJson(items, generatedAt));
+  out.set('sources.json', renderSourcesJson(input.sources, generatedAt));
+  return out;
+}
+
+function isXmlFile(name: PublishedFile): boolean {
+  return name === FEED_FILE_OF.rss || name === FEED_FILE_OF.atom;
+}
+
+function checkedXml<Name extends PublishedFile>(files: Map<Name, string>): Map<Name, string> {
+  for (const [name, bytes] of files) if (isXmlFile(name)) assertWellFormedXml(name, bytes);
+  return files;
+}
+
+/** True when dir/name holds exactly these bytes already. */
+async function holds(dir: string, name: string, bytes: string): Promise<boolean> {
+  const current = await readFile(join(dir, name)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  return current !== undefined && current.equals(Buffer.from(bytes, 'utf8'));
+}
+
 function renderFeedFiles(input: FeedInput, items: Item[], basePath: string, query = ''): Map<FeedFile, string> {
   const view = feedView(input, items, basePath, query);
-  const rss = renderRss(view);
-  const atom = renderAtom(view);
-  assertWellFormedXml(FEED_FILE_OF.rss, rss);
-  assertWellFormedXml(FEED_FILE_OF.atom, atom);
   return new Map([
-    [FEED_FILE_OF.rss, rss],
-    [FEED_FILE_OF.atom, atom],
+    [FEED_FILE_OF.rss, renderRss(view)],
+    [FEED_FILE_OF.atom, renderAtom(view)],
     [FEED_FILE_OF.json, renderJsonFeed(view)],
   ]);
 }

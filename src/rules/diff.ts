@@ -1,4 +1,5 @@
-import { diffWords } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import { DATE_NAMES, type DocumentRecord, type Relation } from '../model/record.js';
 import type { FieldChange } from '../model/item.js';
 
@@ -82,8 +83,12 @@ function pushList(changes: FieldChange[], field: string, before: readonly string
   if (a !== b) changes.push({ field, before: a, after: b });
 }
 
+// Required on the first word diff (a changed title), not at every refresh's start-up.
+let diff: typeof Diff | undefined;
+
 function wordDiff(a: string, b: string): string {
-  return diffWords(a, b)
+  diff ??= createRequire(import.meta.url)('diff') as typeof Diff;
+  return diff.diffWords(a, b)
     .map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value))
     .join('')
     .slice(0, 2000);

@@ -6,7 +6,7 @@ import type { FeedSite } from '../publish/index.js';
 import { sourceReports } from '../pipeline/source-reports.js';
 import { feedCacheControl } from './cache-control.js';
 import { changesPage, nextPageUrl, parseChangesQuery, QueryError } from './changes-route.js';
-import { publishedFiles } from './feeds-route.js';
+import { publishedFiles, type PublishedFiles } from './feeds-route.js';
 import { health } from './health-route.js';
 import { sendError, sendJson } from './json-response.js';
 import { renderPage } from './page.js';
@@ -40,8 +40,7 @@ export const RECENT_CHANGES_ON_PAGE = 20;
 
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function requestHandler(deps: ServerDeps, guard?: ResponseGuard): (req: IncomingMessage, res: ServerResponse) => void {
-  const published = publishedFiles(deps.publicDir);
+export function requestHandler(deps: ServerDeps, guard?: ResponseGuard, published: PublishedFiles = publishedFiles(deps.publicDir)): (req: IncomingMessage, res: ServerResponse) => void {
   const refresh = deps.config.refreshToken === undefined
     ? null
     : refreshRoute({ token: deps.config.refreshToken, minIntervalSeconds: deps.config.manualRefreshIntervalSeconds, runner: deps.runner, now: deps.now });
@@ -156,7 +155,9 @@ export async function startHttpServer(
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...listen.limits };
   const server = createServer(serverOptions(limits));
   const guard = limitConnections(server, limits, deps.log ?? (() => {}));
-  server.on('request', requestHandler(deps, guard));
+  const published = publishedFiles(deps.publicDir);
+  server.on('request', requestHandler(deps, guard, published));
+  server.once('close', () => published.close());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

@@ -51,16 +51,25 @@ export function createCronScheduler(options: { cron: string; timezone: string; r
   );
   task.on('execution:overlap', () => log('scheduled refresh skipped: the previous one is still running'));
   let started = false;
+  // Every feed response's Cache-Control reads it, and node-cron works it out from the calendar
+  // (a third of a request's time under load): it cannot move before it is reached, so it is kept until then.
+  let next: Date | null = null;
   return {
     cron: options.cron,
     timezone: options.timezone,
-    nextRun: () => (started ? task.getNextRuns(1)[0] ?? null : null),
+    nextRun: () => {
+      if (!started) return null;
+      if (next === null || Date.now() >= next.getTime()) next = task.getNextRuns(1)[0] ?? null;
+      return next;
+    },
     start() {
       started = true;
+      next = null;
       void task.start();
     },
     stop() {
       started = false;
+      next = null;
       void task.destroy();
     },
   };

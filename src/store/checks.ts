@@ -35,6 +35,13 @@ export interface StoredSourceState extends SourceStateRow {
   revision: number;
 }
 
+/** What the latest clean check of a source read: the body's sha256 (null after a 304) at which URL, and its detail. */
+export interface LastCleanCheck {
+  sha256: string | null;
+  url: string;
+  detail: string | null;
+}
+
 export interface CheckWrite {
   runId: number;
   sourceId: string;
@@ -63,6 +70,8 @@ export interface CheckWrite {
 export function checksTables(db: Database.Database, storedJson: StoredJsonReader, onTransaction?: (name: 'check') => void) {
   const statements = {
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
+    documentCount: db.prepare('SELECT count(*) AS n FROM documents WHERE source_id = ?'),
+    lastCleanCheck: db.prepare("SELECT sha256, url, detail FROM checks WHERE source_id = ? AND verdict IN ('changed', 'unchanged') ORDER BY id DESC LIMIT 1"),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
     upsertDocument: db.prepare(`
       INSERT INTO documents (source_id, doc_key, record_json, first_seen, last_seen, last_changed, change_count)
@@ -93,6 +102,10 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
         scope = excluded.scope, watcher_version = excluded.watcher_version, revision = excluded.revision`),
   };
 
+  // A refresh reads each source's baselines three times (what the run watches, the check, sources.json):
+  // a stored row is checked once per process for the JSON it holds, the last verdict kept per document.
+  const checkedBaselines = new Map<string, { json: string; record: DocumentRecord | null }>();
+
   return {
     /**
      * The stored baseline of every document a source reports, re-validated on the way out. One stored
@@ -102,11 +115,26 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
     baselines(sourceId: string): Map<string, DocumentRecord> {
       const out = new Map<string, DocumentRecord>();
       for (const row of statements.baselines.all(sourceId) as Array<{ doc_key: string; record_json: string }>) {
-        const record = storedJson.parse({ table: 'documents', row: `source_id ${sourceId} doc_key ${row.doc_key}`, column: 'record_json' }, row.record_json);
-        const parsed = recordSchema.safeParse(record);
-        if (parsed.success) out.set(row.doc_key, parsed.data);
+        const cell = `${sourceId}\u0000${row.doc_key}`;
+        let checked = checkedBaselines.get(cell);
+        if (checked?.json !== row.record_json) {
+          const record = storedJson.parse({ table: 'documents', row: `source_id ${sourceId} doc_key ${row.doc_key}`, column: 'record_json' }, row.record_json);
+          const parsed = recordSchema.safeParse(record);
+          checked = { json: row.record_json, record: parsed.success ? parsed.data : null };
+          checkedBaselines.set(cell, checked);
+        }
+        if (checked.record !== null) out.set(row.doc_key, checked.record);
       }
       return out;
+    },
+
+    /** Documents stored for the source, whether baselines() still accepts them or not. */
+    documentCount(sourceId: string): number {
+      return (statements.documentCount.get(sourceId) as { n: number }).n;
+    },
+
+    lastCleanCheck(sourceId: string): LastCleanCheck | undefined {
+      return statements.lastCleanCheck.get(sourceId) as LastCleanCheck | undefined;
     },
 
     /** Read it before the baselines: a check stored between the two reads is then refused, never missed. */

@@ -99,7 +99,10 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
       joins: JoinRule,
       outbox?: Outbox,
     ): { created: number; createdItems: Item[]; refused: string[] } {
-      return db.transaction(() => {
+      // Checked against itemSchema before they were written, which is stricter than storedItemSchema:
+      // once committed, the publish that follows need not check them again.
+      const inserted: number[] = [];
+      const composed = db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const groups = new Map<string, Pending[]>();
         for (const row of rows) {
@@ -139,9 +142,12 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
           const sources = [...new Set(group.map((g) => g.observation.sourceId))];
           let target = item.document === null || state === null ? undefined : joinedItem(item.document.key, { state, sources }, joins);
           if (target === undefined) {
-            const inserted = insertItem(item, group[0]!.runId, state);
-            if (inserted.inserted) createdItems.push(item);
-            target = inserted;
+            const written = insertItem(item, group[0]!.runId, state);
+            if (written.inserted) {
+              createdItems.push(item);
+              inserted.push(written.seq);
+            }
+            target = written;
           }
           for (const source of sources) statements.insertItemSource.run(target.seq, source);
           for (const g of group) statements.settleObservation.run(target.id, g.rowId);
@@ -156,6 +162,8 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
         onTransaction?.('compose');
         return { created: createdItems.length, createdItems, refused };
       })();
+      for (const seq of inserted) validItems.add(seq);
+      return composed;
     },
 
     /** Items newest first, filtered; `nextCursor` pages further back. */

@@ -7,7 +7,7 @@ import { hostStateTable } from './host-state.js';
 import { runLockTable } from './run-lock-table.js';
 import { storedJsonReader } from './stored-json.js';
 
-export type { CheckWrite, SourceStateRow, StoredSourceState } from './checks.js';
+export type { CheckWrite, LastCleanCheck, SourceStateRow, StoredSourceState } from './checks.js';
 export type { ItemQuery, Outbox } from './items.js';
 export type { ChannelCounts, Delivery, DeliveryState, PlannedDelivery } from './deliveries.js';
 

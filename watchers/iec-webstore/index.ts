@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import type { Licence } from '../../src/model/licence.js';
-import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
-import type { ExtractContext, ExtractOutcome, PageKind } from '../kind.js';
-import { readHistory, type HistoryReading } from './history.js';
-import { readPublicationPage } from './page.js';
+import type { PageKind } from '../kind.js';
 import { IEC_RULES } from './rules.js';
 import { FIELD_RULES } from '../../src/rules/common-rules.js';
 import { publicationPageUrl, readSourceUrl } from './source-url.js';
@@ -16,6 +13,7 @@ import { publicationPageUrl, readSourceUrl } from './source-url.js';
 //   url=http://www.iec.ch/dyn/www/f?p=103:390:::::P390_PUBLICATION_ID:<pubid>): the current edition
 //   with its amendments and new editions, published or in preparation with IEC's stage codes (history.ts).
 // A user who wants both configures two sources; the same document seen by both in one run is one item.
+// extract.ts reads them, loaded with its HTML parser on first use.
 
 export const IEC_WEBSTORE_LICENCE: Licence = {
   tag: 'proprietary-metadata-only',
@@ -23,9 +21,9 @@ export const IEC_WEBSTORE_LICENCE: Licence = {
   attribution: 'Catalogue metadata from the IEC Webstore (webstore.iec.ch); the publications themselves are © IEC and sold by IEC and its National Committees.',
 };
 
-type Options = Record<string, never>;
+export type IecWebstoreOptions = Record<string, never>;
 
-export const iecWebstore: PageKind<Options> = {
+export const iecWebstore: PageKind<IecWebstoreOptions> = {
   input: 'text',
   id: 'iec-webstore',
   version: '1',
@@ -41,30 +39,5 @@ export const iecWebstore: PageKind<Options> = {
     return { keys: url.kind === 'unknown' ? [] : [`iec:${url.pubid}`], groups: [] };
   },
   rules: [...IEC_RULES, ...FIELD_RULES],
-  extract: extractIecWebstore,
+  extract: async (body, context) => (await import('./extract.js')).extractIecWebstore(body, context),
 };
-
-export function extractIecWebstore(body: string, context: Pick<ExtractContext<Options>, 'url'>): ExtractOutcome {
-  const reading = read(body, context.url);
-  if (reading.kind !== 'records') return { kind: reading.kind, reason: `iec-webstore: ${context.url}: ${reading.reason}` };
-
-  const records: DocumentRecord[] = [];
-  for (const record of reading.records) {
-    const parsed = recordSchema.safeParse(record);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
-      return { kind: 'extraction-failed', reason: `iec-webstore: ${context.url}: ${issues.join('; ')}` };
-    }
-    records.push(parsed.data);
-  }
-  return { kind: 'records', records };
-}
-
-/** By the URL; a `file://` body (regwatch inspect) by its first element. */
-function read(body: string, url: string): HistoryReading {
-  const source = readSourceUrl(url);
-  if (source.kind === 'history') return readHistory(body, source.pubid);
-  if (source.kind === 'unknown' && /^\s*(?:<\?xml[^>]*\?>\s*)?<RES[\s/>]/.test(body)) return readHistory(body, undefined);
-  const page = readPublicationPage(body, url);
-  return page.kind === 'record' ? { kind: 'records', records: [page.record] } : page;
-}

@@ -77,9 +77,9 @@ function detailRows($: CheerioAPI): Map<DetailField, Cheerio<AnyNode>> {
   const rows = new Map<DetailField, Cheerio<AnyNode>>();
   $(LABEL_ELEMENTS).each((_, element) => {
     const label = $(element);
-    if (label.parents(LABEL_ELEMENTS).length > 0) return; // the <strong> inside a <dt>: the <dt> is the label
     const field = LABELS[foldLabel(label.text())];
     if (field === undefined || rows.has(field)) return;
+    if (label.parents(LABEL_ELEMENTS).length > 0) return; // the <strong> inside a <dt>: the <dt> is the label
     rows.set(field, label.is('dt') ? label.nextUntil('dt') : $(valueNodesAfter($, element)));
   });
   return rows;

@@ -49,9 +49,9 @@ export function readReference($: CheerioAPI): string | undefined {
 
 function currentEditionText($: CheerioAPI): string {
   const paragraph = $('p')
-    .filter((_, p) => /current edition|édition actuelle/i.test($(p).text()))
-    .first();
-  return paragraph.find('strong').first().text();
+    .toArray()
+    .find((p) => /current edition|édition actuelle/i.test($(p).text()));
+  return paragraph === undefined ? '' : $(paragraph).find('strong').first().text();
 }
 
 /** "<csnumber> - <reference> - <title>" → the title; found by hand, as a regex for it backtracks (cubic). */

@@ -70,7 +70,12 @@ interface Section {
   element: Cheerio<AnyNode>;
 }
 
+// Read twice per page (the document's own status, then its relations): found once per document.
+const sectionsOf = new WeakMap<CheerioAPI, Section[]>();
+
 function sections($: CheerioAPI): Section[] {
+  const known = sectionsOf.get($);
+  if (known !== undefined) return known;
   const found: Section[] = [];
   $('ul.steps > li').each((_, li) => {
     const label = $(li).children('strong').first().text();
@@ -82,6 +87,7 @@ function sections($: CheerioAPI): Section[] {
   $('li.time-step .sub-step').each((_, div) => {
     found.push({ layout: 'timeline', label: $(div).children('h5').first().text(), element: $(div) });
   });
+  sectionsOf.set($, found);
   return found;
 }
 
