@@ -1,7 +1,7 @@
 import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
 import type { ExtractContext, ExtractOutcome } from '../kind.js';
 import { declaredProject, readFields } from './fields.js';
-import type { CenProjectOptions } from './index.js';
+import type { CenProjectOptions } from './options.js';
 import { BLOCKS, hasBlock, parsePage } from './page.js';
 import { projectKey } from './project-url.js';
 import { unreadableReason } from './soft-error.js';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Licence } from '../../src/model/licence.js';
 import type { PageKind } from '../kind.js';
+import { cenProjectOptionsSchema, type CenProjectOptions } from './options.js';
 import { projectKey, projectPageUrl } from './project-url.js';
 import { CEN_PROJECT_RULES } from './rules.js';
 import { FIELD_RULES } from '../../src/rules/common-rules.js';
@@ -18,8 +18,6 @@ export const CEN_PROJECT_LICENCE: Licence = {
     'Catalogue metadata from standards.cencenelec.eu (designation, title, committee, status, dates); the standards are © CEN-CENELEC and its national members, who sell them.',
 };
 
-export const cenProjectOptionsSchema = z.object({}).strict();
-export type CenProjectOptions = z.infer<typeof cenProjectOptionsSchema>;
 
 export const cenProjectKind: PageKind<CenProjectOptions> = {
   input: 'text',
@@ -41,3 +39,5 @@ export const cenProjectKind: PageKind<CenProjectOptions> = {
   describe: (record) => [record.stageLabel ?? record.phase, ...(record.relations ?? []).filter((r) => r.kind === 'adopts').map((r) => `adopts ${r.reference}`)].join('; '),
   extract: async (body, context) => (await import('./extract.js')).extractCenProject(body, context),
 };
+
+export { cenProjectOptionsSchema, type CenProjectOptions } from './options.js';

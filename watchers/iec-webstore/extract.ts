@@ -1,7 +1,7 @@
 import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
 import type { ExtractContext, ExtractOutcome } from '../kind.js';
 import { readHistory, type HistoryReading } from './history.js';
-import type { IecWebstoreOptions } from './index.js';
+import type { IecWebstoreOptions } from './options.js';
 import { readPublicationPage } from './page.js';
 import { readSourceUrl } from './source-url.js';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Licence } from '../../src/model/licence.js';
 import type { PageKind } from '../kind.js';
+import { type IecWebstoreOptions } from './options.js';
 import { IEC_RULES } from './rules.js';
 import { FIELD_RULES } from '../../src/rules/common-rules.js';
 import { publicationPageUrl, readSourceUrl } from './source-url.js';
@@ -21,7 +22,6 @@ export const IEC_WEBSTORE_LICENCE: Licence = {
   attribution: 'Catalogue metadata from the IEC Webstore (webstore.iec.ch); the publications themselves are © IEC and sold by IEC and its National Committees.',
 };
 
-export type IecWebstoreOptions = Record<string, never>;
 
 export const iecWebstore: PageKind<IecWebstoreOptions> = {
   input: 'text',
@@ -41,3 +41,5 @@ export const iecWebstore: PageKind<IecWebstoreOptions> = {
   rules: [...IEC_RULES, ...FIELD_RULES],
   extract: async (body, context) => (await import('./extract.js')).extractIecWebstore(body, context),
 };
+
+export { type IecWebstoreOptions } from './options.js';

@@ -2,7 +2,7 @@ import { recordSchema, type DocumentRecord, type Relation } from '../../src/mode
 import type { ExtractContext, ExtractOutcome } from '../kind.js';
 import { formatIdentifier, keyOf, keyOfIdentifier } from '../nist-csrc/identifier.js';
 import { labelRank, versionWords } from '../nist-csrc/versions.js';
-import type { TechpubsOptions } from './index.js';
+import type { TechpubsOptions } from './options.js';
 import { readList, type ListEntry } from './list.js';
 
 // A NIST-Tech-Pubs series list read into one validated record per followed publication (its

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { PageKind } from '../kind.js';
+import { techpubsOptionsSchema, type TechpubsOptions } from './options.js';
 import { keyOfIdentifier } from '../nist-csrc/identifier.js';
-import { NIST_LICENCE, nistIdentifierSchema } from '../nist-csrc/index.js';
+import { NIST_LICENCE } from '../nist-csrc/index.js';
 import { draftReleased, finalPublished, unlistedRecord } from '../nist-csrc/rules.js';
 
 // A series list of NIST-Tech-Pubs, NIST Research Library's own metadata of NIST Technical Series
@@ -16,13 +16,6 @@ import { draftReleased, finalPublished, unlistedRecord } from '../nist-csrc/rule
 // the recordings — `error: NIST AI 100-1`, `NIST AI NIST AI 100-2e2023 ipd`, `2023` becoming
 // `January 2023`, titles and authors rewritten — change no key and raise no event.
 
-export const techpubsOptionsSchema = z
-  .object({
-    /** Publications to follow (`NIST AI 100-1`, `AI 100-2e2023`); every listed one when absent. */
-    documents: z.array(nistIdentifierSchema).min(1).max(500).optional(),
-  })
-  .strict();
-export type TechpubsOptions = z.infer<typeof techpubsOptionsSchema>;
 
 export const nistTechpubs: PageKind<TechpubsOptions> = {
   id: 'nist-techpubs',
@@ -41,3 +34,5 @@ export const nistTechpubs: PageKind<TechpubsOptions> = {
   unclassifiedChanges: 'quiet',
   extract: async (body, context) => (await import('./extract.js')).extractTechpubs(body, context),
 };
+
+export { techpubsOptionsSchema, type TechpubsOptions } from './options.js';

@@ -1,0 +1,4 @@
+// The settings of a source of this kind, apart from its declaration so that the extractor, loaded
+// on first use, can name them without importing the declaration back.
+
+export type IecWebstoreOptions = Record<string, never>;
