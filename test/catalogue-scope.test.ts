@@ -68,3 +68,27 @@ describeWithFixtures('the catalogue across days', () => {
     expect(h.store.baselines('iso_catalogue').get('iso:62085')).toMatchObject({ stage: '90.92', status: 'published' });
   });
 });
+
+describeWithFixtures('the catalogue behind an ETag when the watch widens', () => {
+  const row62085 = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), 'utf8').trim();
+  const rows888 = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl'), 'utf8').trim().split('\n');
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness('catalogue-etag', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085] }]);
+    // The same dump every day, under one ETag: the server answers 304 to a conditional GET.
+    h.server.routes.set(DUMP, { body: `${[row62085, ...rows888].join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson', etag: '"one-dump"' } });
+  });
+  afterAll(async () => h?.close());
+
+  it('reads the unchanged dump again for a newly followed document, and baselines it', async () => {
+    await h.refreshAt('2026-02-01T06:00:00Z');
+    const quiet = await h.refreshAt('2026-02-02T06:00:00Z');
+    expect(quiet.result.outcomes[0]).toMatchObject({ verdict: 'unchanged', detail: 'not modified (304)' });
+
+    h.config.sources[0]!.options.documents = [62085, 88821];
+    const { result, added } = await h.refreshAt('2026-02-03T06:00:00Z');
+    expect(result.outcomes[0]!.detail).not.toBe('not modified (304)');
+    expect(added.map((i) => [i.document?.key, i.event])).toEqual([['iso:88821', 'baseline']]);
+  });
+});

@@ -9,6 +9,7 @@ import { undatedReference } from '../rules/family.js';
 import type { ExtractOutcome, WatchScope } from '../../watchers/kind.js';
 import { ABORTED, startCheckBudget } from './budget.js';
 import type { CheckContext, SourceMemory } from './context.js';
+import { serializeScope } from './watch-scope.js';
 import { knownUnchanged } from './known-body.js';
 import type { WatchedSource } from './sources.js';
 
@@ -32,8 +33,10 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
   const spoolTo = kind.input === 'file' ? join(context.spoolDir, spoolFileName(source.id, context.runId)) : undefined;
   const budget = startCheckBudget(context.sourceBudgetMs, context.signal);
   try {
-    // A new kind version must read the body again even if the server's copy did not change.
-    const sameReader = memory.state?.watcherVersion === kind.version;
+    // A 304 says the body is the one the last clean check read: it answers only when that check was
+    // read the same way (the same kind version, the same watch scope: a newly followed document or
+    // committee must be read from the body even if the server's copy did not change).
+    const sameReader = memory.state?.watcherVersion === kind.version && memory.state?.scope === serializeScope(scope);
     const fetched = await budget.race(context.fetcher.get(source.url, {
       maxBytes: kind.maxResponseBytes,
       ...(sameReader && memory.state?.etag ? { etag: memory.state.etag } : {}),
