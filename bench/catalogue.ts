@@ -56,11 +56,17 @@ try {
 
 const first = ratio(samples.first, samples.reference);
 console.log(machineLine());
-console.log(`dump: ${BASE_DUMP}, ${(statSync(BASE_DUMP).size / 1e6).toFixed(1)} MB, from 127.0.0.1; ${rounds} interleaved runs each; whole process, spawn to exit${canMeasurePeakRss() ? '' : ' (no /usr/bin/time: peak RSS not measured)'}`);
+console.log(
+  `dump: ${BASE_DUMP}, ${(statSync(BASE_DUMP).size / 1e6).toFixed(1)} MB, from 127.0.0.1; ${rounds} interleaved runs each; whole process, spawn to exit${canMeasurePeakRss() ? '' : ' (no /usr/bin/time: peak RSS not measured)'}`,
+);
 console.log('| run | wall | peak RSS | ratio | goal |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 console.log(`| reference script (${referenceRows} rows of ${SC42}) | ${msRange(samples.reference)} | ${mbRange(rss.reference)} | 1.00x | |`);
-console.log(`| \`regwatch refresh\`, first (${firstLine}) | ${msRange(samples.first)} | ${mbRange(rss.first)} | ${first.toFixed(2)}x | ≤ 1.5x: ${verdict(first <= 1.5)} |`);
-console.log(`| \`regwatch refresh\`, answered 304 (${notModifiedLine}) | ${msRange(samples.notModified)} | ${mbRange(rss.notModified)} | | < 300 ms: ${verdict(Math.max(...samples.notModified) < 300)} |`);
+console.log(
+  `| \`regwatch refresh\`, first (${firstLine}) | ${msRange(samples.first)} | ${mbRange(rss.first)} | ${first.toFixed(2)}x | ≤ 1.5x: ${verdict(first <= 1.5)} |`,
+);
+console.log(
+  `| \`regwatch refresh\`, answered 304 (${notModifiedLine}) | ${msRange(samples.notModified)} | ${mbRange(rss.notModified)} | | < 300 ms: ${verdict(Math.max(...samples.notModified) < 300)} |`,
+);
 const peak = Math.max(...[...rss.first, ...rss.notModified].map((x) => x ?? 0));
 if (canMeasurePeakRss()) console.log(`peak RSS of regwatch: ${peak} MB (goal < 200 MB: ${verdict(peak < 200)})`);

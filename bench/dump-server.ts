@@ -52,10 +52,11 @@ export async function startDumpServer(path: string): Promise<DumpServer> {
     url: `http://127.0.0.1:${port}/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl`,
     requests: () => requests,
     serve: (next) => void (served = next),
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -21,11 +21,13 @@ function medianOf(times: number[]): number {
 }
 
 function median(run: () => void, rounds: number): number {
-  return medianOf(Array.from({ length: rounds }, () => {
-    const started = performance.now();
-    run();
-    return performance.now() - started;
-  }));
+  return medianOf(
+    Array.from({ length: rounds }, () => {
+      const started = performance.now();
+      run();
+      return performance.now() - started;
+    }),
+  );
 }
 
 const itemCount = countFlag('items', 100_000);
@@ -33,7 +35,10 @@ const rounds = countFlag('rounds', 200);
 const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-item-validation-'));
 const path = databasePath(dataDir);
 const seeding = openStore(path);
-insertItems(seeding, Array.from({ length: itemCount }, (_, n) => syntheticItem(n)));
+insertItems(
+  seeding,
+  Array.from({ length: itemCount }, (_, n) => syntheticItem(n)),
+);
 seeding.close();
 const store = openStore(path);
 try {

@@ -30,9 +30,14 @@ export async function startLoopbackHosts(count: number, handler: (host: string, 
     port,
     hosts,
     close: () =>
-      Promise.all(servers.map((s) => new Promise<void>((r) => {
-        s.close(() => r());
-        s.closeAllConnections();
-      }))).then(() => undefined),
+      Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((r) => {
+              s.close(() => r());
+              s.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
   };
 }

@@ -21,14 +21,27 @@ const FOLLOWED: Array<[number, string, number]> = [
 ];
 const STAGES = [2000, 3020, 3060, 4020, 4060, 5000, 5020, 6000, 6060, 6060, 6060, 9020, 9060, 9092, 9093, 9093, 9093, 9599, 9599, 2098];
 const NEXT_STAGE: Record<number, number> = {
-  2000: 3020, 3020: 3060, 3060: 4020, 4020: 4060, 4060: 5000, 5000: 5020, 5020: 6000, 6000: 6060, 6060: 9020,
-  9020: 9060, 9060: 9093, 9092: 9599, 9093: 9020,
+  2000: 3020,
+  3020: 3060,
+  3060: 4020,
+  4020: 4060,
+  4060: 5000,
+  5000: 5020,
+  5020: 6000,
+  6000: 6060,
+  6060: 9020,
+  9020: 9060,
+  9060: 9093,
+  9092: 9599,
+  9093: 9020,
 };
-const WORDS = ('this document specifies requirements and provides guidance for establishing implementing maintaining ' +
+const WORDS = (
+  'this document specifies requirements and provides guidance for establishing implementing maintaining ' +
   'continually improving management system organizations artificial intelligence within context of an organization ' +
   'applicable to any size type nature that provides or uses products services utilizing systems intended help ' +
   'develop responsibly pursuing objectives meeting applicable regulations obligations related interested parties ' +
-  'expectations data quality risk assessment lifecycle processes évaluation conformité “quoted” – terms').split(' ');
+  'expectations data quality risk assessment lifecycle processes évaluation conformité “quoted” – terms'
+).split(' ');
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -70,7 +83,8 @@ function abstract(): string | null {
     return `<p>${words.join(' ')}.</p>`;
   };
   const parts = Array.from({ length: int(1, 3) }, paragraph);
-  if (random() < 0.4) parts.push(`<ul>\n${Array.from({ length: int(2, 6) }, () => `<li>${pick(WORDS)} "${pick(WORDS)}" ${pick(WORDS)};</li>`).join('\n')}\n</ul>`);
+  if (random() < 0.4)
+    parts.push(`<ul>\n${Array.from({ length: int(2, 6) }, () => `<li>${pick(WORDS)} "${pick(WORDS)}" ${pick(WORDS)};</li>`).join('\n')}\n</ul>`);
   return parts.join('\n');
 }
 
@@ -92,7 +106,10 @@ function row(id: number, over: Partial<Row>): Row {
     reference: stage < 6000 ? `${prefix} DIS ${int(100, 99999)}` : `${prefix} ${int(100, 99999)}${random() < 0.3 ? `-${int(1, 12)}` : ''}:${year}`,
     publicationDate: stage < 6000 ? null : `${year}-${String(int(1, 12)).padStart(2, '0')}-${String(int(1, 28)).padStart(2, '0')}`,
     edition: int(1, 6),
-    icsCode: Array.from({ length: int(1, 3) }, () => `${String(int(1, 97)).padStart(2, '0')}.${String(int(0, 200)).padStart(3, '0')}${random() < 0.3 ? `.${String(int(1, 99)).padStart(2, '0')}` : ''}`),
+    icsCode: Array.from(
+      { length: int(1, 3) },
+      () => `${String(int(1, 97)).padStart(2, '0')}.${String(int(0, 200)).padStart(3, '0')}${random() < 0.3 ? `.${String(int(1, 99)).padStart(2, '0')}` : ''}`,
+    ),
     ownerCommittee: committee(),
     currentStage: stage,
     replaces: random() < 0.2 ? [int(1000, 99999)] : null,
@@ -105,11 +122,34 @@ function row(id: number, over: Partial<Row>): Row {
 }
 
 function sc42Slice(): Row[] {
-  const rows: Row[] = FOLLOWED.map(([id, reference, currentStage]) => row(id, { reference, currentStage, ownerCommittee: SC42, replaces: null, replacedBy: null }));
-  rows.push(row(91001, { reference: 'ISO/IEC 42001:2023/CD Amd 1', supplementType: 'Amd', currentStage: 3020, ownerCommittee: SC42, publicationDate: null, replaces: null, replacedBy: null }));
-  rows.push(row(91002, { reference: 'ISO/IEC 23894:2023/Cor 1:2024', supplementType: 'Cor', currentStage: 6060, ownerCommittee: SC42, replaces: null, replacedBy: null }));
+  const rows: Row[] = FOLLOWED.map(([id, reference, currentStage]) =>
+    row(id, { reference, currentStage, ownerCommittee: SC42, replaces: null, replacedBy: null }),
+  );
+  rows.push(
+    row(91001, {
+      reference: 'ISO/IEC 42001:2023/CD Amd 1',
+      supplementType: 'Amd',
+      currentStage: 3020,
+      ownerCommittee: SC42,
+      publicationDate: null,
+      replaces: null,
+      replacedBy: null,
+    }),
+  );
+  rows.push(
+    row(91002, {
+      reference: 'ISO/IEC 23894:2023/Cor 1:2024',
+      supplementType: 'Cor',
+      currentStage: 6060,
+      ownerCommittee: SC42,
+      replaces: null,
+      replacedBy: null,
+    }),
+  );
   for (let i = 0; i < 150; i += 1) {
-    rows.push(row(92000 + i, { reference: `ISO/IEC ${pick(['', 'TS ', 'TR ', 'DIS ', 'CD '])}${5000 + i}`, ownerCommittee: SC42, replaces: null, replacedBy: null }));
+    rows.push(
+      row(92000 + i, { reference: `ISO/IEC ${pick(['', 'TS ', 'TR ', 'DIS ', 'CD '])}${5000 + i}`, ownerCommittee: SC42, replaces: null, replacedBy: null }),
+    );
   }
   return rows;
 }
@@ -168,5 +208,7 @@ const baseBytes = await write(join(dir, 'dump-base.jsonl'), base);
 const nextBytes = await write(join(dir, 'dump-1pct.jsonl'), next);
 writeFileSync(join(dir, 'known-keys.json'), `${JSON.stringify(watchedIds.map((id) => `iso:${id}`))}\n`);
 console.log(`${dir}/dump-base.jsonl  ${ROWS} rows  ${(baseBytes / 1e6).toFixed(1)} MB  (SC 42 slice: ${watched.length} rows)`);
-console.log(`${dir}/dump-1pct.jsonl  ${ROWS} rows  ${(nextBytes / 1e6).toFixed(1)} MB  (${toChange.size} rows changed, ${[...toChange].filter((id) => watchedIds.includes(id)).length} watched)`);
+console.log(
+  `${dir}/dump-1pct.jsonl  ${ROWS} rows  ${(nextBytes / 1e6).toFixed(1)} MB  (${toChange.size} rows changed, ${[...toChange].filter((id) => watchedIds.includes(id)).length} watched)`,
+);
 console.log(`${dir}/known-keys.json  ${watchedIds.length} keys`);

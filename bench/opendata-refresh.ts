@@ -29,7 +29,9 @@ async function refreshOnce(label: string, goalMs: number): Promise<void> {
   });
   const r = JSON.parse(out) as { wallMs: number; peakRssMb: number; rssAtStartMb: number; verdicts: string[]; itemsCreated: number };
   const verdict = r.wallMs <= goalMs && (goalMs < 1000 || r.peakRssMb < 300) ? 'within goal' : 'OVER GOAL';
-  console.log(`${label.padEnd(28)} wall ${String(r.wallMs).padStart(5)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB (process start ${r.rssAtStartMb} MB)  requests ${server.requests() - before}  items +${r.itemsCreated}  ${r.verdicts.join(', ')}  [${verdict}]`);
+  console.log(
+    `${label.padEnd(28)} wall ${String(r.wallMs).padStart(5)} ms  peak RSS ${String(r.peakRssMb).padStart(4)} MB (process start ${r.rssAtStartMb} MB)  requests ${server.requests() - before}  items +${r.itemsCreated}  ${r.verdicts.join(', ')}  [${verdict}]`,
+  );
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);

@@ -18,7 +18,11 @@ const rounds = countFlag('rounds', 5);
 const fixtures = process.env.REGWATCH_FIXTURES ?? resolve(import.meta.dirname, '../../shared/fixtures');
 requireBuiltCli();
 
-interface ManifestRow { file: string; dir: string; url: string }
+interface ManifestRow {
+  file: string;
+  dir: string;
+  url: string;
+}
 const rows = (JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8')) as ManifestRow[]).filter((row) => row.dir === 'iso-pages');
 // Spread over the whole manifest, which lists each page's recordings in order: every era is in.
 const chosen = Array.from({ length: PAGES }, (_, i) => rows[Math.floor((i * rows.length) / PAGES)]!);
@@ -33,11 +37,14 @@ const urls = loopback.hosts.map((host, i) => `http://${host}:${loopback.port}${p
 
 const work = mkdtempSync(join(tmpdir(), 'regwatch-bench-pages-'));
 const regwatchConfig = join(work, 'regwatch.json');
-writeFileSync(regwatchConfig, JSON.stringify({
-  allowPrivateNetwork: true,
-  hostIntervalSeconds: 0,
-  sources: urls.map((url, i) => ({ id: `page${String(i + 1).padStart(2, '0')}`, watcher: 'iso-page', url })),
-}));
+writeFileSync(
+  regwatchConfig,
+  JSON.stringify({
+    allowPrivateNetwork: true,
+    hostIntervalSeconds: 0,
+    sources: urls.map((url, i) => ({ id: `page${String(i + 1).padStart(2, '0')}`, watcher: 'iso-page', url })),
+  }),
+);
 // JSON is YAML: urlwatch reads these as they are.
 const urlwatchJobs = join(work, 'urls.yaml');
 writeFileSync(urlwatchJobs, urls.map((url, i) => JSON.stringify({ name: `page${i + 1}`, url, filter: [{ css: 'body' }, 'html2text'] })).join('\n---\n'));
@@ -89,8 +96,14 @@ try {
 const baseline = ratio(samples.regwatchBaseline, samples.urlwatchBaseline);
 const unchanged = ratio(samples.regwatchUnchanged, samples.urlwatchUnchanged);
 console.log(machineLine());
-console.log(`${PAGES} recorded iso.org pages on ${PAGES} loopback hosts, no pacing; ${rounds} interleaved runs each; whole process, spawn to exit${canMeasurePeakRss() ? '' : ' (no /usr/bin/time: peak RSS not measured)'}`);
+console.log(
+  `${PAGES} recorded iso.org pages on ${PAGES} loopback hosts, no pacing; ${rounds} interleaved runs each; whole process, spawn to exit${canMeasurePeakRss() ? '' : ' (no /usr/bin/time: peak RSS not measured)'}`,
+);
 console.log('| run | regwatch | urlwatch | regwatch / urlwatch | goal ≤ 1.0x |');
 console.log('| --- | ---: | ---: | ---: | --- |');
-console.log(`| baseline (regwatch: ${verdicts.baseline}) | ${msRange(samples.regwatchBaseline)}, ${mbRange(rss.regwatchBaseline)} | ${msRange(samples.urlwatchBaseline)}, ${mbRange(rss.urlwatchBaseline)} | ${baseline.toFixed(2)}x | ${verdict(baseline <= 1)} |`);
-console.log(`| unchanged (regwatch: ${verdicts.unchanged}) | ${msRange(samples.regwatchUnchanged)}, ${mbRange(rss.regwatchUnchanged)} | ${msRange(samples.urlwatchUnchanged)}, ${mbRange(rss.urlwatchUnchanged)} | ${unchanged.toFixed(2)}x | ${verdict(unchanged <= 1)} |`);
+console.log(
+  `| baseline (regwatch: ${verdicts.baseline}) | ${msRange(samples.regwatchBaseline)}, ${mbRange(rss.regwatchBaseline)} | ${msRange(samples.urlwatchBaseline)}, ${mbRange(rss.urlwatchBaseline)} | ${baseline.toFixed(2)}x | ${verdict(baseline <= 1)} |`,
+);
+console.log(
+  `| unchanged (regwatch: ${verdicts.unchanged}) | ${msRange(samples.regwatchUnchanged)}, ${mbRange(rss.regwatchUnchanged)} | ${msRange(samples.urlwatchUnchanged)}, ${mbRange(rss.urlwatchUnchanged)} | ${unchanged.toFixed(2)}x | ${verdict(unchanged <= 1)} |`,
+);

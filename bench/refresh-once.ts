@@ -16,10 +16,12 @@ const result = await refresh({ config, store, fetcher, now: () => new Date(), da
 const wallMs = performance.now() - started;
 await fetcher.close();
 store.close();
-console.log(JSON.stringify({
-  wallMs: Math.round(wallMs),
-  peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
-  rssAtStartMb: Math.round(rssAtStart / 2 ** 20),
-  verdicts: result.outcomes.map((o) => `${o.verdict}${o.detail ? ` (${o.detail})` : ''}`),
-  itemsCreated: result.itemsCreated,
-}));
+console.log(
+  JSON.stringify({
+    wallMs: Math.round(wallMs),
+    peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+    rssAtStartMb: Math.round(rssAtStart / 2 ** 20),
+    verdicts: result.outcomes.map((o) => `${o.verdict}${o.detail ? ` (${o.detail})` : ''}`),
+    itemsCreated: result.itemsCreated,
+  }),
+);

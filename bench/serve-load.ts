@@ -31,21 +31,42 @@ interface Result {
   timeouts: number;
   statusCodeStats: Record<string, { count: number }>;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; maxOverallRequests?: number; headers?: Record<string, string> }) => Promise<Result>;
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  maxOverallRequests?: number;
+  headers?: Record<string, string>;
+}) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 async function serve(itemCount: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-serve-bench-'));
   const store = openStore(databasePath(dataDir));
   const started = Date.now();
-  insertItems(store, Array.from({ length: itemCount }, (_, n) => syntheticItem(n)));
+  insertItems(
+    store,
+    Array.from({ length: itemCount }, (_, n) => syntheticItem(n)),
+  );
   const config = serveConfig();
   await publishFromStore(store, config, join(dataDir, 'public'), SITE);
   const seeded = Date.now() - started;
-  const runner = createRefreshRunner({ refresh: () => Promise.reject(new Error('no refresh in the benchmark')), acquireLock: () => acquireRunLock(store.runLock, 0), now: () => new Date() });
+  const runner = createRefreshRunner({
+    refresh: () => Promise.reject(new Error('no refresh in the benchmark')),
+    acquireLock: () => acquireRunLock(store.runLock, 0),
+    now: () => new Date(),
+  });
   const nextRun = new Date(Date.now() + 3600_000);
   const server = await startHttpServer(
-    { config, store, publicDir: join(dataDir, 'public'), site: SITE, runner, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun }, now: () => new Date() },
+    {
+      config,
+      store,
+      publicDir: join(dataDir, 'public'),
+      site: SITE,
+      runner,
+      schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun },
+      now: () => new Date(),
+    },
     { port: 0, host: '127.0.0.1' },
   );
   process.stdout.write(`${JSON.stringify({ url: server.url, items: store.itemCount(), seededMs: seeded })}\n`);
@@ -76,14 +97,20 @@ async function load(): Promise<void> {
     ['/feed.xml Accept-Encoding: gzip', feedUrl, { 'Accept-Encoding': 'gzip' }],
     ['/changes.json?min-severity=major', new URL('changes.json?min-severity=major', url).href, {}],
   ];
-  console.log(`regwatch serve load: ${stored} items in the store (seeded and published in ${seededMs} ms); ${connections} connections, ${duration} s per scenario`);
+  console.log(
+    `regwatch serve load: ${stored} items in the store (seeded and published in ${seededMs} ms); ${connections} connections, ${duration} s per scenario`,
+  );
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
   console.log('| scenario | req/s (mean) | p50 ms | p99 ms | MB/s | status codes | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const [name, target, headers] of scenarios) {
     const r = await autocannon({ url: target, connections, duration, maxOverallRequests: 500_000, headers });
-    const codes = Object.entries(r.statusCodeStats).map(([code, s]) => `${code}×${s.count}`).join(' ');
-    console.log(`| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.average / 1e6).toFixed(1)} | ${codes} | ${r.errors + r.timeouts} |`);
+    const codes = Object.entries(r.statusCodeStats)
+      .map(([code, s]) => `${code}×${s.count}`)
+      .join(' ');
+    console.log(
+      `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.throughput.average / 1e6).toFixed(1)} | ${codes} | ${r.errors + r.timeouts} |`,
+    );
   }
   child.stdin!.end();
   await new Promise((done) => child.on('exit', done));

@@ -24,7 +24,10 @@ const ITEMS = 100_000;
 /** Far above what a 10 s run reaches here; a run that hits it is refused (its rate would be wrong). */
 const MAX_REQUESTS_PER_THREAD = 1_000_000;
 requireBuiltCli();
-for (const [tool, args] of [['wrk', ['--version']], ['nginx', ['-v']]] as const) {
+for (const [tool, args] of [
+  ['wrk', ['--version']],
+  ['nginx', ['-v']],
+] as const) {
   const probe = await runProcess(tool, [...args]).catch(() => null);
   if (probe === null) throw new Error(`${tool} is not installed: apt-get install -y nginx wrk`);
 }
@@ -32,27 +35,41 @@ for (const [tool, args] of [['wrk', ['--version']], ['nginx', ['-v']]] as const)
 const work = mkdtempSync(join(tmpdir(), 'regwatch-bench-serve-'));
 const dataDir = join(work, 'data');
 const store = openStore(databasePath(dataDir));
-insertItems(store, Array.from({ length: ITEMS }, (_, n) => syntheticItem(n)));
+insertItems(
+  store,
+  Array.from({ length: ITEMS }, (_, n) => syntheticItem(n)),
+);
 store.close();
 // wrk stops a thread once it has sent its share: traffic bounded in count as well as in time.
 const capScript = join(work, 'cap.lua');
-writeFileSync(capScript, `local sent, request_text = 0, nil
+writeFileSync(
+  capScript,
+  `local sent, request_text = 0, nil
 function request()
   sent = sent + 1
   if sent > ${MAX_REQUESTS_PER_THREAD} then wrk.thread:stop() end
   request_text = request_text or wrk.format()
   return request_text
 end
-`);
+`,
+);
 const configFile = join(work, 'config.json');
-writeFileSync(configFile, JSON.stringify({
-  sources: [
-    { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
-    { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
-    { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
-    { id: 'iso_opendata', watcher: 'iso-opendata', url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl', committees: ['ISO/IEC JTC 1/SC 42'] },
-  ],
-}));
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    sources: [
+      { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
+      { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
+      { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
+      {
+        id: 'iso_opendata',
+        watcher: 'iso-opendata',
+        url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
+        committees: ['ISO/IEC JTC 1/SC 42'],
+      },
+    ],
+  }),
+);
 
 const children: ChildProcess[] = [];
 function started(command: string, args: string[]): ChildProcess {
@@ -81,7 +98,9 @@ async function startNginx(): Promise<string> {
   const port = await freePort();
   const prefix = join(work, 'nginx');
   rmSync(prefix, { recursive: true, force: true });
-  writeFileSync(join(work, 'nginx.conf'), `
+  writeFileSync(
+    join(work, 'nginx.conf'),
+    `
     worker_processes 1;
     daemon off;
     ${process.getuid?.() === 0 ? `user ${userInfo().username};` : ''}
@@ -102,7 +121,8 @@ async function startNginx(): Promise<string> {
       charset utf-8;
       charset_types application/rss+xml;
       server { listen 127.0.0.1:${port}; root ${join(dataDir, 'public')}; }
-    }`);
+    }`,
+  );
   const child = started('nginx', ['-c', join(work, 'nginx.conf'), '-p', work, '-e', join(work, 'nginx-error.log')]);
   const url = `http://127.0.0.1:${port}/`;
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -113,7 +133,10 @@ async function startNginx(): Promise<string> {
   throw new Error('nginx did not answer within 5 s');
 }
 
-interface Load { requestsPerSecond: number; p99Ms: number }
+interface Load {
+  requestsPerSecond: number;
+  p99Ms: number;
+}
 
 async function load(url: string): Promise<Load> {
   if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(url)) throw new Error(`refusing to load anything but 127.0.0.1: ${url}`);
@@ -155,4 +178,6 @@ console.log(`/feed.xml (${bytes} bytes, ${ITEMS} items in the store), wrk -t2 -c
 console.log('| server | requests/s | p99 | regwatch / nginx | goal |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 console.log(`| nginx, 1 worker | ${range(rps(nginx), 0)} | ${range(p99(nginx), 2)} ms | | |`);
-console.log(`| \`regwatch serve\` | ${range(rps(regwatch), 0)} | ${range(p99(regwatch), 2)} ms | ${share.toFixed(2)}x | ≥ 0.5x: ${verdict(share >= 0.5)}; p99 < 10 ms: ${verdict(Math.max(...p99(regwatch)) < 10)} |`);
+console.log(
+  `| \`regwatch serve\` | ${range(rps(regwatch), 0)} | ${range(p99(regwatch), 2)} ms | ${share.toFixed(2)}x | ≥ 0.5x: ${verdict(share >= 0.5)}; p99 < 10 ms: ${verdict(Math.max(...p99(regwatch)) < 10)} |`,
+);

@@ -19,7 +19,10 @@ requireBuiltCli();
 const dir = mkdtempSync(join(tmpdir(), 'regwatch-bench-startup-'));
 const withDb = join(dir, 'with-db');
 const store = openStore(databasePath(withDb));
-insertItems(store, Array.from({ length: 1000 }, (_, n) => syntheticItem(n)));
+insertItems(
+  store,
+  Array.from({ length: 1000 }, (_, n) => syntheticItem(n)),
+);
 store.close();
 
 const node = process.execPath;

@@ -11,8 +11,17 @@ import { join, resolve } from 'node:path';
 /** Documents with real moves: a ballot repeated then publication, a DIS ballot to FDIS, a publication, a revision decided then confirmed, and ISO/IEC 42001 itself. */
 const DOCUMENTS = [84110, 84111, 81228, 79799, 81230];
 
-interface Change { field: string; before: unknown; after: unknown }
-interface Transition { day: string; id: number; event: string; changes: Change[] }
+interface Change {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+interface Transition {
+  day: string;
+  id: number;
+  event: string;
+  changes: Change[];
+}
 
 const root = resolve(import.meta.dirname, '..');
 const input = process.argv[2] ?? join(process.env.REGWATCH_FIXTURES ?? resolve(root, '../shared/fixtures'), 'iso-opendata/sc42-replay/expected.json');
@@ -30,7 +39,12 @@ const documents = DOCUMENTS.map((id) => {
   const [first, ...later] = transitions;
   if (first === undefined || (first.event !== 'baseline' && first.event !== 'new-project')) throw new Error(`${id}: no first observation in ${input}`);
   const state = Object.fromEntries(first.changes.map((c) => [c.field, c.after])) as Record<string, unknown>;
-  const entry = (day: string) => ({ day, reference: state.reference as string, stage: stage(state.currentStage), publicationDate: (state.publicationDate as string | undefined) ?? null });
+  const entry = (day: string) => ({
+    day,
+    reference: state.reference as string,
+    stage: stage(state.currentStage),
+    publicationDate: (state.publicationDate as string | undefined) ?? null,
+  });
   const history = [entry(first.day)];
   for (const t of later) {
     for (const change of t.changes) {
@@ -53,7 +67,8 @@ const documents = DOCUMENTS.map((id) => {
 
 const days = [...new Set(documents.flatMap((d) => d.history.map((h) => h.day)))].sort();
 const slice = {
-  about: 'A facts-only slice of ISO/IEC JTC 1/SC 42 catalogue history for `regwatch demo`: stage codes, references, publication dates, editions, committee and ICS codes of a few documents, day by day, as listed in the SC 42 replay of the test fixtures (reconstructed from dated public crawls of iso.org). No abstract, no title, no row of a dump. Rebuild: npx tsx scripts/build-demo-slice.ts',
+  about:
+    'A facts-only slice of ISO/IEC JTC 1/SC 42 catalogue history for `regwatch demo`: stage codes, references, publication dates, editions, committee and ICS codes of a few documents, day by day, as listed in the SC 42 replay of the test fixtures (reconstructed from dated public crawls of iso.org). No abstract, no title, no row of a dump. Rebuild: npx tsx scripts/build-demo-slice.ts',
   attribution: 'Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0',
   licence: 'https://opendatacommons.org/licenses/by/1-0/',
   days,

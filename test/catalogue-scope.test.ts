@@ -9,7 +9,22 @@ import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 const DUMP = '/opendata/iso_deliverables_metadata.jsonl';
 /** The successor named by 62085's replacedBy, as a row in the same format (its real row is not among the fixtures). */
-const successor = JSON.stringify({ id: 88464, deliverableType: 'IS', supplementType: null, reference: 'ISO/DIS 9001', publicationDate: null, edition: 6, icsCode: ['03.120.10'], ownerCommittee: 'ISO/TC 176/SC 2', currentStage: 4020, replaces: [62085], replacedBy: null, languages: ['en'], pages: null, scope: { en: '<p>SCOPE-SENTINEL-88464</p>' } });
+const successor = JSON.stringify({
+  id: 88464,
+  deliverableType: 'IS',
+  supplementType: null,
+  reference: 'ISO/DIS 9001',
+  publicationDate: null,
+  edition: 6,
+  icsCode: ['03.120.10'],
+  ownerCommittee: 'ISO/TC 176/SC 2',
+  currentStage: 4020,
+  replaces: [62085],
+  replacedBy: null,
+  languages: ['en'],
+  pages: null,
+  scope: { en: '<p>SCOPE-SENTINEL-88464</p>' },
+});
 
 describeWithFixtures('the catalogue across days', () => {
   const row62085 = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), 'utf8').trim();
@@ -18,14 +33,19 @@ describeWithFixtures('the catalogue across days', () => {
   const serve = (...rows: string[]) => h.server.routes.set(DUMP, { body: `${rows.join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson' } });
 
   beforeAll(async () => {
-    h = await startHarness('catalogue', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085] }]);
+    h = await startHarness('catalogue', (origin) => [
+      { id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085] },
+    ]);
   });
   afterAll(async () => h?.close());
 
   it('baselines the followed document and its successor on the first day', async () => {
     serve(row62085, successor, ...rows888);
     const { added } = await h.refreshAt('2026-01-01T06:00:00Z');
-    expect(added.map((i) => [i.document?.key, i.event]).sort()).toEqual([['iso:62085', 'baseline'], ['iso:88464', 'baseline']]);
+    expect(added.map((i) => [i.document?.key, i.event]).sort()).toEqual([
+      ['iso:62085', 'baseline'],
+      ['iso:88464', 'baseline'],
+    ]);
   });
 
   it('a day without the successor row is source health, not a change of ISO 9001:2015', async () => {
@@ -53,7 +73,13 @@ describeWithFixtures('the catalogue across days', () => {
   });
 
   it('a new row in a followed committee is news: new-project', async () => {
-    const amendment2 = JSON.stringify({ ...JSON.parse(rows888[1]!), id: 90123, reference: 'ISO/IEC 19566-7:2022/CD Amd 2', currentStage: 3020, publicationDate: null });
+    const amendment2 = JSON.stringify({
+      ...JSON.parse(rows888[1]!),
+      id: 90123,
+      reference: 'ISO/IEC 19566-7:2022/CD Amd 2',
+      currentStage: 3020,
+      publicationDate: null,
+    });
     serve(row62085, successor, ...rows888, amendment2);
     const { added } = await h.refreshAt('2026-01-06T06:00:00Z');
     expect(added.map((i) => [i.document?.key, i.event, i.severity])).toEqual([['iso:90123', 'new-project', 'info']]);
@@ -75,7 +101,9 @@ describeWithFixtures('the catalogue behind an ETag when the watch widens', () =>
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness('catalogue-etag', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085] }]);
+    h = await startHarness('catalogue-etag', (origin) => [
+      { id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085] },
+    ]);
     // The same dump every day, under one ETag: the server answers 304 to a conditional GET.
     h.server.routes.set(DUMP, { body: `${[row62085, ...rows888].join('\n')}\n`, headers: { 'content-type': 'application/x-ndjson', etag: '"one-dump"' } });
   });

@@ -78,7 +78,8 @@ const NO_OPTIONS: CenProjectOptions = {};
 const outcomes = new Map<string, ReturnType<typeof extractCenProject>>();
 
 function outcomeOf(row: CenRow, options: CenProjectOptions = NO_OPTIONS) {
-  if (options !== NO_OPTIONS) return extractCenProject(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
+  if (options !== NO_OPTIONS)
+    return extractCenProject(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
   let outcome = outcomes.get(row.file);
   if (outcome === undefined) {
     outcome = extractCenProject(readFixture(row.dir, row.file), { url: row.url, options, knownKeys: new Set(), scope: { keys: [], groups: [] } });
@@ -126,7 +127,9 @@ function expectedRecord(metadata: ProjectMetadata): DocumentRecord {
     ...linked('replaces', metadata.relations.supersedes),
     ...linked('replaced-by', metadata.relations.supersededBy),
     // "ISO/TS 21003-7:2019 (EQV)": the degree of correspondence is not part of the adopted reference.
-    ...(metadata.referenceDocument === null ? [] : [{ kind: 'adopts' as const, reference: metadata.referenceDocument.replace(/\s*\((IDT|EQV|MOD|NEQ)\)$/, '') }]),
+    ...(metadata.referenceDocument === null
+      ? []
+      : [{ kind: 'adopts' as const, reference: metadata.referenceDocument.replace(/\s*\((IDT|EQV|MOD|NEQ)\)$/, '') }]),
   ];
   return withoutAbsent({
     key: `cen:${metadata.project}`,
@@ -350,25 +353,57 @@ describeWithFixtures('cen-project on recorded CEN-CENELEC pages', () => {
       expect(row.httpStatus).toBe(200);
       const outcome = outcomeOf(row);
       expect(outcome.kind).toBe('unreadable');
-      const expected = row.file.startsWith('cen-search-') ? /search-results page/ : row.file.startsWith('cen-root-redirect-') ? /redirect to https:\/\/standards\.cencenelec\.eu\/ords\/f\?p=CEN:105/ : /APEX error page .*Sorry, this page isn't available/;
+      const expected = row.file.startsWith('cen-search-')
+        ? /search-results page/
+        : row.file.startsWith('cen-root-redirect-')
+          ? /redirect to https:\/\/standards\.cencenelec\.eu\/ords\/f\?p=CEN:105/
+          : /APEX error page .*Sorry, this page isn't available/;
       expect(outcome.kind === 'unreadable' && outcome.reason).toMatch(expected);
     });
 
     it('an empty body and a challenge page are unreadable; an iso.org page is no CEN record', () => {
       expect(extractBody('', projectRows[0]!.url).kind).toBe('unreadable');
-      expect(extractBody('<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>', projectRows[0]!.url).kind).toBe('unreadable');
-      const iso = readdirSync(join(FIXTURES_DIR, 'iso-pages')).filter((file) => file.endsWith('.html')).slice(0, 5);
+      expect(extractBody('<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>', projectRows[0]!.url).kind).toBe(
+        'unreadable',
+      );
+      const iso = readdirSync(join(FIXTURES_DIR, 'iso-pages'))
+        .filter((file) => file.endsWith('.html'))
+        .slice(0, 5);
       for (const file of iso) expect(extractBody(readFixture('iso-pages', file), projectRows[0]!.url).kind, file).not.toBe('records');
     });
   });
 
   describe('a project page whose fields are gone is extraction-failed, naming them, never quoting the scope', () => {
     it.each([
-      ['the Reference row', ($: ReturnType<typeof load>) => $('th').filter((_, th) => $(th).text() === 'Reference').closest('tr').remove(), /no reference/],
-      ['the Status row', ($: ReturnType<typeof load>) => $('th').filter((_, th) => $(th).text() === 'Status').closest('tr').remove(), /no status/],
+      [
+        'the Reference row',
+        ($: ReturnType<typeof load>) =>
+          $('th')
+            .filter((_, th) => $(th).text() === 'Reference')
+            .closest('tr')
+            .remove(),
+        /no reference/,
+      ],
+      [
+        'the Status row',
+        ($: ReturnType<typeof load>) =>
+          $('th')
+            .filter((_, th) => $(th).text() === 'Status')
+            .closest('tr')
+            .remove(),
+        /no status/,
+      ],
       ['the project block', ($: ReturnType<typeof load>) => $('#DASHBOARD_LISTPROJECT').remove(), /DASHBOARD_CONTENT_PROJECT/],
       ['the status words', ($: ReturnType<typeof load>) => $('.no-overflow100').text('Frozen'), /status words "Frozen"/],
-      ['a date format', ($: ReturnType<typeof load>) => $('th').filter((_, th) => $(th).text().startsWith('date of Ratification')).next('td').text('03/03/1999'), /ratification date/],
+      [
+        'a date format',
+        ($: ReturnType<typeof load>) =>
+          $('th')
+            .filter((_, th) => $(th).text().startsWith('date of Ratification'))
+            .next('td')
+            .text('03/03/1999'),
+        /ratification date/,
+      ],
     ])('without %s', (_what, mutate, reason) => {
       const row = rowByFile.get('cen-19677-2024-12-11.html')!;
       const body = readFixture(row.dir, row.file);
@@ -401,9 +436,10 @@ describeWithFixtures('cen-project on recorded CEN-CENELEC pages', () => {
 
 describe('cen-project parsing of the xml-serialised blocks', () => {
   // What an HTML parser makes of a self-closed non-void element (HTML spec: the slash is ignored).
-  const fragment = '<table><tr><th class="detail">Reference Document</th><td><div/><div>ISO 9001:2015 (IDT)</div></td></tr><tr><th class="detail">DOW</th><td/>x</tr></table>';
+  const fragment =
+    '<table><tr><th class="detail">Reference Document</th><td><div/><div>ISO 9001:2015 (IDT)</div></td></tr><tr><th class="detail">DOW</th><td/>x</tr></table>';
 
-  it('closes <td/> and <div/> on the spot, where cheerio\'s default parser (parse5) opens them', () => {
+  it("closes <td/> and <div/> on the spot, where cheerio's default parser (parse5) opens them", () => {
     const html5 = load(fragment);
     expect(html5('td').first().children('div')).toHaveLength(1); // the second <div> nested in the first
     expect(html5('td').last().text()).toBe('x'); // the open <td/> swallowed what follows it in the row
@@ -506,9 +542,13 @@ describeWithFixtures('cen-project rules on the spec rows, from real records', ()
   it('oj-citation: the citation added, restricted or withdrawn is critical; "No citation expected" statements are no citation', () => {
     const en = recordOf('cen-19677-2026-08-22.html'); // EN 10160:1999, Mandate(s) M/005
     const cited = (ojeuCitation: string | undefined): DocumentRecord => ({ ...en, legal: withoutAbsent({ ...en.legal, ojeuCitation }) });
-    expect(findings(en, cited('OJ C 92, 2022-02-25'))).toEqual([{ event: 'oj-citation', severity: 'critical', words: 'Citation in OJEU: OJ C 92, 2022-02-25, was none' }]);
+    expect(findings(en, cited('OJ C 92, 2022-02-25'))).toEqual([
+      { event: 'oj-citation', severity: 'critical', words: 'Citation in OJEU: OJ C 92, 2022-02-25, was none' },
+    ]);
     expect(findings(cited('OJ C 92, 2022-02-25'), cited('OJ C 92, 2022-02-25 (restricted)'))[0]).toMatchObject({ event: 'oj-citation', severity: 'critical' });
-    expect(findings(cited('OJ C 92, 2022-02-25'), en)).toEqual([{ event: 'oj-citation', severity: 'critical', words: 'Citation in OJEU removed, was OJ C 92, 2022-02-25' }]);
+    expect(findings(cited('OJ C 92, 2022-02-25'), en)).toEqual([
+      { event: 'oj-citation', severity: 'critical', words: 'Citation in OJEU removed, was OJ C 92, 2022-02-25' },
+    ]);
 
     const cr = recordOf('cen-8709-2026-08-22.html'); // "No citation expected for Directive 305/2011, No citation expected for Directive 89/106/EEC"
     const onlyOne: DocumentRecord = { ...cr, legal: { directives: ['305/2011'], ojeuCitation: 'No citation expected for Directive 305/2011' } };

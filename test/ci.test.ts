@@ -3,8 +3,16 @@ import { isCI } from './ci.js';
 
 describe('isCI', () => {
   it.each([
-    [undefined, false], ['', false], ['false', false], ['0', false], ['FALSE', false], [' 0 ', false],
-    ['1', true], ['true', true], ['yes', true], ['github-actions', true],
+    [undefined, false],
+    ['', false],
+    ['false', false],
+    ['0', false],
+    ['FALSE', false],
+    [' 0 ', false],
+    ['1', true],
+    ['true', true],
+    ['yes', true],
+    ['github-actions', true],
   ])('CI=%j is %s', (value, expected) => {
     expect(isCI(value)).toBe(expected);
   });

@@ -33,7 +33,10 @@ const PAIRS: Row[] = [
   // iso-74197: a whole pipeline DIS → FDIS → under publication → published
   { before: 'iso-74197-2020-11-02', after: 'iso-74197-2021-02-11', event: 'fdis', severity: 'major' },
   {
-    before: 'iso-74197-2021-02-11', after: 'iso-74197-2021-03-18', event: 'fdis', severity: 'major',
+    before: 'iso-74197-2021-02-11',
+    after: 'iso-74197-2021-03-18',
+    event: 'fdis',
+    severity: 'major',
     // the page count appearing in the same run is folded into the stage event (spec: pages-changed)
     summary: 'ISO/FDIS 22934: FDIS ballot initiated [50.20], was FDIS registered for formal approval [50.00]; also pages 4, was none',
     also: ['pages-changed'],
@@ -119,4 +122,3 @@ describeWithFixtures('severity rules on recorded iso.org pairs', () => {
     expect(result.effectiveDateKind).toBe('stage-date');
   });
 });
-

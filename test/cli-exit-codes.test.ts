@@ -16,15 +16,55 @@ import { PageError } from '../src/page/index.js';
 
 describe('failureReport', () => {
   it.each([
-    ['a usage error', new OperatorError('REGWATCH_USAGE', '--last: "x" is not a whole number from 1 to 1000000'), EXIT.usage, 'regwatch: --last: "x" is not a whole number from 1 to 1000000\n'],
-    ['a bad config (its lines name themselves)', new ConfigError(['sources[0].url: must be an https URL', 'degradedAfter: too big']), EXIT.usage, 'config: sources[0].url: must be an https URL\nconfig: degradedAfter: too big\n'],
-    ['an unknown --source', new UnknownSourceError('refresh: --source x: no such source (sources: a)'), EXIT.usage, 'regwatch: refresh: --source x: no such source (sources: a)\n'],
-    ['a damaged database', new OperatorError('REGWATCH_DATABASE_DAMAGED', '/d/regwatch.sqlite: the database is damaged'), EXIT.usage, 'regwatch: /d/regwatch.sqlite: the database is damaged\n'],
+    [
+      'a usage error',
+      new OperatorError('REGWATCH_USAGE', '--last: "x" is not a whole number from 1 to 1000000'),
+      EXIT.usage,
+      'regwatch: --last: "x" is not a whole number from 1 to 1000000\n',
+    ],
+    [
+      'a bad config (its lines name themselves)',
+      new ConfigError(['sources[0].url: must be an https URL', 'degradedAfter: too big']),
+      EXIT.usage,
+      'config: sources[0].url: must be an https URL\nconfig: degradedAfter: too big\n',
+    ],
+    [
+      'an unknown --source',
+      new UnknownSourceError('refresh: --source x: no such source (sources: a)'),
+      EXIT.usage,
+      'regwatch: refresh: --source x: no such source (sources: a)\n',
+    ],
+    [
+      'a damaged database',
+      new OperatorError('REGWATCH_DATABASE_DAMAGED', '/d/regwatch.sqlite: the database is damaged'),
+      EXIT.usage,
+      'regwatch: /d/regwatch.sqlite: the database is damaged\n',
+    ],
     ['the run lock held', new LockBusyError(42), EXIT.busy, 'regwatch: refresh: another refresh is running (pid 42); try again when it has finished\n'],
-    ['a refused publish', new PublishError('feed.xml does not parse'), EXIT.internal, 'regwatch: publish: feed.xml does not parse (nothing was published; the changes are stored)\n'],
-    ['a page whose markers are wrong', new PageError('PAGE_MARKER_UNBALANCED', '<!-- /regwatch:changes -->', 3, 'closes a block that was never opened'), EXIT.usage, 'regwatch: page: line 3: <!-- /regwatch:changes --> closes a block that was never opened (the page was not changed)\n'],
-    ['a page that cannot be read', new OperatorError('REGWATCH_PAGE_FILE', 'page: x.md: cannot be read (ENOENT)'), EXIT.usage, 'regwatch: page: x.md: cannot be read (ENOENT) (the page was not changed)\n'],
-    ['a lost output', new OutputLostError(Object.assign(new Error('no space'), { code: 'ENOSPC' })), EXIT.outputLost, 'regwatch: stdout: the output could not be written (ENOSPC)\n'],
+    [
+      'a refused publish',
+      new PublishError('feed.xml does not parse'),
+      EXIT.internal,
+      'regwatch: publish: feed.xml does not parse (nothing was published; the changes are stored)\n',
+    ],
+    [
+      'a page whose markers are wrong',
+      new PageError('PAGE_MARKER_UNBALANCED', '<!-- /regwatch:changes -->', 3, 'closes a block that was never opened'),
+      EXIT.usage,
+      'regwatch: page: line 3: <!-- /regwatch:changes --> closes a block that was never opened (the page was not changed)\n',
+    ],
+    [
+      'a page that cannot be read',
+      new OperatorError('REGWATCH_PAGE_FILE', 'page: x.md: cannot be read (ENOENT)'),
+      EXIT.usage,
+      'regwatch: page: x.md: cannot be read (ENOENT) (the page was not changed)\n',
+    ],
+    [
+      'a lost output',
+      new OutputLostError(Object.assign(new Error('no space'), { code: 'ENOSPC' })),
+      EXIT.outputLost,
+      'regwatch: stdout: the output could not be written (ENOSPC)\n',
+    ],
   ])('%s', (_, error, exit, text) => {
     expect(failureReport(error)).toEqual({ exit, text });
   });

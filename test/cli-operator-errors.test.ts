@@ -19,10 +19,13 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'regwatch-operator-'));
   chmodSync(dir, 0o755); // the unprivileged runs must reach it
   // Sources on a closed loopback port: a run that got as far as fetching would say so.
-  writeFileSync(join(dir, 'regwatch.config.json'), JSON.stringify({
-    allowPrivateNetwork: true,
-    sources: [{ id: 'a', watcher: 'iso-page', url: 'http://127.0.0.1:9/standard/1.html' }],
-  }));
+  writeFileSync(
+    join(dir, 'regwatch.config.json'),
+    JSON.stringify({
+      allowPrivateNetwork: true,
+      sources: [{ id: 'a', watcher: 'iso-page', url: 'http://127.0.0.1:9/standard/1.html' }],
+    }),
+  );
 });
 afterAll(() => {
   chmodTree(dir, 0o755);
@@ -59,7 +62,10 @@ describe('--data that cannot be a data folder', () => {
   it('lies under a file', async () => {
     writeFileSync(join(dir, 'b-file'), 'keep me');
     for (const command of ['refresh', 'changes']) {
-      expectOperatorError(await runCli([command, '--data', 'b-file/data'], dir), `--data ${join(dir, 'b-file', 'data')}: ${join(dir, 'b-file')} is a file, not a folder`);
+      expectOperatorError(
+        await runCli([command, '--data', 'b-file/data'], dir),
+        `--data ${join(dir, 'b-file', 'data')}: ${join(dir, 'b-file')} is a file, not a folder`,
+      );
     }
     expect(readFileSync(join(dir, 'b-file'), 'utf8')).toBe('keep me');
   });
@@ -79,7 +85,10 @@ describe('a regwatch.sqlite that is not a usable database', () => {
   it('is a folder', async () => {
     mkdirSync(join(dir, 'db-folder', 'regwatch.sqlite'), { recursive: true });
     for (const command of ['refresh', 'changes', 'sources']) {
-      expectOperatorError(await runCli([command, '--data', 'db-folder'], dir), `${join(dir, 'db-folder', 'regwatch.sqlite')}: is a folder, not a database file`);
+      expectOperatorError(
+        await runCli([command, '--data', 'db-folder'], dir),
+        `${join(dir, 'db-folder', 'regwatch.sqlite')}: is a folder, not a database file`,
+      );
     }
   });
 
@@ -89,7 +98,10 @@ describe('a regwatch.sqlite that is not a usable database', () => {
     const text = 'This is my shopping list, not a database.\n'.repeat(20);
     writeFileSync(path, text);
     for (const command of ['refresh', 'changes', 'sources']) {
-      expectOperatorError(await runCli([command, '--data', 'not-db'], dir), `${path}: is not a regwatch database (file is not a database); move it away or give another --data`);
+      expectOperatorError(
+        await runCli([command, '--data', 'not-db'], dir),
+        `${path}: is not a regwatch database (file is not a database); move it away or give another --data`,
+      );
     }
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(readdirSync(join(dir, 'not-db'))).toEqual(['regwatch.sqlite']);

@@ -17,7 +17,10 @@ const PIPE_BUFFER = 64 * 1024;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'regwatch-output-'));
   const store = openStore(databasePath(join(dir, 'data')));
-  insertItems(store, Array.from({ length: 3000 }, (_, n) => syntheticItem(n)));
+  insertItems(
+    store,
+    Array.from({ length: 3000 }, (_, n) => syntheticItem(n)),
+  );
   store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -24,8 +24,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function loadedBy(args: string[], name: string): Promise<{ code: number | null; files: string[]; packages: string[] }> {
   const trace = join(dir, `${name}.trace`);
   const run = await runCli(args, dir, { nodeOptions: ['--import', pathToFileURL(TRACER).href], env: { REGWATCH_TRACE_IMPORTS: trace } });
-  const urls = [...new Set(readFileSync(trace, 'utf8').split('\n').filter((url) => url.startsWith(ROOT)))].map((url) => url.slice(ROOT.length + 1));
-  const packages = new Set(urls.filter((u) => u.startsWith('node_modules/')).map((u) => u.split('/').slice(0, u.startsWith('node_modules/@') ? 3 : 2).join('/')));
+  const urls = [
+    ...new Set(
+      readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((url) => url.startsWith(ROOT)),
+    ),
+  ].map((url) => url.slice(ROOT.length + 1));
+  const packages = new Set(
+    urls
+      .filter((u) => u.startsWith('node_modules/'))
+      .map((u) =>
+        u
+          .split('/')
+          .slice(0, u.startsWith('node_modules/@') ? 3 : 2)
+          .join('/'),
+      ),
+  );
   const files = urls.filter((u) => !u.startsWith('node_modules/') && !u.startsWith('test/'));
   return { code: run.code, files, packages: [...packages].filter((p) => p !== 'node_modules/tsx').sort() };
 }

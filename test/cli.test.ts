@@ -38,7 +38,10 @@ describe('regwatch CLI', () => {
     const unknown = await run(['refesh'], dir);
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('unknown command "refesh"')]);
     const badOption = await run(['changes', '--min-severity', 'urgent'], dir);
-    expect([badOption.code, badOption.stderr]).toEqual([2, expect.stringContaining('--min-severity: "urgent" is not one of critical, major, minor, info, baseline')]);
+    expect([badOption.code, badOption.stderr]).toEqual([
+      2,
+      expect.stringContaining('--min-severity: "urgent" is not one of critical, major, minor, info, baseline'),
+    ]);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'http://www.iso.org/standard/81230.html' }] }));
     const badConfig = await run(['refresh', '--config', 'bad.json', '--data', 'd'], dir);
     expect(badConfig.code).toBe(2);
@@ -52,14 +55,25 @@ describe('regwatch CLI', () => {
 
   it('help names a command it does not know and exits 2; help help is the general help', async () => {
     const unknown = await run(['help', 'refesh'], dir);
-    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([2, '', 'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve, notify, page, demo)\n']);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
+      2,
+      '',
+      'regwatch: help: unknown command "refesh" (commands: refresh, changes, sources, inspect, serve, notify, page, demo)\n',
+    ]);
     const general = await run(['help', 'help'], dir);
     expect([general.code, general.stdout]).toEqual([0, expect.stringContaining('Commands:')]);
   });
 
   it('takes the global options before the command as well as after it', async () => {
-    writeFileSync(join(dir, 'global.json'), JSON.stringify({ sources: [{ id: 'global_a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
-    for (const args of [['--config', 'global.json', 'sources'], ['--config=global.json', '--data', 'nowhere', 'sources'], ['sources', '--config', 'global.json']]) {
+    writeFileSync(
+      join(dir, 'global.json'),
+      JSON.stringify({ sources: [{ id: 'global_a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }),
+    );
+    for (const args of [
+      ['--config', 'global.json', 'sources'],
+      ['--config=global.json', '--data', 'nowhere', 'sources'],
+      ['sources', '--config', 'global.json'],
+    ]) {
       const sources = await run(args, dir);
       expect([sources.code, sources.stderr]).toEqual([0, '']);
       expect(sources.stdout).toMatch(/^global_a\s+never-checked/m);
@@ -93,7 +107,12 @@ describe('regwatch CLI', () => {
   it('exits 4 naming the other host while its lease is live, though its pid means nothing here', async () => {
     const store = openStore(databasePath(join(dir, 'leased')));
     const pid = 4_194_305; // beyond PID_MAX_LIMIT: no such process on this host
-    writeRow(store.path, "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, 'theirs', '2026-01-01T00:00:00Z', 'container-b/boot/pid:[1]', ?)", pid, Date.now());
+    writeRow(
+      store.path,
+      "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, 'theirs', '2026-01-01T00:00:00Z', 'container-b/boot/pid:[1]', ?)",
+      pid,
+      Date.now(),
+    );
     store.close();
     writeFileSync(join(dir, 'lease.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
     const busy = await run(['refresh', '--config', 'lease.json', '--data', 'leased', '--wait-lock', '0'], dir);
@@ -105,7 +124,14 @@ describe('regwatch CLI', () => {
     const closed = await startFixtureServer();
     const origin = closed.origin;
     await closed.close();
-    writeFileSync(join(dir, 'unreachable.json'), JSON.stringify({ allowPrivateNetwork: true, hostIntervalSeconds: 0, sources: [{ id: 'gone', watcher: 'iso-page', url: `${origin}/standard/81230.html` }] }));
+    writeFileSync(
+      join(dir, 'unreachable.json'),
+      JSON.stringify({
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        sources: [{ id: 'gone', watcher: 'iso-page', url: `${origin}/standard/81230.html` }],
+      }),
+    );
     const refreshed = await run(['refresh', '--config', 'unreachable.json', '--data', 'unreachable', '--quiet'], dir);
     expect(refreshed.code).toBe(3);
     const port = new URL(origin).port;
@@ -131,14 +157,17 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
     server = await startFixtureServer();
     server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
     server.routes.set('/standard/99999.html', { status: 403, body: '<html><title>Access denied</title></html>' });
-    writeFileSync(join(dir, 'regwatch.config.json'), JSON.stringify({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      sources: [
-        { id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` },
-        { id: 'iso_blocked', watcher: 'iso-page', url: `${server.origin}/standard/99999.html` },
-      ],
-    }));
+    writeFileSync(
+      join(dir, 'regwatch.config.json'),
+      JSON.stringify({
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        sources: [
+          { id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` },
+          { id: 'iso_blocked', watcher: 'iso-page', url: `${server.origin}/standard/99999.html` },
+        ],
+      }),
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -162,13 +191,20 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
     expect(markdown.stdout.split('\n').slice(0, 3)).toEqual([
       '| Date | Severity | What changed |',
       '| --- | --- | --- |',
-      expect.stringMatching(/^\| \d{4}-\d{2}-\d{2} \| major \| ISO\/DIS 14460: DIS ballot initiated \[40\.20\], was DIS registered \[40\.00\] \(stage date 2023-01-25\) \|$/),
+      expect.stringMatching(
+        /^\| \d{4}-\d{2}-\d{2} \| major \| ISO\/DIS 14460: DIS ballot initiated \[40\.20\], was DIS registered \[40\.00\] \(stage date 2023-01-25\) \|$/,
+      ),
     ]);
     const json = JSON.parse((await run(['changes', '--format', 'json', '--source', 'iso_14460'], dir)).stdout) as Array<{ event: string }>;
     expect(json.map((i) => i.event)).toEqual(['dis-ballot', 'baseline']);
     const csv = await run(['changes', '--format', 'csv', '--source', 'iso_14460'], dir);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split('\r\n').map((row) => row.split(',').slice(1, 3))).toEqual([['severity', 'event'], ['major', 'dis-ballot'], ['baseline', 'baseline'], []]);
+    expect(csv.stdout.split('\r\n').map((row) => row.split(',').slice(1, 3))).toEqual([
+      ['severity', 'event'],
+      ['major', 'dis-ballot'],
+      ['baseline', 'baseline'],
+      [],
+    ]);
 
     const sources = await run(['sources'], dir);
     expect(sources.stdout).toMatch(/^iso_14460\s+ok\s+changed/m);
@@ -193,4 +229,3 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
     expect(JSON.parse(out.stdout)).toMatchObject({ key: 'iso:74197', reference: 'ISO 22934:2021', stage: '60.60', status: 'published' });
   });
 });
-

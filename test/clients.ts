@@ -49,7 +49,14 @@ export interface FeedparserResult {
   bozoException: string | null;
   version: string;
   feedTitle: string;
-  entries: Array<{ id: string; title: string; link: string; tags: Array<{ term: string; scheme: string | null }>; rights: string | null; published: string | null }>;
+  entries: Array<{
+    id: string;
+    title: string;
+    link: string;
+    tags: Array<{ term: string; scheme: string | null }>;
+    rights: string | null;
+    published: string | null;
+  }>;
 }
 
 const FEEDPARSER_SCRIPT = `
@@ -109,10 +116,26 @@ export async function runNewsboat(feedUrl: string): Promise<{ unread: number | u
   const home = mkdtempSync(join(tmpdir(), 'regwatch-newsboat-'));
   writeFileSync(join(home, 'urls'), `${feedUrl}\n`);
   writeFileSync(join(home, 'config'), '');
-  const args = ['-x', 'reload', 'print-unread', '-u', join(home, 'urls'), '-c', join(home, 'cache.db'), '-C', join(home, 'config'), '-l', '6', '-d', join(home, 'log')];
+  const args = [
+    '-x',
+    'reload',
+    'print-unread',
+    '-u',
+    join(home, 'urls'),
+    '-c',
+    join(home, 'cache.db'),
+    '-C',
+    join(home, 'config'),
+    '-l',
+    '6',
+    '-d',
+    join(home, 'log'),
+  ];
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', no_proxy: '127.0.0.1' };
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(NEWSBOAT, args, { env, timeout: 30_000 }, (error, out, err) => (error ? reject(Object.assign(error, { stderr: err })) : resolve({ stdout: out, stderr: err })));
+    execFile(NEWSBOAT, args, { env, timeout: 30_000 }, (error, out, err) =>
+      error ? reject(Object.assign(error, { stderr: err })) : resolve({ stdout: out, stderr: err }),
+    );
   });
   const match = /^(\d+) unread articles?/m.exec(stdout);
   return { unread: match ? Number(match[1]) : undefined, stdout, stderr, log: readFileSync(join(home, 'log'), 'utf8') };

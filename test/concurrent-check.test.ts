@@ -46,11 +46,33 @@ const offline: Fetcher = {
 
 function failedCheck(runId: number, readRevision: number, failures: number): CheckWrite {
   return {
-    runId, sourceId: 'a', checkedAt: CLOCK, verdict: 'unreadable', detail: 'fetch: 403', code: 'FETCH_HTTP_STATUS', url: source.url, httpStatus: 403, sha256: null,
-    fetchedAt: CLOCK, baselines: [], observations: () => [], readRevision,
+    runId,
+    sourceId: 'a',
+    checkedAt: CLOCK,
+    verdict: 'unreadable',
+    detail: 'fetch: 403',
+    code: 'FETCH_HTTP_STATUS',
+    url: source.url,
+    httpStatus: 403,
+    sha256: null,
+    fetchedAt: CLOCK,
+    baselines: [],
+    observations: () => [],
+    readRevision,
     state: {
-      consecutiveFailures: failures, degraded: false, lastVerdict: 'unreadable', lastDetail: 'fetch: 403', lastCode: 'FETCH_HTTP_STATUS', lastCheckedAt: CLOCK,
-      lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: false, scope: null, watcherVersion: null,
+      consecutiveFailures: failures,
+      degraded: false,
+      lastVerdict: 'unreadable',
+      lastDetail: 'fetch: 403',
+      lastCode: 'FETCH_HTTP_STATUS',
+      lastCheckedAt: CLOCK,
+      lastGoodAt: null,
+      lastChangeAt: null,
+      etag: null,
+      lastModified: null,
+      baselined: false,
+      scope: null,
+      watcherVersion: null,
     },
   };
 }
@@ -73,12 +95,15 @@ describe('a check whose baseline moved underneath', () => {
       refused = error;
     }
     expect(refused).toBeInstanceOf(BaselineMovedError);
-    expect(refused).toMatchObject({ code: 'REGWATCH_BASELINE_MOVED', message: 'store: a: another check of this source was stored since this one read its baselines (revision 1, now 2); nothing of this check was written' });
+    expect(refused).toMatchObject({
+      code: 'REGWATCH_BASELINE_MOVED',
+      message: 'store: a: another check of this source was stored since this one read its baselines (revision 1, now 2); nothing of this check was written',
+    });
     expect(countRows(ours.path, 'checks')).toBe(2);
     expect(ours.sourceState('a')).toMatchObject({ revision: 2, consecutiveFailures: 2 });
   });
 
-  it('ends that source as an internal failure of the refresh, and the other refresh\'s check stands alone', async () => {
+  it("ends that source as an internal failure of the refresh, and the other refresh's check stands alone", async () => {
     const dir = dataDir();
     const ours = open(dir);
     const theirs = open(dir);
@@ -88,8 +113,14 @@ describe('a check whose baseline moved underneath', () => {
       async get(url, options) {
         theirRun = theirs.beginRun('test', CLOCK);
         const context: CheckContext = {
-          runId: theirRun, store: theirs, fetcher: offline, now: () => new Date(CLOCK), spoolDir: join(dir, 'tmp'),
-          watch: runWatch([watchedSource(source)], () => new Map()), degradedAfter: 3, sourceBudgetMs: 60_000,
+          runId: theirRun,
+          store: theirs,
+          fetcher: offline,
+          now: () => new Date(CLOCK),
+          spoolDir: join(dir, 'tmp'),
+          watch: runWatch([watchedSource(source)], () => new Map()),
+          degradedAfter: 3,
+          sourceBudgetMs: 60_000,
         };
         await checkSource(watchedSource(source), context);
         return offline.get(url, options);
@@ -97,9 +128,14 @@ describe('a check whose baseline moved underneath', () => {
       close: async () => {},
     };
 
-    const result = await refresh({ config, store: ours, fetcher: interleaving, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config) }, { trigger: 'test' });
+    const result = await refresh(
+      { config, store: ours, fetcher: interleaving, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config) },
+      { trigger: 'test' },
+    );
 
-    expect(result.outcomes).toEqual([{ sourceId: 'a', verdict: 'internal', detail: expect.stringMatching(/^internal: store: a: another check of this source was stored/), summaries: [] }]);
+    expect(result.outcomes).toEqual([
+      { sourceId: 'a', verdict: 'internal', detail: expect.stringMatching(/^internal: store: a: another check of this source was stored/), summaries: [] },
+    ]);
     expect(selectRows(ours.path, 'SELECT run_id FROM checks')).toEqual([{ run_id: theirRun }]);
     expect(ours.sourceState('a')).toMatchObject({ consecutiveFailures: 1, revision: 1 });
   });

@@ -19,10 +19,25 @@ function problems(input: unknown): string[] {
 describe('config validation names every bad field by its path', () => {
   it('accepts the shipped defaults', () => {
     const config = parseConfig({ sources: defaultSources() });
-    expect(config.sources.map((s) => s.id)).toEqual(['iso_42001', 'iso_42005', 'iso_42006', 'iso_23894', 'iso_catalogue', 'iec_42001', 'iec_42005', 'nist_csrc']);
-    expect(config.sources[4]).toMatchObject({ watcher: 'iso-opendata', options: { committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304], followWatched: true } });
+    expect(config.sources.map((s) => s.id)).toEqual([
+      'iso_42001',
+      'iso_42005',
+      'iso_42006',
+      'iso_23894',
+      'iso_catalogue',
+      'iec_42001',
+      'iec_42005',
+      'nist_csrc',
+    ]);
+    expect(config.sources[4]).toMatchObject({
+      watcher: 'iso-opendata',
+      options: { committees: ['ISO/IEC JTC 1/SC 42'], documents: [81230, 44545, 44546, 77304], followWatched: true },
+    });
     expect(config.sources.filter((s) => s.requirements).map((s) => s.id)).toEqual(['iso_42001', 'iso_42006', 'iec_42001']);
-    expect(config.sources.filter((s) => s.sameAs !== undefined).map((s) => [s.id, s.sameAs])).toEqual([['iec_42001', 'iso:81230'], ['iec_42005', 'iso:44545']]);
+    expect(config.sources.filter((s) => s.sameAs !== undefined).map((s) => [s.id, s.sameAs])).toEqual([
+      ['iec_42001', 'iso:81230'],
+      ['iec_42005', 'iso:44545'],
+    ]);
     expect(config.allowPrivateNetwork).toBe(false);
   });
 
@@ -73,17 +88,21 @@ describe('config validation names every bad field by its path', () => {
     expect(problems({ sources, requestTimeoutSeconds: 60, requestDeadlineSeconds: 10 })).toEqual([
       'requestDeadlineSeconds: must be at least requestTimeoutSeconds (60), it is 10',
     ]);
-    expect(problems({ sources, requestTimeoutSeconds: 400 })).toEqual([
-      'requestDeadlineSeconds: must be at least requestTimeoutSeconds (400), it is 300',
-    ]);
+    expect(problems({ sources, requestTimeoutSeconds: 400 })).toEqual(['requestDeadlineSeconds: must be at least requestTimeoutSeconds (400), it is 300']);
   });
 
   it('names duplicate source ids and unknown keys', () => {
-    expect(problems({ sources: [
-      { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },
-      { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/2.html' },
-    ] })).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
-    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })).toEqual(['sources[0].colour: is not a setting of an iso-page source (its own settings: none)']);
+    expect(
+      problems({
+        sources: [
+          { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html' },
+          { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/2.html' },
+        ],
+      }),
+    ).toEqual(['sources[1].id: duplicates sources[0].id "a"']);
+    expect(problems({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/1.html', colour: 'red' }] })).toEqual([
+      'sources[0].colour: is not a setting of an iso-page source (its own settings: none)',
+    ]);
   });
 
   it('says what an iso-opendata source is missing, and refuses catalogue settings on a page source', () => {
@@ -109,7 +128,9 @@ describe('config validation names every bad field by its path', () => {
   it('refuses a request timeout under a second', () => {
     const source = { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
     for (const requestTimeoutSeconds of [0, 0.001, 0.999, -1]) {
-      expect(problems({ sources: [source], requestTimeoutSeconds }), String(requestTimeoutSeconds)).toEqual(['requestTimeoutSeconds: must be at least 1 (seconds)']);
+      expect(problems({ sources: [source], requestTimeoutSeconds }), String(requestTimeoutSeconds)).toEqual([
+        'requestTimeoutSeconds: must be at least 1 (seconds)',
+      ]);
     }
     expect(parseConfig({ sources: [source], requestTimeoutSeconds: 1 }).requestTimeoutSeconds).toBe(1);
   });
@@ -136,7 +157,11 @@ describe('a config that extends the shipped watch list', () => {
   });
 
   it('replaces a shipped source given again under its id, and keeps the settings it sets', () => {
-    const config = load({ extends: 'default', hostIntervalSeconds: 9, sources: [{ id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html', requirements: true }] });
+    const config = load({
+      extends: 'default',
+      hostIntervalSeconds: 9,
+      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html', requirements: true }],
+    });
     expect(config.sources.filter((s) => s.id === 'iso_42005')).toEqual([expect.objectContaining({ requirements: true })]);
     expect(config.hostIntervalSeconds).toBe(9);
   });

@@ -90,8 +90,20 @@ describeWithFixtures('crash safety: SIGKILL at every stage of a refresh', () => 
           await refresh({ config, store, fetcher, now: () => new Date(clock), dataDir, site: siteFor(config) }, { trigger: 'test' });
           const { items } = store.items();
           // exactly one item per document per round: a baseline, then the real change
-          const perSource = PAGES.map((_, i) => items.filter((item) => item.source === `s${i}`).map((item) => item.event).reverse());
-          expect(perSource).toEqual(round === 0 ? [['baseline'], ['baseline']] : [['baseline', 'fdis'], ['baseline', 'dis-ballot']]);
+          const perSource = PAGES.map((_, i) =>
+            items
+              .filter((item) => item.source === `s${i}`)
+              .map((item) => item.event)
+              .reverse(),
+          );
+          expect(perSource).toEqual(
+            round === 0
+              ? [['baseline'], ['baseline']]
+              : [
+                  ['baseline', 'fdis'],
+                  ['baseline', 'dis-ballot'],
+                ],
+          );
           const published = changesFileSchema.parse(JSON.parse(readFileSync(join(dataDir, 'public', 'changes.json'), 'utf8')));
           expect(published.items.map((i) => i.id)).toEqual(items.map((i) => i.id));
         } finally {
@@ -104,4 +116,3 @@ describeWithFixtures('crash safety: SIGKILL at every stage of a refresh', () => 
     }
   });
 });
-

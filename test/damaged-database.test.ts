@@ -30,7 +30,9 @@ describe('opening a database that is not one', () => {
     const path = databasePath(dir);
     writeFileSync(path, 'not sqlite at all\n'.repeat(10));
     for (const readonly of [false, true]) {
-      expect(() => openStore(path, { readonly })).toThrow(expect.objectContaining({ code: 'REGWATCH_DATABASE_UNUSABLE', message: expect.stringMatching(new RegExp(`^${path}: is not a regwatch database`)) }));
+      expect(() => openStore(path, { readonly })).toThrow(
+        expect.objectContaining({ code: 'REGWATCH_DATABASE_UNUSABLE', message: expect.stringMatching(new RegExp(`^${path}: is not a regwatch database`)) }),
+      );
     }
     expect(readFileSync(path, 'utf8')).toBe('not sqlite at all\n'.repeat(10));
   });
@@ -39,10 +41,12 @@ describe('opening a database that is not one', () => {
 describe('a database found damaged during a refresh', () => {
   it('stops the run with an OperatorError instead of failing the source', async () => {
     const dir = dataDir();
-    const config = parseConfig({ sources: [
-      { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' },
-      { id: 'b', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
-    ] });
+    const config = parseConfig({
+      sources: [
+        { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' },
+        { id: 'b', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
+      ],
+    });
     const store = openStore(databasePath(dir));
     const fetched: string[] = [];
     const fetcher: Fetcher = {
@@ -57,7 +61,10 @@ describe('a database found damaged during a refresh', () => {
     };
     const lines: string[] = [];
     try {
-      const run = refresh({ config, store, fetcher, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config), progress: (l) => lines.push(l) }, { trigger: 'test' });
+      const run = refresh(
+        { config, store, fetcher, now: () => new Date(CLOCK), dataDir: dir, site: siteFor(config), progress: (l) => lines.push(l) },
+        { trigger: 'test' },
+      );
       await expect(run).rejects.toBeInstanceOf(OperatorError);
       await expect(run).rejects.toMatchObject({
         code: 'REGWATCH_DATABASE_DAMAGED',

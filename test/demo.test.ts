@@ -74,26 +74,32 @@ describe('regwatch demo through the CLI, loopback only', () => {
     const demo = await runCli(['demo', '--data', 'demo-data'], dir, { nodeOptions: LOOPBACK_ONLY });
     expect(demo.stderr).not.toContain(VIOLATION);
     expect(demo.code).toBe(0);
-    expect(demo.stderr).toMatch(/^regwatch demo: 19 days of ISO\/IEC JTC 1\/SC 42 catalogue history \(2024-01-19 to 2025-03-13\), replayed from http:\/\/127\.0\.0\.1:\d+ into /);
+    expect(demo.stderr).toMatch(
+      /^regwatch demo: 19 days of ISO\/IEC JTC 1\/SC 42 catalogue history \(2024-01-19 to 2025-03-13\), replayed from http:\/\/127\.0\.0\.1:\d+ into /,
+    );
     const lines = demo.stdout.split('\n');
     expect(lines[0]).toBe('Date        Severity  What changed');
     const rows = lines.slice(1, lines.indexOf(''));
     expect(rows).toHaveLength(24);
-    expect(rows).toEqual(expect.arrayContaining([
-      '2025-01-14  major     ISO/IEC FDIS 12792: FDIS registered for formal approval [50.00], was full report circulated: DIS approved for registration as FDIS [40.99]',
-      '2024-11-01  major     ISO/IEC TS 12791:2024: published [60.60], was under publication [60.00] (publication date 2024-10-01)',
-      '2024-05-30  major     ISO/IEC DTS 12791.2: FDIS registered for formal approval [50.00], was under publication [60.00]',
-      '2024-05-03  major     ISO/IEC TS 4213:2022: to be revised [90.92], was published [60.60]',
-      '2024-04-28  major     ISO/IEC DIS 12792: DIS ballot initiated [40.20], was DIS registered [40.00]',
-      '2024-03-18  major     ISO/IEC 5392:2024: published [60.60], was under publication [60.00] (publication date 2024-03-01)',
-      '2024-01-19  baseline  ISO/IEC 42001:2023: first observed, published [60.60] (publication date 2023-12-01)',
-    ]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        '2025-01-14  major     ISO/IEC FDIS 12792: FDIS registered for formal approval [50.00], was full report circulated: DIS approved for registration as FDIS [40.99]',
+        '2024-11-01  major     ISO/IEC TS 12791:2024: published [60.60], was under publication [60.00] (publication date 2024-10-01)',
+        '2024-05-30  major     ISO/IEC DTS 12791.2: FDIS registered for formal approval [50.00], was under publication [60.00]',
+        '2024-05-03  major     ISO/IEC TS 4213:2022: to be revised [90.92], was published [60.60]',
+        '2024-04-28  major     ISO/IEC DIS 12792: DIS ballot initiated [40.20], was DIS registered [40.00]',
+        '2024-03-18  major     ISO/IEC 5392:2024: published [60.60], was under publication [60.00] (publication date 2024-03-01)',
+        '2024-01-19  baseline  ISO/IEC 42001:2023: first observed, published [60.60] (publication date 2023-12-01)',
+      ]),
+    );
     const publicDir = join(dir, 'demo-data', 'public');
     expect(demo.stdout).toContain(`Published in ${publicDir}:\n  ${join(publicDir, 'feed.xml')}\n`);
     expect(demo.stdout).toContain('Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0');
 
     const published = changesFileSchema.parse(JSON.parse(readFileSync(join(publicDir, 'changes.json'), 'utf8')));
-    expect(published.items.filter((i) => i.event === 'ballot-repeated').map((i) => [i.document?.key, i.observedAt.slice(0, 10)])).toEqual([['iso:84110', '2024-05-30']]);
+    expect(published.items.filter((i) => i.event === 'ballot-repeated').map((i) => [i.document?.key, i.observedAt.slice(0, 10)])).toEqual([
+      ['iso:84110', '2024-05-30'],
+    ]);
     expect(published.items.every((i) => i.licence.attribution.includes('ISO Open Data'))).toBe(true);
     expect(readFileSync(join(publicDir, 'feed.xml'), 'utf8')).toContain('ISO/IEC 5392:2024');
   });
@@ -104,7 +110,10 @@ describe('regwatch demo through the CLI, loopback only', () => {
   });
 
   it('--serve serves what it replayed, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, ...LOOPBACK_ONLY, CLI, 'demo', '--serve', '--port', '0', '--data', 'served'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, ...LOOPBACK_ONLY, CLI, 'demo', '--serve', '--port', '0', '--data', 'served'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -50,13 +50,17 @@ export async function startFaultServer(routes: Record<string, Handler> = {}): Pr
 
 // Behaviours, each bounded in bytes and time.
 
-export const send = (status: number, body = '', headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
-};
+export const send =
+  (status: number, body = '', headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers }).end(body);
+  };
 
-export const redirect = (status: number, location: string): Handler => (_req, res) => {
-  res.writeHead(status, { location }).end();
-};
+export const redirect =
+  (status: number, location: string): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { location }).end();
+  };
 
 /** Never sends headers (the socket is destroyed by close()). */
 export const silent = (): Handler => () => {};
@@ -68,35 +72,39 @@ export const stallBody = (): Handler => (_req, res) => {
 };
 
 /** Sends headers, then one byte every `everyMs` (never silent long enough for an idle timeout) up to `capBytes`. */
-export const dripBody = (everyMs = 50, capBytes = 100_000): Handler => (_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html' });
-  let sent = 0;
-  const timer = setInterval(() => {
-    if (res.destroyed || sent >= capBytes) {
-      clearInterval(timer);
-      res.end();
-      return;
-    }
-    sent += 1;
-    res.write('x');
-  }, everyMs);
-  res.on('close', () => clearInterval(timer));
-};
+export const dripBody =
+  (everyMs = 50, capBytes = 100_000): Handler =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || sent >= capBytes) {
+        clearInterval(timer);
+        res.end();
+        return;
+      }
+      sent += 1;
+      res.write('x');
+    }, everyMs);
+    res.on('close', () => clearInterval(timer));
+  };
 
 /** Writes 16 KiB chunks until the client hangs up or `capBytes` is reached. */
-export const endlessBody = (capBytes = 64 * 1024 * 1024): Handler => (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/octet-stream' });
-  const chunk = Buffer.alloc(16 * 1024, 0x61);
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < capBytes && !res.destroyed) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-    res.end();
+export const endlessBody =
+  (capBytes = 64 * 1024 * 1024): Handler =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < capBytes && !res.destroyed) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
   };
-  pump();
-};
 
 /** Raw bytes that are not HTTP at all. */
 export const garbage = (): Handler => (req) => {

@@ -35,7 +35,10 @@ const testLookup: LookupFunction = (hostname, _options, callback) => {
     callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
     return;
   }
-  callback(null, answer.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })));
+  callback(
+    null,
+    answer.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
+  );
 };
 
 /**
@@ -87,17 +90,26 @@ describe('guardedConnector (no sockets)', () => {
   };
 
   it.each([
-    'intranet.example.test', 'metadata.example.test', 'mixed.example.test', 'v6.example.test', 'compat.example.test', 'translated.example.test',
-    '6to4.example.test', 'nat64.example.test', 'sitelocal.example.test', '127.0.0.1', '::1', '169.254.169.254', '::a00:1', 'fe80::1',
-  ])(
-    'refuses %s before any socket exists',
-    async (hostname) => {
-      const { error, reached } = await run(hostname);
-      expect(error).toMatchObject({ code: 'FETCH_PRIVATE_ADDRESS' });
-      expect(error?.message).toMatch(/^fetch: connect .*((private|special-purpose) address|no address)/);
-      expect(reached).toEqual([]);
-    },
-  );
+    'intranet.example.test',
+    'metadata.example.test',
+    'mixed.example.test',
+    'v6.example.test',
+    'compat.example.test',
+    'translated.example.test',
+    '6to4.example.test',
+    'nat64.example.test',
+    'sitelocal.example.test',
+    '127.0.0.1',
+    '::1',
+    '169.254.169.254',
+    '::a00:1',
+    'fe80::1',
+  ])('refuses %s before any socket exists', async (hostname) => {
+    const { error, reached } = await run(hostname);
+    expect(error).toMatchObject({ code: 'FETCH_PRIVATE_ADDRESS' });
+    expect(error?.message).toMatch(/^fetch: connect .*((private|special-purpose) address|no address)/);
+    expect(reached).toEqual([]);
+  });
 
   it.each(['metadata.example.test', '169.254.169.254', 'fe80::1'])('refuses link-local %s even with allowPrivateNetwork', async (hostname) => {
     const { error, reached } = await run(hostname, true);

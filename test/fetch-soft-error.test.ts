@@ -11,7 +11,7 @@ const html = (body: string) => ({ status: 200, url, finalUrl: url, contentType: 
 describe('detectSoftError', () => {
   it.each([
     ['Cloudflare interstitial', '<html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>', /bot challenge/],
-    ['Akamai block page', '<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>You don\'t have permission</BODY></HTML>', /access denied/],
+    ['Akamai block page', "<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>You don't have permission</BODY></HTML>", /access denied/],
     ['reCAPTCHA wall', '<html><body><form><div class="g-recaptcha"></div><p>Please solve the captcha</p></form></body></html>', /captcha/],
     ['robot check', '<html><body><p>Are you a robot?</p></body></html>', /robot check/],
     ['404 page served as 200', '<html><head><title>404</title></head><body>Oops</body></html>', /not found/],
@@ -22,8 +22,14 @@ describe('detectSoftError', () => {
   });
 
   it.each([
-    ['a standard whose title mentions errors and access', '<title>ISO/IEC 29146:2016 - Information technology — Security techniques — A framework for access management</title><p>Error handling …</p>'],
-    ['a long page that merely mentions a captcha on a form', `<title>ISO/IEC 42001:2023</title><main>${'Artificial intelligence management system. '.repeat(200)}</main><p>Protected by reCAPTCHA</p>`],
+    [
+      'a standard whose title mentions errors and access',
+      '<title>ISO/IEC 29146:2016 - Information technology — Security techniques — A framework for access management</title><p>Error handling …</p>',
+    ],
+    [
+      'a long page that merely mentions a captcha on a form',
+      `<title>ISO/IEC 42001:2023</title><main>${'Artificial intelligence management system. '.repeat(200)}</main><p>Protected by reCAPTCHA</p>`,
+    ],
     ['ISO 404 itself', '<title>ISO 404:1992 - Steels and alloys</title><p>Published</p>'],
   ])('does not flag %s', (_name, body) => {
     expect(detectSoftError(html(body))).toBeUndefined();
@@ -35,8 +41,15 @@ describe('detectSoftError', () => {
   });
 
   it.each([
-    ['/', true], ['/index.html', true], ['/home.html', true], ['/en/', true], ['/fr/home.html', true], ['/en', true],
-    ['/standard/81230.html', false], ['/en/contents/data/standard/08/12/81230.html', false], ['/search.html', false],
+    ['/', true],
+    ['/index.html', true],
+    ['/home.html', true],
+    ['/en/', true],
+    ['/fr/home.html', true],
+    ['/en', true],
+    ['/standard/81230.html', false],
+    ['/en/contents/data/standard/08/12/81230.html', false],
+    ['/search.html', false],
   ])('isHomePage(%s) = %s', (path, expected) => {
     expect(isHomePage(new URL(path, 'https://www.iso.org'))).toBe(expected);
   });

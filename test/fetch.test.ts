@@ -8,8 +8,20 @@ import type { Fetcher } from '../src/fetch/fetcher.js';
 import { parseConfig } from '../src/config/index.js';
 import { buildFetcher } from '../src/runtime/open-runtime.js';
 import {
-  dripBody, endlessBody, fakeClock, garbage, memoryStore, redirect, send, silent, stallBody, startFaultServer, testFetcherDeps, truncated,
-  type FakeClock, type FaultServer,
+  dripBody,
+  endlessBody,
+  fakeClock,
+  garbage,
+  memoryStore,
+  redirect,
+  send,
+  silent,
+  stallBody,
+  startFaultServer,
+  testFetcherDeps,
+  truncated,
+  type FakeClock,
+  type FaultServer,
 } from './fault-server.js';
 
 // Every request here goes to a 127.0.0.1 server started by the test (allowPrivateNetwork: true).
@@ -44,8 +56,13 @@ describe('fetch: success, identity and conditional requests', () => {
     server.route('/standard/81230.html', send(200, html, { etag: '"v1"', 'last-modified': 'Mon, 06 Jan 2025 10:00:00 GMT' }));
     const result = await make().get(`${server.origin}/standard/81230.html`, { maxBytes: 5_000_000 });
     expect(result).toMatchObject({
-      kind: 'ok', status: 200, etag: '"v1"', lastModified: 'Mon, 06 Jan 2025 10:00:00 GMT', bytes: Buffer.byteLength(html),
-      sha256: createHash('sha256').update(html).digest('hex'), fetchedAt: new Date(clock.now()).toISOString(),
+      kind: 'ok',
+      status: 200,
+      etag: '"v1"',
+      lastModified: 'Mon, 06 Jan 2025 10:00:00 GMT',
+      bytes: Buffer.byteLength(html),
+      sha256: createHash('sha256').update(html).digest('hex'),
+      fetchedAt: new Date(clock.now()).toISOString(),
     });
     expect(result.kind === 'ok' && result.body?.toString()).toBe(html);
     const ua = server.requests.find((r) => r.path === '/standard/81230.html')?.headers['user-agent'];
@@ -92,14 +109,18 @@ describe('fetch: success, identity and conditional requests', () => {
 describe('fetch: misbehaving servers end in unreadable, never in a throw', () => {
   it('times out on headers that never come', async () => {
     server.route('/slow', silent());
-    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 300, bodyMs: 2_000, totalMs: 30_000 } }).get(`${server.origin}/slow`, { maxBytes: 1000 });
+    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 300, bodyMs: 2_000, totalMs: 30_000 } }).get(`${server.origin}/slow`, {
+      maxBytes: 1000,
+    });
     expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
     expect(result.kind === 'unreadable' && result.reason).toMatch(/^fetch: GET http:\/\/127\.0\.0\.1:\d+\/slow timed out/);
   });
 
   it('times out on a body that stalls', async () => {
     server.route('/stall', stallBody());
-    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 300, totalMs: 30_000 } }).get(`${server.origin}/stall`, { maxBytes: 1_000_000 });
+    const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 300, totalMs: 30_000 } }).get(`${server.origin}/stall`, {
+      maxBytes: 1_000_000,
+    });
     expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
   });
 
@@ -116,7 +137,10 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     server.route('/drip', dripBody(50));
     const config = parseConfig({
       sources: [{ id: 'drip', watcher: 'iso-page', url: `${server.origin}/drip` }],
-      allowPrivateNetwork: true, hostIntervalSeconds: 0, requestTimeoutSeconds: 1, requestDeadlineSeconds: 1.5,
+      allowPrivateNetwork: true,
+      hostIntervalSeconds: 0,
+      requestTimeoutSeconds: 1,
+      requestDeadlineSeconds: 1.5,
     });
     fetcher = buildFetcher(config, store);
     const result = await fetcher.get(`${server.origin}/drip`, { maxBytes: 1_000_000 });
@@ -128,8 +152,10 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     try {
       server.route('/drip.jsonl', dripBody(50));
       const partial = join(dir, 'drip.download');
-      const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 800 } })
-        .get(`${server.origin}/drip.jsonl`, { maxBytes: 1_000_000, spoolTo: partial });
+      const result = await make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 800 } }).get(`${server.origin}/drip.jsonl`, {
+        maxBytes: 1_000_000,
+        spoolTo: partial,
+      });
       expect(result).toMatchObject({ kind: 'unreadable', code: 'FETCH_TIMEOUT' });
       expect(existsSync(partial)).toBe(false);
     } finally {
@@ -140,8 +166,10 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
   it('still ends with FETCH_ABORTED when the caller aborts a dripping body before the deadline', async () => {
     server.route('/drip', dripBody(50));
     const controller = new AbortController();
-    const pending = make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 30_000 } })
-      .get(`${server.origin}/drip`, { maxBytes: 1_000_000, signal: controller.signal });
+    const pending = make({ timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, totalMs: 30_000 } }).get(`${server.origin}/drip`, {
+      maxBytes: 1_000_000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 300);
     expect(await pending).toMatchObject({ kind: 'unreadable', code: 'FETCH_ABORTED' });
   });
@@ -168,7 +196,9 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     server.route('/old', redirect(301, '/new?x=1#frag'));
     server.route('/new', send(200, '<title>ISO 123</title><p>fine</p>'));
     expect(await make().get(`${server.origin}/old`, { maxBytes: 1000 })).toMatchObject({
-      kind: 'ok', url: `${server.origin}/old`, finalUrl: `${server.origin}/new?x=1`,
+      kind: 'ok',
+      url: `${server.origin}/old`,
+      finalUrl: `${server.origin}/new?x=1`,
     });
   });
 
@@ -176,7 +206,14 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     server.route('/forbidden', send(403, 'no'));
     const url = `${server.origin}/forbidden`;
     const result = await make({ maxRetries: 3 }).get(url, { maxBytes: 1000 });
-    expect(result).toEqual({ kind: 'unreadable', code: 'FETCH_HTTP_STATUS', status: 403, reason: `fetch: GET ${url} returned 403`, url, fetchedAt: expect.any(String) });
+    expect(result).toEqual({
+      kind: 'unreadable',
+      code: 'FETCH_HTTP_STATUS',
+      status: 403,
+      reason: `fetch: GET ${url} returned 403`,
+      url,
+      fetchedAt: expect.any(String),
+    });
     expect(pagePaths()).toEqual(['/forbidden']);
   });
 
@@ -201,7 +238,9 @@ describe('fetch: misbehaving servers end in unreadable, never in a throw', () =>
     // robots.txt is unreachable first, so the page is refused by robots before it is tried; the
     // reason says why first
     expect(result.kind === 'unreadable' && result.code).toBe('FETCH_ROBOTS');
-    expect(result.kind === 'unreadable' && result.reason).toMatch(/^fetch: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): http:\/\/127\.0\.0\.1:\d+\/robots\.txt could not be fetched; RFC 9309/);
+    expect(result.kind === 'unreadable' && result.reason).toMatch(
+      /^fetch: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): http:\/\/127\.0\.0\.1:\d+\/robots\.txt could not be fetched; RFC 9309/,
+    );
   });
 
   it('returns FETCH_ABORTED when the caller aborts', async () => {
@@ -222,7 +261,11 @@ describe('fetch: soft errors are unreadable, never content', () => {
   it.each([
     ['a 202 with an empty body (WAF challenge)', send(202, ''), /returned 202 with an empty body/],
     ['a 200 with an empty body', send(200, ''), /returned 200 with an empty body/],
-    ['a 200 "Access denied" page', send(200, '<html><head><title>Access Denied</title></head><body>Reference #18.abc</body></html>'), /title says access denied/],
+    [
+      'a 200 "Access denied" page',
+      send(200, '<html><head><title>Access Denied</title></head><body>Reference #18.abc</body></html>'),
+      /title says access denied/,
+    ],
     ['a 200 captcha page', send(200, '<html><body><h1>Please complete the CAPTCHA to continue</h1></body></html>'), /page says a captcha/],
     ['a 200 "not found" page', send(200, '<html><head><title>Page not found | ISO</title></head><body>Sorry</body></html>'), /title says not found/],
   ])('%s', async (_name, handler, reason) => {

@@ -12,7 +12,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES_DIR = process.env.REGWATCH_FIXTURES ?? resolve(here, '../../shared/fixtures');
 export const fixturesPresent = existsSync(join(FIXTURES_DIR, 'manifest.json'));
 const WHERE = `recorded pages not found at ${FIXTURES_DIR} (put ../shared beside the checkout, or set REGWATCH_FIXTURES)`;
-export const FIXTURES_MISSING_MESSAGE = underCI ? `${WHERE}: CI is set, so missing fixtures are a failure` : `${WHERE}: skipping (set CI=1 to make this a failure)`;
+export const FIXTURES_MISSING_MESSAGE = underCI
+  ? `${WHERE}: CI is set, so missing fixtures are a failure`
+  : `${WHERE}: skipping (set CI=1 to make this a failure)`;
 
 if (!fixturesPresent) console.warn(FIXTURES_MISSING_MESSAGE);
 

@@ -31,13 +31,25 @@ export interface HarnessOptions {
 }
 
 /** `sources` gets the server's origin (`http://127.0.0.1:<port>`) to point the sources at it. */
-export async function startHarness(name: string, sources: (origin: string) => unknown[], settings: Record<string, unknown> = {}, options: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness(
+  name: string,
+  sources: (origin: string) => unknown[],
+  settings: Record<string, unknown> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const server = await startFixtureServer();
   const dataDir = mkdtempSync(join(tmpdir(), `regwatch-${name}-`));
   const config = parseConfig({ allowPrivateNetwork: true, hostIntervalSeconds: 0, ...settings, sources: sources(server.origin) });
   const store = openStore(databasePath(dataDir));
   const notifierAt = (clock: Date) =>
-    createNotifier({ config, store, env: options.env ?? {}, userAgent: 'regwatch/test (+https://example.org)', now: () => clock, random: options.random ?? (() => 0.5) });
+    createNotifier({
+      config,
+      store,
+      env: options.env ?? {},
+      userAgent: 'regwatch/test (+https://example.org)',
+      now: () => clock,
+      random: options.random ?? (() => 0.5),
+    });
   return {
     server,
     dataDir,
@@ -48,7 +60,10 @@ export async function startHarness(name: string, sources: (origin: string) => un
       const fetcher = buildFetcher(config, store.hostState);
       try {
         const clock = new Date(at);
-        const result = await refresh({ config, store, fetcher, now: () => clock, dataDir, site: siteFor(config), notifier: notifierAt(clock) }, { trigger: 'test' });
+        const result = await refresh(
+          { config, store, fetcher, now: () => clock, dataDir, site: siteFor(config), notifier: notifierAt(clock) },
+          { trigger: 'test' },
+        );
         return { result, added: store.items().items.filter((i) => !before.has(i.id)) };
       } finally {
         await fetcher.close();

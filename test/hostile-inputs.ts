@@ -51,7 +51,10 @@ const CHILD = resolve(import.meta.dirname, 'helpers/hostile-input-child.ts');
  * Runs the named scenarios in a child process, stopped after `limitMs`: a synchronous scan that
  * runs for half an hour cannot be stopped by a test timeout inside the test's own process.
  */
-export function runHostileInputs(names: string[], limitMs: number): Promise<{ answers: Record<string, unknown>; unfinished: string[]; killed: boolean; err: string }> {
+export function runHostileInputs(
+  names: string[],
+  limitMs: number,
+): Promise<{ answers: Record<string, unknown>; unfinished: string[]; killed: boolean; err: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', TSX_IMPORT, CHILD, ...names], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -61,7 +64,10 @@ export function runHostileInputs(names: string[], limitMs: number): Promise<{ an
     const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
     child.on('close', (_code, signal) => {
       clearTimeout(timer);
-      const lines = out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { name: string; answer: unknown });
+      const lines = out
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { name: string; answer: unknown });
       done({
         answers: Object.fromEntries(lines.map(({ name, answer }) => [name, answer])),
         unfinished: names.filter((name) => !lines.some((line) => line.name === name)),

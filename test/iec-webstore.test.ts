@@ -89,7 +89,13 @@ function recordOf(file: string): DocumentRecord {
 }
 
 function findingsOf(before: DocumentRecord, after: DocumentRecord, requirements = false): Finding[] {
-  const context: RuleContext = { requirements, watchedKeys: new Set([after.key]), requirementsKeys: new Set(requirements ? [after.key] : []), requirementsReferences: new Set(), family: null };
+  const context: RuleContext = {
+    requirements,
+    watchedKeys: new Set([after.key]),
+    requirementsKeys: new Set(requirements ? [after.key] : []),
+    requirementsReferences: new Set(),
+    family: null,
+  };
   return iecWebstore.rules.flatMap((rule) => {
     const result = rule({ before, after, changes: [], context });
     return result === null ? [] : Array.isArray(result) ? result : [result];
@@ -115,7 +121,17 @@ function consecutive(filter: (row: IecRow) => boolean): Array<[IecRow, IecRow]> 
 
 // The page's language names, mapped independently of the watcher.
 const LANGUAGE_CODES: Readonly<Record<string, string>> = {
-  English: 'en', French: 'fr', Spanish: 'es', German: 'de', Russian: 'ru', Italian: 'it', Portuguese: 'pt', Chinese: 'zh', Japanese: 'ja', Arabic: 'ar', Korean: 'ko',
+  English: 'en',
+  French: 'fr',
+  Spanish: 'es',
+  German: 'de',
+  Russian: 'ru',
+  Italian: 'it',
+  Portuguese: 'pt',
+  Chinese: 'zh',
+  Japanese: 'ja',
+  Arabic: 'ar',
+  Korean: 'ko',
 };
 
 /** Manifest `change` field names → the record fields they are. Related box, markup era and noise are no field. */
@@ -200,7 +216,10 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       expect(record).toMatchObject({ key: `iec:${expected.pubid}`, status: 'published', phase: 'published' });
       // The record is the family's current edition: a PUBLISHED edition row, or what its PUBLISHED supplements amend.
       const published = manifestRows.filter((r) => r.status === 'PUBLISHED').map((r) => r.reference);
-      expect(published.some((reference) => reference === record.reference || reference.startsWith(`${record.reference}/`)), record.reference).toBe(true);
+      expect(
+        published.some((reference) => reference === record.reference || reference.startsWith(`${record.reference}/`)),
+        record.reference,
+      ).toBe(true);
       // Every relation is a manifest row, as the row says it…
       for (const relation of record.relations ?? []) {
         const source = manifestRows.find((r) => `iec:${r.pubid}` === relation.key);
@@ -246,7 +265,9 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
 
     it('IEC 60027-1:1992 and its AMD1: stability date 2021 → 2022 → 2023; the notes pointing to the consolidated version are no relation', () => {
       for (const group of ['iec:91', 'iec:88']) {
-        const words = consecutive((row) => row.group === group).flatMap(([before, after]) => findingsOf(recordOf(before.file), recordOf(after.file)).map((f) => f.words));
+        const words = consecutive((row) => row.group === group).flatMap(([before, after]) =>
+          findingsOf(recordOf(before.file), recordOf(after.file)).map((f) => f.words),
+        );
         expect(words, group).toEqual(['Stability date 2022, was 2021', 'Stability date 2023, was 2022']);
       }
       expect(recordOf('iec-pub-91-2020-12-02.html').relations).toBeUndefined();
@@ -382,7 +403,10 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
   describe('never an abstract', () => {
     it.each(pageRows.filter((row) => row.abstract).map((row) => [row.file, row] as const))('%s', (_file, row) => {
       const $ = load(readFixture('iec', row.file));
-      const abstract = $('div[itemprop=description]').text().replace(/[\s\u00a0]+/g, ' ').trim();
+      const abstract = $('div[itemprop=description]')
+        .text()
+        .replace(/[\s\u00a0]+/g, ' ')
+        .trim();
       expect(abstract.length).toBeGreaterThan(0);
       const sentences = abstract
         .split(/(?<=[.!?;:])\s+/)

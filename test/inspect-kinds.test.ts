@@ -29,7 +29,7 @@ describeWithFixtures('regwatch inspect, every kind', () => {
     expect(JSON.parse(out.stdout)).toMatchObject({ key: 'cen:20626', reference: 'CWA 14050-21:2000', status: 'withdrawn', stageLabel: 'Withdrawn' });
   });
 
-  it('nist-csrc reads a recorded export with the shipped watch list\'s publications', async () => {
+  it("nist-csrc reads a recorded export with the shipped watch list's publications", async () => {
     const out = await run(['inspect', '--watcher', 'nist-csrc', fixturePath('nist/pubs-export', 'nist-pubs-export-2026-08-14.zip')], cwd);
     expect(out.code, out.stderr).toBe(0);
     const records = JSON.parse(out.stdout) as Array<{ key: string }>;

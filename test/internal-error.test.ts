@@ -37,11 +37,13 @@ describeWithFixtures('an internal error in one source', () => {
     expect(h.store.sourceState('a')).toMatchObject({ consecutiveFailures: 1, lastDetail: 'internal: disk I/O error', baselined: false });
 
     const second = await h.refreshAt('2026-04-02T06:00:00Z');
-    expect(second.result.outcomes.map((o) => [o.sourceId, o.verdict])).toEqual([['a', 'changed'], ['b', 'unchanged']]);
+    expect(second.result.outcomes.map((o) => [o.sourceId, o.verdict])).toEqual([
+      ['a', 'changed'],
+      ['b', 'unchanged'],
+    ]);
     expect(second.added.map((i) => [i.source, i.event])).toEqual([['a', 'baseline']]);
   });
 });
-
 
 describeWithFixtures('a kind whose extract throws', () => {
   let h: Harness;

@@ -76,7 +76,11 @@ describe('the start of a refresh', () => {
     const dir = dataDir();
     const store = openStore(databasePath(dir));
     const left = store.beginRun('cli', '2026-02-28T06:00:00.000Z');
-    writeRow(store.path, "INSERT INTO checks (run_id, source_id, checked_at, verdict, url) VALUES (?, 'a', '2026-02-28T06:00:09.000Z', 'unchanged', 'u')", left);
+    writeRow(
+      store.path,
+      "INSERT INTO checks (run_id, source_id, checked_at, verdict, url) VALUES (?, 'a', '2026-02-28T06:00:09.000Z', 'unchanged', 'u')",
+      left,
+    );
     const done = store.beginRun('cli', '2026-02-28T07:00:00.000Z');
     store.finishRun(done, '2026-02-28T07:00:05.000Z', 'ok');
     store.close();
@@ -139,6 +143,8 @@ function killAt(dir: string, configJson: string, point: string): Promise<void> {
       if (out.includes(`PAUSED ${point}`)) child.kill('SIGKILL');
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' && out.includes(`PAUSED ${point}`) ? done() : fail(new Error(`child did not pause at ${point}: ${out} ${err}`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' && out.includes(`PAUSED ${point}`) ? done() : fail(new Error(`child did not pause at ${point}: ${out} ${err}`)),
+    );
   });
 }

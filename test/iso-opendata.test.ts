@@ -68,8 +68,17 @@ describeWithFixtures('iso-opendata on real rows', () => {
   // Read off the rows by hand: 62085 is ISO 9001:2015 at 90.92 (to be revised), still published.
   const expected: Record<number, DocumentRecord> = {
     62085: {
-      key: 'iso:62085', reference: 'ISO 9001:2015', status: 'published', phase: 'review', stage: '90.92', publicationDate: '2015-09-22',
-      edition: 5, pages: 29, committee: 'ISO/TC 176/SC 2', ics: ['03.120.10', '03.100.70'], languages: ['ar', 'en', 'es', 'fr', 'ru'],
+      key: 'iso:62085',
+      reference: 'ISO 9001:2015',
+      status: 'published',
+      phase: 'review',
+      stage: '90.92',
+      publicationDate: '2015-09-22',
+      edition: 5,
+      pages: 29,
+      committee: 'ISO/TC 176/SC 2',
+      ics: ['03.120.10', '03.100.70'],
+      languages: ['ar', 'en', 'es', 'fr', 'ru'],
       relations: [
         { kind: 'replaces', key: 'iso:46486', reference: 'iso:46486' },
         { kind: 'replaces', key: 'iso:54538', reference: 'iso:54538' },
@@ -77,12 +86,30 @@ describeWithFixtures('iso-opendata on real rows', () => {
       ],
     },
     88821: {
-      key: 'iso:88821', reference: 'ISO/TR 7035-2:2024', status: 'published', phase: 'published', stage: '60.60', publicationDate: '2024-09-30',
-      edition: 1, pages: 23, committee: 'ISO/TC 5/SC 2', ics: ['23.040.10'], languages: ['en'],
+      key: 'iso:88821',
+      reference: 'ISO/TR 7035-2:2024',
+      status: 'published',
+      phase: 'published',
+      stage: '60.60',
+      publicationDate: '2024-09-30',
+      edition: 1,
+      pages: 23,
+      committee: 'ISO/TC 5/SC 2',
+      ics: ['23.040.10'],
+      languages: ['en'],
     },
     88915: {
-      key: 'iso:88915', reference: 'ISO/IEC 19566-7:2022/Amd 1:2025', status: 'published', phase: 'published', stage: '60.60', publicationDate: '2025-01-08',
-      edition: 1, pages: 6, committee: 'ISO/IEC JTC 1/SC 29', ics: ['35.040.30'], languages: ['en'],
+      key: 'iso:88915',
+      reference: 'ISO/IEC 19566-7:2022/Amd 1:2025',
+      status: 'published',
+      phase: 'published',
+      stage: '60.60',
+      publicationDate: '2025-01-08',
+      edition: 1,
+      pages: 6,
+      committee: 'ISO/IEC JTC 1/SC 29',
+      ics: ['35.040.30'],
+      languages: ['en'],
     },
   };
 
@@ -97,16 +124,19 @@ describeWithFixtures('iso-opendata on real rows', () => {
 
   it('never reads scope: a row whose scope throws when touched still maps', () => {
     const row = JSON.parse(row62085()) as Record<string, unknown>;
-    Object.defineProperty(row, 'scope', { enumerable: true, get: () => { throw new Error('scope was read'); } });
+    Object.defineProperty(row, 'scope', {
+      enumerable: true,
+      get: () => {
+        throw new Error('scope was read');
+      },
+    });
     expect(rowToRecord(row)).toEqual({ ok: true, record: expected[62085] });
   });
 
   it('extracts the real files as they are (62085.json has no trailing newline)', async () => {
     const all = context({ knownKeys: new Set(['iso:62085', 'iso:88821', 'iso:88915']) });
     expect(await records(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), all)).toEqual([expected[62085]]);
-    expect(await records(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl'), all)).toEqual([
-      expected[88821], expected[88915],
-    ]);
+    expect(await records(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl'), all)).toEqual([expected[88821], expected[88915]]);
   });
 
   it('refuses rows it would have to invent from', () => {
@@ -138,8 +168,18 @@ describeWithFixtures('iso-opendata on real rows', () => {
       return outcome.ok ? outcome.record.status : outcome.reason;
     };
     expect([2000, 4020, 5020, 6000, 6060, 9020, 9093, 9520, 9599, 2098, 3098, 1098].map(status)).toEqual([
-      'under-development', 'under-development', 'under-development', 'under-development', 'published', 'published',
-      'published', 'published', 'withdrawn', 'deleted', 'deleted', 'deleted',
+      'under-development',
+      'under-development',
+      'under-development',
+      'under-development',
+      'published',
+      'published',
+      'published',
+      'published',
+      'withdrawn',
+      'deleted',
+      'deleted',
+      'deleted',
     ]);
   });
 
@@ -201,7 +241,8 @@ describeWithFixtures('iso-opendata on real rows', () => {
   });
 
   it('ignores an odd row outside the scope (null id or reference) but fails on one inside it', async () => {
-    const odd = (committee: string) => JSON.stringify({ id: null, reference: null, currentStage: 6060, ownerCommittee: committee, scope: { en: 'SCOPE-SENTINEL' } });
+    const odd = (committee: string) =>
+      JSON.stringify({ id: null, reference: null, currentStage: 6060, ownerCommittee: committee, scope: { en: 'SCOPE-SENTINEL' } });
     expect(await records(writeDump([odd('ISO/TC 1'), row62085()]), context({ documents: [62085] }))).toEqual([expected[62085]]);
     const reason = await failure(writeDump([odd('ISO/TC 176/SC 2'), row62085()]), context({ committees: ['ISO/TC 176/SC 2'] }));
     expect(reason).toMatch(/id is not a positive integer/);
@@ -229,19 +270,27 @@ describeWithFixtures('iso-opendata on real rows', () => {
     expect(JSON.parse(escaped)).toMatchObject({ currentStage: 9599 });
     expect(await failure(writeDump([escaped]), ctx)).toMatch(/"currentStage" twice/);
     // inside the abstract's object too, and the reason never quotes it
-    const inScope = JSON.stringify({ ...(JSON.parse(row62085()) as object), scope: { en: 'SCOPE-SENTINEL' } }).replace('"en":"SCOPE-SENTINEL"', '"en":"SCOPE-SENTINEL a","en":"SCOPE-SENTINEL b"');
+    const inScope = JSON.stringify({ ...(JSON.parse(row62085()) as object), scope: { en: 'SCOPE-SENTINEL' } }).replace(
+      '"en":"SCOPE-SENTINEL"',
+      '"en":"SCOPE-SENTINEL a","en":"SCOPE-SENTINEL b"',
+    );
     const reason = await failure(writeDump([inScope]), ctx);
     expect(reason).toMatch(/the key "en" twice/);
     expect(reason).not.toContain('SCOPE-SENTINEL');
     // the successor 62085's replacedBy names: a related row is read, so it must not say two things either
-    const successor = (over: string) => `{"id":88464,"reference":"ISO/DIS 9001",${over}"currentStage":4020,"ownerCommittee":"ISO/TC 176/SC 2","scope":{"en":"<p>SCOPE-SENTINEL-88464</p>"}}`;
+    const successor = (over: string) =>
+      `{"id":88464,"reference":"ISO/DIS 9001",${over}"currentStage":4020,"ownerCommittee":"ISO/TC 176/SC 2","scope":{"en":"<p>SCOPE-SENTINEL-88464</p>"}}`;
     expect(await records(writeDump([row62085(), successor('')]), ctx)).toHaveLength(2);
-    expect(await failure(writeDump([row62085(), successor('"reference":"ISO 9001:2026",')]), ctx)).toMatch(/row in scope: line at byte \d+ gives the key "reference" twice/);
+    expect(await failure(writeDump([row62085(), successor('"reference":"ISO 9001:2026",')]), ctx)).toMatch(
+      /row in scope: line at byte \d+ gives the key "reference" twice/,
+    );
     // a predecessor named in replaces is read only for its reference
     const predecessor = (over: string) => `{"id":46486,"reference":"ISO 9001:2008",${over}"currentStage":9599,"ownerCommittee":"ISO/TC 176/SC 2","scope":null}`;
     const resolved = await records(writeDump([row62085(), predecessor('')]), ctx);
     expect(resolved[0]!.relations).toContainEqual({ kind: 'replaces', key: 'iso:46486', reference: 'ISO 9001:2008' });
-    expect(await failure(writeDump([row62085(), predecessor('"reference":"ISO 9001:2000",')]), ctx)).toMatch(/related row 46486: line at byte \d+ gives the key "reference" twice/);
+    expect(await failure(writeDump([row62085(), predecessor('"reference":"ISO 9001:2000",')]), ctx)).toMatch(
+      /related row 46486: line at byte \d+ gives the key "reference" twice/,
+    );
   });
 
   it('does not take key-like text inside a value, or the same key in different objects, for a repeated key', async () => {
@@ -296,14 +345,22 @@ describeWithFixtures('iso-opendata on the SC 42 replay', () => {
   // expected.json speaks in row fields; the record's names and types, written out here.
   function recordValue(record: DocumentRecord | undefined, field: string): unknown {
     switch (field) {
-      case 'reference': return record?.reference ?? null;
-      case 'currentStage': return record?.stage === undefined ? null : Number(record.stage.replace('.', ''));
-      case 'publicationDate': return record?.publicationDate ?? null;
-      case 'edition': return record?.edition ?? null;
-      case 'icsCode': return record?.ics ?? [];
-      case 'ownerCommittee': return record?.committee ?? null;
-      case 'languages': return record?.languages ?? null;
-      default: return undefined;
+      case 'reference':
+        return record?.reference ?? null;
+      case 'currentStage':
+        return record?.stage === undefined ? null : Number(record.stage.replace('.', ''));
+      case 'publicationDate':
+        return record?.publicationDate ?? null;
+      case 'edition':
+        return record?.edition ?? null;
+      case 'icsCode':
+        return record?.ics ?? [];
+      case 'ownerCommittee':
+        return record?.committee ?? null;
+      case 'languages':
+        return record?.languages ?? null;
+      default:
+        return undefined;
     }
   }
   const afterValue = (field: string, after: unknown): unknown => (field === 'icsCode' && after === null ? [] : after);
@@ -311,7 +368,10 @@ describeWithFixtures('iso-opendata on the SC 42 replay', () => {
   it('baselines exactly the 39 SC 42 documents of the first day, no filler, no abstract', async () => {
     const { days, transitions } = expected();
     const first = (await allDays()).get(days[0]!)!;
-    const baseline = transitions.filter((t) => t.day === days[0]).map((t) => t.id).sort((a, b) => a - b);
+    const baseline = transitions
+      .filter((t) => t.day === days[0])
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
     expect(baseline).toHaveLength(39);
     expect(ids(first).sort((a, b) => a - b)).toEqual(baseline);
     expect(ids(first).every((id) => id < 1_000_000)).toBe(true);
@@ -363,7 +423,11 @@ describeWithFixtures('iso-opendata on the SC 42 replay', () => {
     const day = expected().days[0]!;
     const lines = readFileSync(dayFile(day), 'utf8').trim().split('\n');
     const filler = JSON.parse(lines.find((l) => l.includes('"id":1000'))!) as Record<string, unknown>;
-    const decoy = { ...filler, id: 1000999, scope: { en: `<p>"id":81230,"ownerCommittee":"${SC42}","replaces":[81230],"supplementType":"Amd" SCOPE-SENTINEL</p>` } };
+    const decoy = {
+      ...filler,
+      id: 1000999,
+      scope: { en: `<p>"id":81230,"ownerCommittee":"${SC42}","replaces":[81230],"supplementType":"Amd" SCOPE-SENTINEL</p>` },
+    };
     const plain = await records(dayFile(day), context({ committees: [SC42], documents: [81230] }));
     const fooled = await records(writeDump([JSON.stringify(decoy), ...lines]), context({ committees: [SC42], documents: [81230] }));
     expect(fooled).toEqual(plain);
@@ -375,7 +439,16 @@ describeWithFixtures('iso-opendata on the SC 42 replay', () => {
     const plain = await records(dayFile(day), context({ committees: [SC42], documents: [81230] }));
     expect(await records(writeDump(`${lines.join('\r\n')}\r\n`), context({ committees: [SC42], documents: [81230] }))).toEqual(plain);
     // ~3 MB: out-of-scope rows of uneven length between the real ones push rows across 1 MiB chunks
-    const padded = lines.flatMap((line, i) => [line, JSON.stringify({ id: 2_000_000 + i, reference: `ISO ${i}`, currentStage: 6060, ownerCommittee: 'ISO/TC 1', scope: { en: 'x'.repeat(1000 + ((i * 7919) % 4000)) } })]);
+    const padded = lines.flatMap((line, i) => [
+      line,
+      JSON.stringify({
+        id: 2_000_000 + i,
+        reference: `ISO ${i}`,
+        currentStage: 6060,
+        ownerCommittee: 'ISO/TC 1',
+        scope: { en: 'x'.repeat(1000 + ((i * 7919) % 4000)) },
+      }),
+    ]);
     expect(await records(writeDump(padded), context({ committees: [SC42], documents: [81230] }))).toEqual(plain);
     // the abstract moved before the other keys: the cheap look must not lose the committee
     const scopeFirst = lines.map((line) => {

@@ -216,7 +216,12 @@ describeWithFixtures('iso-page watcher on recorded iso.org pages', () => {
     const $ = load(readFixture('iso-pages', 'iso-63598-2019-01-04.html'));
     for (const code of breadcrumbOnly) expect($(`ol.breadcrumb a[href$="/ics/${code}.html"]`).length).toBeGreaterThan(0);
     const before = recordOf('iso-63598-2019-01-04.html');
-    expect([...before.ics!].sort()).toEqual(beforeCodes!.split(',').filter((code) => !breadcrumbOnly.includes(code)).sort());
+    expect([...before.ics!].sort()).toEqual(
+      beforeCodes!
+        .split(',')
+        .filter((code) => !breadcrumbOnly.includes(code))
+        .sort(),
+    );
     expect(before.ics).not.toContain('01');
     expect(canonicalRecord(before).ics).toEqual(canonicalRecord(recordOf('iso-63598-2020-01-22.html')).ics);
   });

@@ -32,7 +32,7 @@ describe('item states', () => {
     }
   });
 
-  it('takes the lead observation\'s phase, or derives it from its code when it was stored before phases', () => {
+  it("takes the lead observation's phase, or derives it from its code when it was stored before phases", () => {
     expect(itemStateOf('enquiry', { stage: null, phase: 'enquiry' })).toEqual({ event: 'enquiry', stage: null, phase: 'enquiry' });
     expect(itemStateOf('withdrawn', { stage: '95.99' })).toEqual({ event: 'withdrawn', stage: '95.99', phase: 'withdrawn' });
     expect(itemStateOf('record-corrected', { stage: null })).toEqual({ event: 'record-corrected', stage: null, phase: null });
@@ -46,16 +46,44 @@ describe('joining the newest item of a document', () => {
     ['the same event to another stage code', 'draft-progress|30.20|drafting', ['iso_catalogue'], 'draft-progress|30.60|drafting', ['iso_page'], false],
     ['another event to the same stage', 'under-publication|60.00|publishing', ['iso_catalogue'], 'published|60.00|publishing', ['iso_page'], false],
     ['a source that already reported the item: a new move', 'published|60.60|published', ['iso_page'], 'published|60.60|published', ['iso_page'], false],
-    ['a group one of whose sources already reported it', 'published|60.60|published', ['iso_page'], 'published|60.60|published', ['iso_catalogue', 'iso_page'], false],
+    [
+      'a group one of whose sources already reported it',
+      'published|60.60|published',
+      ['iso_page'],
+      'published|60.60|published',
+      ['iso_catalogue', 'iso_page'],
+      false,
+    ],
     ['no stage codes: the same phase', 'enquiry||enquiry', ['cen_project'], 'enquiry||enquiry', ['cen_catalogue'], true],
     ['no stage codes: another phase', 'formal-vote||approval', ['cen_project'], 'formal-vote||enquiry', ['cen_catalogue'], false],
     ['a code on one side only: the same phase', 'published|60.60|published', ['iso_page'], 'published||published', ['iec_webstore'], true],
     ['a code on one side only: another phase', 'published|60.00|publishing', ['iso_page'], 'published||published', ['iec_webstore'], false],
     ['stored before phases, the same code', 'published|60.60', ['iso_catalogue'], 'published|60.60|published', ['iso_page'], true],
     ['stored before phases, another code', 'dis-ballot|40.20', ['iso_catalogue'], 'dis-ballot|40.60|enquiry', ['iso_page'], false],
-    ['stored before phases: its code gives the phase a page without one is compared with', 'published|60.60', ['iso_catalogue'], 'published||published', ['iec_webstore'], true],
-    ['stored before phases without a stage: matches as then, another state without one', 'final-published|', ['nist_a'], 'final-published||published', ['nist_b'], true],
-    ['stored before phases without a stage: a state with one did not match then and does not now', 'published|', ['iec_webstore'], 'published|60.60|published', ['iso_page'], false],
+    [
+      'stored before phases: its code gives the phase a page without one is compared with',
+      'published|60.60',
+      ['iso_catalogue'],
+      'published||published',
+      ['iec_webstore'],
+      true,
+    ],
+    [
+      'stored before phases without a stage: matches as then, another state without one',
+      'final-published|',
+      ['nist_a'],
+      'final-published||published',
+      ['nist_b'],
+      true,
+    ],
+    [
+      'stored before phases without a stage: a state with one did not match then and does not now',
+      'published|',
+      ['iec_webstore'],
+      'published|60.60|published',
+      ['iso_page'],
+      false,
+    ],
     ['a first observation of a document others already report', 'fdis|50.20|approval', ['iso_catalogue'], 'baseline|50.20|approval', ['iso_page'], true],
     ['…joins even an item whose state is not known', null, ['iso_catalogue'], 'baseline|50.20|approval', ['iso_page'], true],
     ['…but not one its own source reported', 'fdis|50.20|approval', ['iso_page'], 'baseline|50.20|approval', ['iso_page'], false],

@@ -33,7 +33,9 @@ describeWithFixtures('one document seen by two sources', () => {
   afterAll(async () => h?.close());
 
   it('baselines the publication once, seen by its page and its history', () => {
-    expect(runs[0]!.map((i) => [i.document?.key, i.event, i.source, i.alsoSeenBy.map((s) => s.source)])).toEqual([['iec:160', 'baseline', 'iec_160_page', ['iec_160_history']]]);
+    expect(runs[0]!.map((i) => [i.document?.key, i.event, i.source, i.alsoSeenBy.map((s) => s.source)])).toEqual([
+      ['iec:160', 'baseline', 'iec_160_page', ['iec_160_history']],
+    ]);
   });
 
   it('files a change one of them saw under the document, once', () => {
@@ -55,7 +57,10 @@ describeWithFixtures('a sameAs that names another document than the page shows',
     h.server.routes.set('/standard/74197.html', { file: fixturePath('iso-pages', 'iso-74197-2021-07-28.html') });
     h.server.routes.set('/publication/7479', { file: fixturePath('iec', 'iec-pub-7479-2019-11-27.html') });
     await h.refreshAt('2021-07-28T06:00:00Z'); // the iso.org page's baseline names the document
-    ({ result: { outcomes }, added } = await h.refreshAt('2021-07-29T06:00:00Z'));
+    ({
+      result: { outcomes },
+      added,
+    } = await h.refreshAt('2021-07-29T06:00:00Z'));
   }, 60_000);
 
   afterAll(async () => h?.close());
@@ -69,8 +74,8 @@ describeWithFixtures('a sameAs that names another document than the page shows',
   });
 
   it('is refused on a catalogue source, which reports many documents', () => {
-    expect(() => parseConfig({ sources: [{ id: 'c', watcher: 'iso-opendata', url: 'https://example.org/d.jsonl', committees: ['x'], sameAs: 'iso:1' }] })).toThrow(
-      /sources\[0\]\.sameAs: only a source of one document/,
-    );
+    expect(() =>
+      parseConfig({ sources: [{ id: 'c', watcher: 'iso-opendata', url: 'https://example.org/d.jsonl', committees: ['x'], sameAs: 'iso:1' }] }),
+    ).toThrow(/sources\[0\]\.sameAs: only a source of one document/);
   });
 });

@@ -35,7 +35,10 @@ describeWithFixtures('a body the last clean check read is not extracted again', 
     expect(extract).toHaveBeenCalledTimes(1);
     expect(await refresh()).toEqual({ sourceId: 'iso_19115_1', verdict: 'unchanged', detail: null, summaries: [] });
     expect(extract).toHaveBeenCalledTimes(1);
-    const checks = selectRows<{ verdict: string; sha256: string; http_status: number }>(h.store.path, 'SELECT verdict, sha256, http_status FROM checks ORDER BY id');
+    const checks = selectRows<{ verdict: string; sha256: string; http_status: number }>(
+      h.store.path,
+      'SELECT verdict, sha256, http_status FROM checks ORDER BY id',
+    );
     expect(checks.map((c) => c.verdict)).toEqual(['changed', 'unchanged']);
     expect(checks[1]!.sha256).toBe(checks[0]!.sha256);
     expect(checks[1]!.http_status).toBe(200);
@@ -84,7 +87,9 @@ describeWithFixtures('a catalogue without validators, the same dump again', () =
   const refresh = async (day: number) => (await h.refreshAt(`2026-04-0${day}T06:00:00Z`)).result.outcomes[0]!;
 
   beforeAll(async () => {
-    h = await startHarness('known-dump', (origin) => [{ id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085, 99999] }]);
+    h = await startHarness('known-dump', (origin) => [
+      { id: 'iso_catalogue', watcher: 'iso-opendata', url: `${origin}${DUMP}`, committees: [], documents: [62085, 99999] },
+    ]);
     const row = readFileSync(fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-62085.json'), 'utf8').trim();
     h.server.routes.set(DUMP, { body: `${row}\n`, headers: { 'content-type': 'application/x-ndjson' } });
   });

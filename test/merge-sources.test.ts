@@ -17,9 +17,20 @@ const DUMP = '/opendata/iso_deliverables_metadata.jsonl';
 
 function catalogueRow(stage: number, reference: string): string {
   return `${JSON.stringify({
-    id: 74197, deliverableType: 'IS', supplementType: null, reference, publicationDate: null, edition: 1,
-    icsCode: ['17.140.20'], ownerCommittee: 'ISO/TC 43/SC 1', currentStage: stage, replaces: null, replacedBy: null,
-    languages: ['en', 'fr'], pages: { en: 4 }, scope: { en: '<p>SCOPE-SENTINEL-74197 stands for an abstract.</p>' },
+    id: 74197,
+    deliverableType: 'IS',
+    supplementType: null,
+    reference,
+    publicationDate: null,
+    edition: 1,
+    icsCode: ['17.140.20'],
+    ownerCommittee: 'ISO/TC 43/SC 1',
+    currentStage: stage,
+    replaces: null,
+    replacedBy: null,
+    languages: ['en', 'fr'],
+    pages: { en: 4 },
+    scope: { en: '<p>SCOPE-SENTINEL-74197 stands for an abstract.</p>' },
   })}\n`;
 }
 
@@ -88,4 +99,3 @@ describeWithFixtures('one item per document per run across sources', () => {
     expect(readFileSync(join(dataDir, 'public', 'changes.json')).includes('SCOPE-SENTINEL')).toBe(false);
   });
 });
-

@@ -30,7 +30,27 @@ function writeTemp(bytes: Buffer | string, ext = 'zip'): string {
   return path;
 }
 
-const DEVELOPER = ['SP 800-218A', 'SP 800-237', 'CSWP 31', 'FIPS 203', 'FIPS 204', 'FIPS 205', 'CSWP 29', 'SP 800-171 Rev. 3', 'SP 800-63-4', 'SP 800-226', 'SP 800-61 Rev. 3', 'SP 800-55 Vol. 1', 'SP 800-228', 'SP 800-53 Rev. 5', 'SP 800-171 Rev. 2', 'SP 800-207', 'SP 800-218', 'SP 800-160 Vol. 2', 'SP 800-161 Rev. 1'];
+const DEVELOPER = [
+  'SP 800-218A',
+  'SP 800-237',
+  'CSWP 31',
+  'FIPS 203',
+  'FIPS 204',
+  'FIPS 205',
+  'CSWP 29',
+  'SP 800-171 Rev. 3',
+  'SP 800-63-4',
+  'SP 800-226',
+  'SP 800-61 Rev. 3',
+  'SP 800-55 Vol. 1',
+  'SP 800-228',
+  'SP 800-53 Rev. 5',
+  'SP 800-171 Rev. 2',
+  'SP 800-207',
+  'SP 800-218',
+  'SP 800-160 Vol. 2',
+  'SP 800-161 Rev. 1',
+];
 
 function context(options: CsrcOptions, knownKeys: Iterable<string> = []) {
   return { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options, knownKeys: new Set(knownKeys), scope: { keys: [], groups: [] } };
@@ -43,13 +63,22 @@ async function records(path: string, options: CsrcOptions, known: Iterable<strin
 }
 
 function transition(before: DocumentRecord, after: DocumentRecord, watched: string[] = []): Transition {
-  return { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } };
+  return {
+    before,
+    after,
+    changes: [],
+    context: { requirements: false, watchedKeys: new Set(watched), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null },
+  };
 }
 
 describe('nist-csrc declaration', () => {
   it('declares id, version, publisher, public-domain licence with NIST’s notice, input and limit', () => {
     expect(nistCsrc).toMatchObject({ id: 'nist-csrc', version: '1', publisher: 'NIST', input: 'file', maxResponseBytes: 10_000_000 });
-    expect(nistCsrc.licence).toEqual({ tag: 'public-domain', rights: 'U.S. Government work, not subject to copyright in the U.S.', attribution: 'Source: NIST' });
+    expect(nistCsrc.licence).toEqual({
+      tag: 'public-domain',
+      rights: 'U.S. Government work, not subject to copyright in the U.S.',
+      attribution: 'Source: NIST',
+    });
     expect(nistCsrc.rules.length).toBeGreaterThanOrEqual(6);
   });
 
@@ -124,7 +153,13 @@ describe('NIST identifiers → keys', () => {
 
 describe('rules on hand-made records', () => {
   const base: DocumentRecord = {
-    key: 'nist:SP.800-999', reference: 'SP 800-999', status: 'published', phase: 'published', stageLabel: 'final', version: 'final', publicationDate: '2024-01-10',
+    key: 'nist:SP.800-999',
+    reference: 'SP 800-999',
+    status: 'published',
+    phase: 'published',
+    stageLabel: 'final',
+    version: 'final',
+    publicationDate: '2024-01-10',
     relations: [
       { kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'withdrawn', date: '2023-05-01' },
       { kind: 'version', reference: 'SP 800-999 final', stageLabel: 'final', status: 'published', date: '2024-01-10' },
@@ -133,25 +168,65 @@ describe('rules on hand-made records', () => {
   const lead = (t: Transition) => classify(NIST_RULES, t)[0];
 
   it('a final withdrawn with nothing superseding it is withdrawn, critical', () => {
-    const after: DocumentRecord = { ...base, status: 'withdrawn', phase: 'withdrawn', stageLabel: 'withdrawn', dates: { withdrawal: '2025-07-01' }, relations: base.relations!.map((r) => (r.stageLabel === 'final' ? { ...r, status: 'withdrawn' as const } : r)) };
+    const after: DocumentRecord = {
+      ...base,
+      status: 'withdrawn',
+      phase: 'withdrawn',
+      stageLabel: 'withdrawn',
+      dates: { withdrawal: '2025-07-01' },
+      relations: base.relations!.map((r) => (r.stageLabel === 'final' ? { ...r, status: 'withdrawn' as const } : r)),
+    };
     expect(lead(transition(base, after))).toEqual({ event: 'withdrawn', severity: 'critical', words: 'withdrawn on 2025-07-01, was final' });
   });
 
   it('an abandoned draft is draft-retired, minor', () => {
-    const draft: DocumentRecord = { ...base, status: 'under-development', phase: 'enquiry', stageLabel: 'initial public draft', version: 'ipd', relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }] };
-    const retired: DocumentRecord = { ...draft, status: 'deleted', phase: 'deleted', stageLabel: 'retired draft', dates: { withdrawal: '2024-10-25' }, relations: [{ ...draft.relations![0]!, status: 'deleted' }] };
-    expect(lead(transition(draft, retired))).toEqual({ event: 'draft-retired', severity: 'minor', words: 'initial public draft retired on 2024-10-25, was initial public draft' });
+    const draft: DocumentRecord = {
+      ...base,
+      status: 'under-development',
+      phase: 'enquiry',
+      stageLabel: 'initial public draft',
+      version: 'ipd',
+      relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }],
+    };
+    const retired: DocumentRecord = {
+      ...draft,
+      status: 'deleted',
+      phase: 'deleted',
+      stageLabel: 'retired draft',
+      dates: { withdrawal: '2024-10-25' },
+      relations: [{ ...draft.relations![0]!, status: 'deleted' }],
+    };
+    expect(lead(transition(draft, retired))).toEqual({
+      event: 'draft-retired',
+      severity: 'minor',
+      words: 'initial public draft retired on 2024-10-25, was initial public draft',
+    });
   });
 
   it('a final is critical when it replaces a followed publication, major otherwise', () => {
-    const draft: DocumentRecord = { ...base, status: 'under-development', phase: 'enquiry', stageLabel: 'initial public draft', version: 'ipd', relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }] };
+    const draft: DocumentRecord = {
+      ...base,
+      status: 'under-development',
+      phase: 'enquiry',
+      stageLabel: 'initial public draft',
+      version: 'ipd',
+      relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }],
+    };
     const final: DocumentRecord = { ...base, relations: [...base.relations!, { kind: 'replaces', key: 'nist:SP.800-998', reference: 'SP 800-998' }] };
-    expect(lead(transition(draft, final, ['nist:SP.800-999', 'nist:SP.800-998']))).toMatchObject({ event: 'final-published', severity: 'critical', words: 'final published 2024-01-10; supersedes SP 800-998, was initial public draft' });
+    expect(lead(transition(draft, final, ['nist:SP.800-999', 'nist:SP.800-998']))).toMatchObject({
+      event: 'final-published',
+      severity: 'critical',
+      words: 'final published 2024-01-10; supersedes SP 800-998, was initial public draft',
+    });
     expect(lead(transition(draft, final, ['nist:SP.800-999']))).toMatchObject({ event: 'final-published', severity: 'major' });
   });
 
   it('a followed publication first listed is classified against the unlisted record', () => {
-    expect(lead(transition(unlistedRecord('nist:SP.800-999'), base))).toEqual({ event: 'final-published', severity: 'major', words: 'final published 2024-01-10, was not listed' });
+    expect(lead(transition(unlistedRecord('nist:SP.800-999'), base))).toEqual({
+      event: 'final-published',
+      severity: 'major',
+      words: 'final published 2024-01-10, was not listed',
+    });
   });
 
   it('a date made more precise is no change; a moved one is publication-date, info', () => {
@@ -166,7 +241,10 @@ describe('rules on hand-made records', () => {
   });
 
   it('a version relabelled (2pd → fpd, same date) is no new draft', () => {
-    const draft = (label: string): DocumentRecord => ({ ...base, relations: [{ kind: 'version', reference: `SP 800-999 ${label}`, stageLabel: label, status: 'withdrawn', date: '2023-05-01' }, base.relations![1]!] });
+    const draft = (label: string): DocumentRecord => ({
+      ...base,
+      relations: [{ kind: 'version', reference: `SP 800-999 ${label}`, stageLabel: label, status: 'withdrawn', date: '2023-05-01' }, base.relations![1]!],
+    });
     expect(classify(NIST_RULES, transition(draft('2pd'), draft('fpd')))).toEqual([]);
   });
 });
@@ -206,7 +284,10 @@ describe('the zip reader against hostile and broken zips (built here)', () => {
   it('refuses a compression ratio beyond reason', async () => {
     const bomb = await deflatedZeros(40 << 20); // ~40 kB that inflate to 40 MB: 1000:1
     const path = writeTemp(makeZip([{ name: 'pubs-export.json', compressed: bomb, declaredSize: 40 << 20 }]));
-    expect(await readZipEntry(path, 'pubs-export.json', limits)).toEqual({ kind: 'unreadable', reason: expect.stringMatching(/compression ratio of \d+:1, beyond the 100:1/) });
+    expect(await readZipEntry(path, 'pubs-export.json', limits)).toEqual({
+      kind: 'unreadable',
+      reason: expect.stringMatching(/compression ratio of \d+:1, beyond the 100:1/),
+    });
   });
 
   it('stops a bomb whose header lies the moment it inflates past the declared size: bounded in time and memory', async () => {
@@ -227,7 +308,10 @@ describe('the zip reader against hostile and broken zips (built here)', () => {
       ['', /not a zip archive/],
       [sound.subarray(0, sound.length - 30), /no end of central directory|cut short/],
       [makeZip([{ name: 'pubs-export.json', data: json, crc: 12345 }]), /CRC-32/],
-      [makeZip([{ name: 'pubs-export.json', compressed: Buffer.from('not deflate data at all'), declaredSize: 100 }]), /does not inflate|inflated to|inflates past/],
+      [
+        makeZip([{ name: 'pubs-export.json', compressed: Buffer.from('not deflate data at all'), declaredSize: 100 }]),
+        /does not inflate|inflated to|inflates past/,
+      ],
     ];
     for (const [body, reason] of cases) {
       const got = await extractCsrc(writeTemp(body), context({ documents: ['FIPS 203'] }));
@@ -293,7 +377,13 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
 
   it('reads a draft under comment, a superseded revision and its successor (2024-07-11 / 2023-12-18)', async () => {
     const open = await records(day('2023-12-18'), { documents: ['SP 800-171 Rev. 3'] });
-    expect(open[0]).toMatchObject({ status: 'under-development', phase: 'enquiry', stageLabel: 'final public draft', version: 'fpd', dates: { commentFrom: '2023-11-09', commentTo: '2024-01-26' } });
+    expect(open[0]).toMatchObject({
+      status: 'under-development',
+      phase: 'enquiry',
+      stageLabel: 'final public draft',
+      version: 'fpd',
+      dates: { commentFrom: '2023-11-09', commentTo: '2024-01-26' },
+    });
     const [rev2, rev3] = await records(day('2024-07-11'), { documents: ['SP 800-171 Rev. 2', 'SP 800-171 Rev. 3'] });
     expect(rev2).toMatchObject({ key: 'nist:SP.800-171r2', status: 'withdrawn', phase: 'withdrawn', dates: { withdrawal: '2024-05-14', issued: '2020-02' } });
     expect(rev2!.relations).toContainEqual({ kind: 'replaced-by', key: 'nist:SP.800-171r3', reference: 'SP 800-171 Rev. 3' });
@@ -308,10 +398,20 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
     const before = new Map((await records(day('2023-01-14'), { documents: DEVELOPER })).map((r) => [r.key, r]));
     const after = new Map((await records(day('2023-09-02'), { documents: DEVELOPER })).map((r) => [r.key, r]));
     const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
-    expect([...before.keys()].sort()).toEqual(['nist:SP.800-160v2', 'nist:SP.800-161r1', 'nist:SP.800-171r2', 'nist:SP.800-207', 'nist:SP.800-218', 'nist:SP.800-53r5', 'nist:SP.800-63-4']);
+    expect([...before.keys()].sort()).toEqual([
+      'nist:SP.800-160v2',
+      'nist:SP.800-161r1',
+      'nist:SP.800-171r2',
+      'nist:SP.800-207',
+      'nist:SP.800-218',
+      'nist:SP.800-53r5',
+      'nist:SP.800-63-4',
+    ]);
     expect(changed.sort()).toEqual(['nist:SP.800-161r1', 'nist:SP.800-63-4']);
     expect(after.get('nist:SP.800-63-4')!.dates).toEqual({ commentFrom: '2022-12-16', commentTo: '2023-04-14' });
-    expect({ ...after.get('nist:SP.800-161r1')!, relations: after.get('nist:SP.800-161r1')!.relations!.filter((r) => r.kind === 'version') }).toEqual(before.get('nist:SP.800-161r1'));
+    expect({ ...after.get('nist:SP.800-161r1')!, relations: after.get('nist:SP.800-161r1')!.relations!.filter((r) => r.kind === 'version') }).toEqual(
+      before.get('nist:SP.800-161r1'),
+    );
   });
 
   it('reads the whole catalogue (SP, FIPS, CSWP) of every export, keys unique, the migration no mass removal', async () => {
@@ -368,7 +468,9 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
 
   it('makes a supplement or a part filed under its parent’s identifier a publication of its own', async () => {
     const keys = (await records(day('2026-08-14'), { series: ['SP 800'] })).map((r) => r.key);
-    expect(keys).toEqual(expect.arrayContaining(['nist:SP.800-63B', 'nist:SP.800-63Bsup', 'nist:SP.800-73-5pt1', 'nist:SP.800-73-5pt2', 'nist:SP.800-73-5pt3']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['nist:SP.800-63B', 'nist:SP.800-63Bsup', 'nist:SP.800-73-5pt1', 'nist:SP.800-73-5pt2', 'nist:SP.800-73-5pt3']),
+    );
     expect(csrcDocumentUrl('nist:SP.800-73-5pt2')).toBe('https://csrc.nist.gov/pubs/sp/800/73/pt2/5/final');
   });
 
@@ -392,10 +494,14 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
     const full = await readZipEntry(day('2023-09-02'), 'pubs-export.json', { maxBytes: 50_000_000, maxRatio: 100 });
     if (full.kind !== 'entry') throw new Error(full.reason);
     const list = JSON.parse(full.bytes.toString('utf8')) as Array<{ docidentifier: string }>;
-    const without = (...ids: string[]) => Buffer.from(JSON.stringify(list.filter((r) => !ids.some((id) => keyOfIdentifier(r.docidentifier) === keyOfIdentifier(id)))));
+    const without = (...ids: string[]) =>
+      Buffer.from(JSON.stringify(list.filter((r) => !ids.some((id) => keyOfIdentifier(r.docidentifier) === keyOfIdentifier(id)))));
     const known = ['nist:SP.800-53r5', 'nist:SP.800-207', 'nist:FIPS.203'];
     const lost = readCatalogue(without('SP 800-53 Rev. 5', 'SP 800-207'), context({ documents: ['FIPS 203'] }, known)) as ExtractOutcome;
-    expect(lost).toEqual({ kind: 'unreadable', reason: expect.stringMatching(/partial export: 2 of the 3 publications this source reported before are missing \(nist:SP\.800-53r5, nist:SP\.800-207\)/) });
+    expect(lost).toEqual({
+      kind: 'unreadable',
+      reason: expect.stringMatching(/partial export: 2 of the 3 publications this source reported before are missing \(nist:SP\.800-53r5, nist:SP\.800-207\)/),
+    });
     const one = readCatalogue(without('SP 800-207'), context({ documents: ['SP 800-207', 'SP 800-53 Rev. 5', 'FIPS 203'] }, known));
     expect(one.kind === 'records' && one.records.map((r) => r.key)).toEqual(['nist:FIPS.203', 'nist:SP.800-53r5']);
   });
@@ -407,7 +513,9 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
     const odd = Buffer.from(JSON.stringify([...list, null, 42, { title: 'not a record' }]));
     expect(readCatalogue(odd, context({ documents: ['FIPS 203'] })).kind).toBe('records');
     const bad = Buffer.from(JSON.stringify(list.map((r) => (r.uri === 'https://csrc.nist.gov/pubs/fips/203/ipd' ? { ...r, substage: 'archived' } : r))));
-    expect(readCatalogue(bad, context({ documents: ['FIPS 203'] }))).toEqual({ kind: 'extraction-failed', reason: 'nist-csrc: https://csrc.nist.gov/pubs/fips/203/ipd: substage "archived" is not active, withdrawn or retired' });
+    expect(readCatalogue(bad, context({ documents: ['FIPS 203'] }))).toEqual({
+      kind: 'extraction-failed',
+      reason: 'nist-csrc: https://csrc.nist.gov/pubs/fips/203/ipd: substage "archived" is not active, withdrawn or retired',
+    });
   });
 });
-

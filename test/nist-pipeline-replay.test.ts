@@ -90,7 +90,7 @@ describeWithFixtures('CSRC replay through refresh: one export a day, one item pe
     for (const noise of replay.noise_days) expect(itemsByDay.get(noise.day), noise.day).toEqual([]);
   });
 
-  it('carries NIST\'s licence and words, and links each publication', () => {
+  it("carries NIST's licence and words, and links each publication", () => {
     const released = itemsByDay.get('2024-05-11')!.find((item) => item.document?.key === keyOfIdentifier('SP 800-218A'))!;
     expect(released).toMatchObject({
       event: 'draft-released',

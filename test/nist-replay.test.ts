@@ -6,15 +6,7 @@ import { keyOfIdentifier } from '../watchers/nist-csrc/identifier.js';
 import { classify, NIST_RULES, unlistedRecord } from '../watchers/nist-csrc/rules.js';
 import { readZipEntry } from '../watchers/nist-csrc/zip.js';
 import { describeWithFixtures } from './fixtures.js';
-import {
-  expectedDocumentDays,
-  loadNistReplay,
-  REPLAY_EVENT_TABLE,
-  replaySteps,
-  zipPath,
-  type DocumentDay,
-  type NistReplay,
-} from './helpers/nist-replay.js';
+import { expectedDocumentDays, loadNistReplay, REPLAY_EVENT_TABLE, replaySteps, zipPath, type DocumentDay, type NistReplay } from './helpers/nist-replay.js';
 
 // The CSRC replay at the watcher level (../shared/fixtures/nist/pubs-export/expected.json): each
 // recorded export in order, extracted with the watch list `watch.developer`, compared with the day
@@ -22,7 +14,6 @@ import {
 // rules. expected.json lists transitions per CSRC record with its own labels; helpers/nist-replay.ts
 // holds the table that maps them onto spec/severity.md's events per document, and the day walk, so
 // the pipeline replay can reuse both.
-
 
 /** Field order never matters; anything else that differs is a change. */
 function canonical(value: unknown): string {
@@ -55,7 +46,12 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
     let previous = new Map<string, DocumentRecord>();
     for (const { day, previous: dayBefore } of replaySteps(replay)) {
       if (dayBefore === null) previous = new Map(); // a new era is a fresh run
-      const outcome = await extractCsrc(zipPath(day.file), { url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip', options: { documents: watched }, knownKeys: new Set(previous.keys()), scope: { keys: [], groups: [] } });
+      const outcome = await extractCsrc(zipPath(day.file), {
+        url: 'https://csrc.nist.gov/CSRC/media/feeds/metanorma/pubs-export.zip',
+        options: { documents: watched },
+        knownKeys: new Set(previous.keys()),
+        scope: { keys: [], groups: [] },
+      });
       if (outcome.kind !== 'records') throw new Error(`${day.label}: ${outcome.kind}: ${outcome.reason}`);
       const today = new Map(outcome.records.map((r) => [r.key, r]));
       const seen = new Map<string, Observed>();
@@ -67,7 +63,14 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
         // a followed publication CSRC lists for the first time is classified against "not listed"
         const before = previous.get(key) ?? unlistedRecord(key);
         const changed = canonical(before) !== canonical(after);
-        const findings = changed ? classify(NIST_RULES, { before, after, changes: [], context: { requirements: false, watchedKeys, requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } }) : [];
+        const findings = changed
+          ? classify(NIST_RULES, {
+              before,
+              after,
+              changes: [],
+              context: { requirements: false, watchedKeys, requirementsKeys: new Set(), requirementsReferences: new Set(), family: null },
+            })
+          : [];
         seen.set(key, { before, after, changed, findings });
       }
       for (const key of previous.keys()) if (!today.has(key)) vanished.push(`${day.label} ${key}`);
@@ -85,7 +88,11 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
     expect(replay.noise_days).toHaveLength(4);
     expect(replay.anomalies.map((a) => a.day)).toEqual(['2023-08-19']);
     expect(replay.days.map((d) => d.label)).not.toContain('2023-08-19');
-    expect(replaySteps(replay).filter((s) => s.previous === null).map((s) => s.day.label)).toEqual(['2019-06-25', '2023-09-02']);
+    expect(
+      replaySteps(replay)
+        .filter((s) => s.previous === null)
+        .map((s) => s.day.label),
+    ).toEqual(['2019-06-25', '2023-09-02']);
   });
 
   it('unzips each day to the JSON the replay recorded (SHA-256 of the JSON, not of the zip)', async () => {
@@ -102,7 +109,9 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
 
   it('baselines exactly the publications of each era’s first day', () => {
     for (const first of ['2019-06-25', '2023-09-02']) {
-      const want = [...new Set(replay.transitions.filter((t) => t.day === first && t.event === 'baseline').map((t) => keyOfIdentifier(t.docidentifier)!))].sort();
+      const want = [
+        ...new Set(replay.transitions.filter((t) => t.day === first && t.event === 'baseline').map((t) => keyOfIdentifier(t.docidentifier)!)),
+      ].sort();
       expect([...observed.get(first)!.keys()].sort(), first).toEqual(want);
     }
     expect([...observed.get('2019-06-25')!.keys()]).toHaveLength(3);
@@ -162,21 +171,32 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
           }
           mapped += 1;
           const findings = observed.get(day)!.get(doc.key)?.findings ?? [];
-          expect(findings.map((f) => f.event), `${day} ${doc.key} ${t.event} ${t.id}`).toContain(event!.event);
+          expect(
+            findings.map((f) => f.event),
+            `${day} ${doc.key} ${t.event} ${t.id}`,
+          ).toContain(event!.event);
         });
       }
     }
     expect({ baselines, mapped, folded, total: baselines + mapped + folded }).toEqual({ baselines: 30, mapped: 41, folded: 55, total: 126 });
     // one document event per document and day: exactly one of its transitions carries it
     for (const docs of expected.values()) {
-      for (const doc of docs.values()) if (doc.lead !== null && doc.lead.event !== 'baseline') expect(doc.mapped.filter((e) => e !== null), `${doc.day} ${doc.key}`).toHaveLength(1);
+      for (const doc of docs.values())
+        if (doc.lead !== null && doc.lead.event !== 'baseline')
+          expect(
+            doc.mapped.filter((e) => e !== null),
+            `${doc.day} ${doc.key}`,
+          ).toHaveLength(1);
     }
   });
 
   it('changes nothing on the noise days (zips re-made around identical JSON)', () => {
     for (const noise of replay.noise_days) {
       const day = observed.get(noise.day)!;
-      expect([...day.values()].filter((o) => o.changed).map((o) => o.after.key), noise.day).toEqual([]);
+      expect(
+        [...day.values()].filter((o) => o.changed).map((o) => o.after.key),
+        noise.day,
+      ).toEqual([]);
     }
   });
 
@@ -187,20 +207,32 @@ describeWithFixtures('CSRC replay: one export per day through the nist-csrc watc
   it('keeps the partial export of 2023-08-19 out of the replay: source health, never withdrawals', async () => {
     const anomaly = replay.anomalies[0]!;
     const before = [...observed.get('2023-01-14')!.keys()];
-    const outcome = await extractCsrc(zipPath(anomaly.file), { url: 'https://csrc.nist.gov/', options: { documents: replay.watch.developer }, knownKeys: new Set(before), scope: { keys: [], groups: [] } });
+    const outcome = await extractCsrc(zipPath(anomaly.file), {
+      url: 'https://csrc.nist.gov/',
+      options: { documents: replay.watch.developer },
+      knownKeys: new Set(before),
+      scope: { keys: [], groups: [] },
+    });
     expect(outcome.kind).toBe('unreadable');
     if (outcome.kind === 'unreadable') expect(outcome.reason).toMatch(/partial export: 37 records/);
   });
 
   it('words its summaries as NIST does, with both dates where they differ', () => {
-    const words = (day: string, key: string) => observed.get(day)!.get(key)!.findings.map((f) => `${f.event}: ${f.words}`);
-    expect(words('2024-05-11', 'nist:SP.800-218A')).toEqual(['draft-released: initial public draft released 2024-04-29, comments until 2024-06-02, was not listed']);
+    const words = (day: string, key: string) =>
+      observed
+        .get(day)!
+        .get(key)!
+        .findings.map((f) => `${f.event}: ${f.words}`);
+    expect(words('2024-05-11', 'nist:SP.800-218A')).toEqual([
+      'draft-released: initial public draft released 2024-04-29, comments until 2024-06-02, was not listed',
+    ]);
     expect(words('2024-09-23', 'nist:SP.800-218A')).toEqual(['final-published: final published 2024-07-26, was initial public draft']);
     expect(words('2026-01-15', 'nist:SP.800-218A')).toEqual(['update-published: update 1 published 2025-06-02, was final']);
-    expect(words('2024-07-11', 'nist:SP.800-171r3')).toEqual(['final-published: final published 2024-05-14; supersedes SP 800-171 Rev. 2, was final public draft']);
+    expect(words('2024-07-11', 'nist:SP.800-171r3')).toEqual([
+      'final-published: final published 2024-05-14; supersedes SP 800-171 Rev. 2, was final public draft',
+    ]);
     expect(words('2024-07-11', 'nist:SP.800-171r2')).toEqual(['new-edition: superseded by SP 800-171 Rev. 3 on 2024-05-14, was final (update 1)']);
     expect(words('2023-12-18', 'nist:CSWP.29')).toEqual(['comment-period-changed: comment period now ends 2023-11-06, was 2023-11-04']);
     expect(words('2024-10-15', 'nist:CSWP.31')).toEqual(['publication-date: final dated 2024-09-26, was 2023-10-31']);
   });
 });
-

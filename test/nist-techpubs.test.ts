@@ -54,23 +54,44 @@ describe('nist-techpubs declaration', () => {
     expect(techpubsOptionsSchema.safeParse({ documents: ['AI RMF'] }).success).toBe(false);
     expect(techpubsOptionsSchema.safeParse({ series: ['AI'] }).success).toBe(false);
     expect(nistTechpubs.watches({ url: URL, options: {} }, new Set()).keys).toEqual([]);
-    expect(nistTechpubs.watches({ url: URL, options: { documents: ['NIST AI 100-1', 'AI 600-1', 'NIST.AI.100-2e2023'] } }, new Set()).keys).toEqual(['nist:AI.100-1', 'nist:AI.600-1', 'nist:AI.100-2e2023']);
+    expect(nistTechpubs.watches({ url: URL, options: { documents: ['NIST AI 100-1', 'AI 600-1', 'NIST.AI.100-2e2023'] } }, new Set()).keys).toEqual([
+      'nist:AI.100-1',
+      'nist:AI.600-1',
+      'nist:AI.100-2e2023',
+    ]);
     expect(nistTechpubs.documentUrl('nist:AI.100-1', { url: URL, options: {} })).toBe('https://doi.org/10.6028/NIST.AI.100-1');
   });
 
   it('reads the list’s dates as precisely as they are written', () => {
     expect(['2023', 'January 2023', 'March 2023', 'Sept. 2024', 'January 17, 2023', '2024-07-26', 'soon', ''].map(readDate)).toEqual([
-      '2023', '2023-01', '2023-03', '2024-09', '2023-01-17', '2024-07-26', undefined, undefined,
+      '2023',
+      '2023-01',
+      '2023-03',
+      '2024-09',
+      '2023-01-17',
+      '2024-07-26',
+      undefined,
+      undefined,
     ]);
   });
 
   it('calls a page that is not the list unreadable, and a list it cannot read extraction-failed', () => {
     const github404 = '<!DOCTYPE html><html><head><title>Page not found · GitHub Pages</title></head><body><h1>404</h1></body></html>';
-    expect(extract(github404)).toEqual({ kind: 'unreadable', reason: 'nist-techpubs: the body is not a NIST-Tech-Pubs list page ("Page not found · GitHub Pages")' });
-    expect(extract(page([paper()], { heading: '' }))).toEqual({ kind: 'extraction-failed', reason: 'nist-techpubs: no series heading (h3.type-head) in #content: has the page changed?' });
-    expect(extract(page([]))).toEqual({ kind: 'extraction-failed', reason: 'nist-techpubs: no entries (div.report-paper) under the AI heading: has the page changed?' });
+    expect(extract(github404)).toEqual({
+      kind: 'unreadable',
+      reason: 'nist-techpubs: the body is not a NIST-Tech-Pubs list page ("Page not found · GitHub Pages")',
+    });
+    expect(extract(page([paper()], { heading: '' }))).toEqual({
+      kind: 'extraction-failed',
+      reason: 'nist-techpubs: no series heading (h3.type-head) in #content: has the page changed?',
+    });
+    expect(extract(page([]))).toEqual({
+      kind: 'extraction-failed',
+      reason: 'nist-techpubs: no entries (div.report-paper) under the AI heading: has the page changed?',
+    });
     expect(extract(page([paper(), paper({ title: 'Orphan', number: 'to be assigned', doi: '' })]))).toEqual({
-      kind: 'extraction-failed', reason: 'nist-techpubs: entry 2 ("Orphan") has neither a DOI nor a report number that names a publication',
+      kind: 'extraction-failed',
+      reason: 'nist-techpubs: entry 2 ("Orphan") has neither a DOI nor a report number that names a publication',
     });
   });
 
@@ -78,7 +99,13 @@ describe('nist-techpubs declaration', () => {
     const [fromNumber] = records(page([paper({ number: 'NIST AI 600-1', doi: '' })]));
     expect(fromNumber).toMatchObject({ key: 'nist:AI.600-1', reference: 'NIST AI 600-1', version: 'final' });
     const [fromDoi] = records(page([paper({ number: 'error: NIST AI NIST AI 100-2e2023 ipd', doi: '10.6028/NIST.AI.100-2e2023.ipd' })]));
-    expect(fromDoi).toMatchObject({ key: 'nist:AI.100-2e2023', reference: 'NIST AI 100-2e2023', version: 'ipd', status: 'under-development', phase: 'enquiry' });
+    expect(fromDoi).toMatchObject({
+      key: 'nist:AI.100-2e2023',
+      reference: 'NIST AI 100-2e2023',
+      version: 'ipd',
+      status: 'under-development',
+      phase: 'enquiry',
+    });
   });
 });
 
@@ -92,28 +119,55 @@ interface ManifestRow {
 
 describeWithFixtures(`nist-techpubs on the recorded AI.html list${nistPresent ? '' : ` (${NIST_MISSING})`}`, () => {
   const rows = () =>
-    (JSON.parse(readFileSync(NIST_MANIFEST, 'utf8')) as ManifestRow[]).filter((r) => r.group === 'techpubs:ai-list').sort((a, b) => a.recorded.localeCompare(b.recorded));
+    (JSON.parse(readFileSync(NIST_MANIFEST, 'utf8')) as ManifestRow[])
+      .filter((r) => r.group === 'techpubs:ai-list')
+      .sort((a, b) => a.recorded.localeCompare(b.recorded));
   const body = (row: ManifestRow) => readFileSync(join(FIXTURES_DIR, 'nist', row.dir, row.file), 'utf8');
 
   it('reads every list NIST committed into one record per publication, its ipd and final as versions', () => {
-    const [first, fixed, june, december, march] = rows().map((r) => extract(body(r))) as [ExtractOutcome, ExtractOutcome, ExtractOutcome, ExtractOutcome, ExtractOutcome];
+    const [first, fixed, june, december, march] = rows().map((r) => extract(body(r))) as [
+      ExtractOutcome,
+      ExtractOutcome,
+      ExtractOutcome,
+      ExtractOutcome,
+      ExtractOutcome,
+    ];
     expect(first).toEqual({
       kind: 'records',
       records: [
         {
-          key: 'nist:AI.100-1', reference: 'NIST AI 100-1', title: 'AI Risk Management Framework AI RMF (1.0)', status: 'published', phase: 'published',
-          stageLabel: 'final', version: 'final', publicationDate: '2023',
+          key: 'nist:AI.100-1',
+          reference: 'NIST AI 100-1',
+          title: 'AI Risk Management Framework AI RMF (1.0)',
+          status: 'published',
+          phase: 'published',
+          stageLabel: 'final',
+          version: 'final',
+          publicationDate: '2023',
           relations: [{ kind: 'version', reference: 'NIST AI 100-1 final', stageLabel: 'final', status: 'published', date: '2023' }],
         },
       ],
     });
     // "error: NIST AI 100-1" fixed the same day: the same record
     expect(fixed).toEqual(first);
-    expect(june.kind === 'records' && june.records.map((r) => `${r.key} ${r.version} ${r.publicationDate}`)).toEqual(['nist:AI.100-1 final 2023', 'nist:AI.100-2e2023 ipd 2023', 'nist:AI.100-3 final 2023']);
-    expect(december.kind === 'records' && december.records[0]).toMatchObject({ title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0)', publicationDate: '2023-01' });
+    expect(june.kind === 'records' && june.records.map((r) => `${r.key} ${r.version} ${r.publicationDate}`)).toEqual([
+      'nist:AI.100-1 final 2023',
+      'nist:AI.100-2e2023 ipd 2023',
+      'nist:AI.100-3 final 2023',
+    ]);
+    expect(december.kind === 'records' && december.records[0]).toMatchObject({
+      title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0)',
+      publicationDate: '2023-01',
+    });
     expect(march.kind === 'records' && march.records.find((r) => r.key === 'nist:AI.100-2e2023')).toEqual({
-      key: 'nist:AI.100-2e2023', reference: 'NIST AI 100-2e2023', title: 'Adversarial Machine Learning: A Taxonomy and Terminology of Attacks and Mitigations',
-      status: 'published', phase: 'published', stageLabel: 'final', version: 'final', publicationDate: '2024',
+      key: 'nist:AI.100-2e2023',
+      reference: 'NIST AI 100-2e2023',
+      title: 'Adversarial Machine Learning: A Taxonomy and Terminology of Attacks and Mitigations',
+      status: 'published',
+      phase: 'published',
+      stageLabel: 'final',
+      version: 'final',
+      publicationDate: '2024',
       relations: [
         { kind: 'version', reference: 'NIST AI 100-2e2023 ipd', stageLabel: 'ipd', status: 'withdrawn', date: '2023-03' },
         { kind: 'version', reference: 'NIST AI 100-2e2023 final', stageLabel: 'final', status: 'published', date: '2024' },
@@ -135,7 +189,12 @@ describeWithFixtures(`nist-techpubs on the recorded AI.html list${nistPresent ? 
         for (const [key, after] of now) {
           const before = previous.get(key) ?? unlistedRecord(key);
           if (JSON.stringify(before) === JSON.stringify(after)) continue;
-          const found = classify(nistTechpubs.rules, { before, after, changes: [], context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null } });
+          const found = classify(nistTechpubs.rules, {
+            before,
+            after,
+            changes: [],
+            context: { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null },
+          });
           events.push(`${row.file}: ${key} ${found.map((f) => `${f.event} ${f.severity}: ${f.words}`).join(' | ') || 'changed, no event'}`);
         }
       }
@@ -157,7 +216,8 @@ describeWithFixtures(`nist-techpubs on the recorded AI.html list${nistPresent ? 
     const last = rows().at(-1)!;
     expect(extract(body(last))).toEqual({
       kind: 'unreadable',
-      reason: 'nist-techpubs: the list says it has moved ("List now available on the NIST Research Library\'s website", "List updated 2024-03-13-04:00"): a frozen copy would hide every later publication',
+      reason:
+        'nist-techpubs: the list says it has moved ("List now available on the NIST Research Library\'s website", "List updated 2024-03-13-04:00"): a frozen copy would hide every later publication',
     });
   });
 
@@ -177,4 +237,3 @@ describeWithFixtures(`nist-techpubs on the recorded AI.html list${nistPresent ? 
     }
   });
 });
-

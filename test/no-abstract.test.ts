@@ -31,7 +31,11 @@ describeWithFixtures('no abstract reaches the database or public/', () => {
     for (const row of rows) {
       const $ = load(readFixture('iso-pages', row.file));
       const abstract = $('div[itemprop=description]').text().replace(/\s+/g, ' ').trim();
-      const sentences = abstract.split(/(?<=[.;:])\s+/).map((x) => x.trim()).filter((x) => x.length >= 40).slice(0, 3);
+      const sentences = abstract
+        .split(/(?<=[.;:])\s+/)
+        .map((x) => x.trim())
+        .filter((x) => x.length >= 40)
+        .slice(0, 3);
       for (const sentence of sentences) {
         checked += 1;
         for (const hay of haystacks) expect(hay.includes(sentence), `${row.file}: "${sentence.slice(0, 50)}…"`).toBe(false);
@@ -41,4 +45,3 @@ describeWithFixtures('no abstract reaches the database or public/', () => {
     expect(checked).toBeGreaterThan(rows.length);
   });
 });
-

@@ -29,16 +29,19 @@ describeWithFixtures('regwatch notify and notifications through the CLI', () => 
     const closed = await startReceiver();
     const refused = closed.url('/hook');
     await closed.close();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      notifyMaxAttempts: 1,
-      sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
-      notify: [
-        { id: 'hook', type: 'webhook', url: hook.url('/hook'), secretEnv: 'HOOK_SECRET' },
-        { id: 'down', type: 'webhook', url: refused, secretEnv: 'HOOK_SECRET' },
-      ],
-    }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        notifyMaxAttempts: 1,
+        sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
+        notify: [
+          { id: 'hook', type: 'webhook', url: hook.url('/hook'), secretEnv: 'HOOK_SECRET' },
+          { id: 'down', type: 'webhook', url: refused, secretEnv: 'HOOK_SECRET' },
+        ],
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -66,9 +69,14 @@ describeWithFixtures('regwatch notify and notifications through the CLI', () => 
     expect(notify.code).toBe(7);
     expect(notify.stdout).toMatch(/^hook\s+webhook\s+0\s+0\s+1\s/m);
     expect(notify.stdout).toMatch(/^down\s+webhook\s+0\s+1\s+0\s/m);
-    expect(notify.stdout).toMatch(/Dead deliveries[^\n]*\n.*\ndown\s+down:tag:regwatch,2026:iso_22934\/iso:74197\/2\s+1\s+1\s+\S+\s+notify: POST http:\/\/127\.0\.0\.1:\d+\/… failed: .*ECONNREFUSED/);
+    expect(notify.stdout).toMatch(
+      /Dead deliveries[^\n]*\n.*\ndown\s+down:tag:regwatch,2026:iso_22934\/iso:74197\/2\s+1\s+1\s+\S+\s+notify: POST http:\/\/127\.0\.0\.1:\d+\/… failed: .*ECONNREFUSED/,
+    );
     const json = JSON.parse((await run(['notify', '--format', 'json', '--state', 'dead'])).stdout);
-    expect(json.channels.map((c: { id: string; dead: number }) => [c.id, c.dead])).toEqual([['hook', 0], ['down', 1]]);
+    expect(json.channels.map((c: { id: string; dead: number }) => [c.id, c.dead])).toEqual([
+      ['hook', 0],
+      ['down', 1],
+    ]);
     expect(json.deliveries).toEqual([expect.objectContaining({ channelId: 'down', state: 'dead', attempts: 1, lastCode: 'NOTIFY_NETWORK' })]);
 
     const sources = await run(['sources']);
@@ -91,6 +99,9 @@ describeWithFixtures('regwatch notify and notifications through the CLI', () => 
     expect(send.code).toBe(7);
     expect(send.stderr).toContain('notify: 0 sent, 1 given up');
     const unknown = await run(['notify', '--channel', 'nope']);
-    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('notify: --channel nope: no such channel in the config (channels: hook, down)')]);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringContaining('notify: --channel nope: no such channel in the config (channels: hook, down)'),
+    ]);
   });
 });

@@ -21,7 +21,15 @@ const EXAMPLE = [
   { id: 'ops-hook', type: 'webhook', url: 'https://hooks.example.org/regwatch', secretEnv: 'REGWATCH_WEBHOOK_SECRET' },
   { id: 'team-slack', type: 'slack', urlEnv: 'REGWATCH_SLACK_URL', minSeverity: 'critical', sources: ['iso_42001'] },
   { id: 'team-teams', type: 'teams', url: 'https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=TOPSECRET' },
-  { id: 'compliance-mail', type: 'email', host: 'smtp.example.org', user: 'regwatch', passwordEnv: 'REGWATCH_SMTP_PASSWORD', from: 'regwatch@example.org', to: ['compliance@example.org'] },
+  {
+    id: 'compliance-mail',
+    type: 'email',
+    host: 'smtp.example.org',
+    user: 'regwatch',
+    passwordEnv: 'REGWATCH_SMTP_PASSWORD',
+    from: 'regwatch@example.org',
+    to: ['compliance@example.org'],
+  },
 ];
 
 describe('notify config', () => {
@@ -74,7 +82,9 @@ describe('notify config', () => {
       'notify[1].sources[1]: "iso_9999" is not a configured source',
       'notify[1].url: is a loopback or private address (set allowPrivateNetwork for a local receiver)',
     ]);
-    expect(notifyConfigProblems([{ id: 'a', type: 'webhook', url: 'http://127.0.0.1:9/', secretEnv: 'S' }], { allowPrivateNetwork: true, sourceIds: [] })).toEqual([]);
+    expect(
+      notifyConfigProblems([{ id: 'a', type: 'webhook', url: 'http://127.0.0.1:9/', secretEnv: 'S' }], { allowPrivateNetwork: true, sourceIds: [] }),
+    ).toEqual([]);
   });
 
   it('missing secrets are named by variable at start; describeChannel shows no secret', () => {
@@ -104,7 +114,12 @@ describe('the notify keys of a regwatch config', () => {
     const config = parseConfig({ sources: [source] });
     expect([config.notify, config.notifyMaxAttempts, config.websubHub]).toEqual([[], DEFAULT_MAX_ATTEMPTS, undefined]);
     const full = parseConfig({ sources: [source], notify: EXAMPLE, notifyMaxAttempts: 3, websubHub: 'https://hub.example.org/' });
-    expect(full.notify.map((c) => [c.id, c.minSeverity])).toEqual([['ops-hook', 'major'], ['team-slack', 'critical'], ['team-teams', 'major'], ['compliance-mail', 'major']]);
+    expect(full.notify.map((c) => [c.id, c.minSeverity])).toEqual([
+      ['ops-hook', 'major'],
+      ['team-slack', 'critical'],
+      ['team-teams', 'major'],
+      ['compliance-mail', 'major'],
+    ]);
     expect(full.websubHub).toBe('https://hub.example.org/');
   });
 
@@ -112,7 +127,10 @@ describe('the notify keys of a regwatch config', () => {
     const attempt = () =>
       parseConfig({
         sources: [source],
-        notify: [{ id: 'hook', type: 'webhook', url: 'http://hooks.example.org/', secretEnv: 'bad name' }, { id: 'hook', type: 'slack', urlEnv: 'S', sources: ['iso_9999'] }],
+        notify: [
+          { id: 'hook', type: 'webhook', url: 'http://hooks.example.org/', secretEnv: 'bad name' },
+          { id: 'hook', type: 'slack', urlEnv: 'S', sources: ['iso_9999'] },
+        ],
         notifyMaxAttempts: 0,
         websubHub: 'http://hub.example.org/',
       });
@@ -123,14 +141,16 @@ describe('the notify keys of a regwatch config', () => {
     } catch (error) {
       problems = (error as { problems: string[] }).problems;
     }
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^notify\[0\]\.secretEnv: must be an environment variable name/),
-      'notify[0].url: must be an https URL',
-      'notify[1].id: duplicates notify[0].id "hook"',
-      'notify[1].sources[0]: "iso_9999" is not a configured source',
-      expect.stringMatching(/^notifyMaxAttempts: /),
-      'websubHub: must be an https URL',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^notify\[0\]\.secretEnv: must be an environment variable name/),
+        'notify[0].url: must be an https URL',
+        'notify[1].id: duplicates notify[0].id "hook"',
+        'notify[1].sources[0]: "iso_9999" is not a configured source',
+        expect.stringMatching(/^notifyMaxAttempts: /),
+        'websubHub: must be an https URL',
+      ]),
+    );
   });
 });
 
@@ -155,7 +175,13 @@ describe('the outbox plan', () => {
 describe('channelWants', () => {
   it('compares severities strongest first (baseline below info) and filters by source', () => {
     const major = { minSeverity: 'major' as const, sources: undefined };
-    expect(['critical', 'major', 'minor', 'info', 'baseline'].map((severity) => channelWants(major, { severity: severity as never, source: 's' }))).toEqual([true, true, false, false, false]);
+    expect(['critical', 'major', 'minor', 'info', 'baseline'].map((severity) => channelWants(major, { severity: severity as never, source: 's' }))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'baseline', source: 'a' })).toBe(true);
     expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'critical', source: 'b' })).toBe(false);
   });
@@ -192,7 +218,10 @@ describe('retry policy', () => {
     expect(nextStep({ ok: true }, 1, { random })).toEqual({ kind: 'sent' });
     expect(nextStep(failure, 1, { random })).toEqual({ kind: 'retry', delayMs: 15_000 });
     expect(nextStep({ ...failure, retryAfterMs: 120_000 }, 1, { random })).toEqual({ kind: 'retry', delayMs: 120_000 });
-    expect(nextStep(failure, DEFAULT_MAX_ATTEMPTS, { random })).toEqual({ kind: 'dead', reason: `${failure.reason} (gave up after ${DEFAULT_MAX_ATTEMPTS} attempts)` });
+    expect(nextStep(failure, DEFAULT_MAX_ATTEMPTS, { random })).toEqual({
+      kind: 'dead',
+      reason: `${failure.reason} (gave up after ${DEFAULT_MAX_ATTEMPTS} attempts)`,
+    });
     expect(nextStep(failure, 3, { random, maxAttempts: 3 }).kind).toBe('dead');
     expect(nextStep({ ...failure, permanent: true }, 1, { random })).toEqual({ kind: 'dead', reason: failure.reason });
   });

@@ -145,7 +145,11 @@ describe('email digest', () => {
   it('sends one message for the run with every wanted item, newest first, and counts by severity', async () => {
     const smtp = await startSmtp();
     const c = channel(smtp.port, { mode: 'digest', minSeverity: 'info' });
-    const [outbound, ...rest] = messagesFor(c, [FDIS_42005, HEALTH_42006, BASELINE_42001], { ...OPTIONS, env: { SMTP_PASSWORD: PASSWORD }, allowPrivateNetwork: true });
+    const [outbound, ...rest] = messagesFor(c, [FDIS_42005, HEALTH_42006, BASELINE_42001], {
+      ...OPTIONS,
+      env: { SMTP_PASSWORD: PASSWORD },
+      allowPrivateNetwork: true,
+    });
     expect(rest).toEqual([]);
     expect(outbound!.itemIds).toEqual([FDIS_42005.id, HEALTH_42006.id]); // baseline is below info
     const transport = transportFor(c);
@@ -156,7 +160,11 @@ describe('email digest', () => {
     }
     const { mail } = smtp.messages[0]!;
     expect(mail.subject).toBe('[regwatch] 2 changes: 1 major, 1 info');
-    expect(mail.text!.split('\n\n').map((block) => block.split('\n')[0])).toEqual(['2 changes: 1 major, 1 info', 'MAJOR: ISO/IEC FDIS 42005', 'INFO: iso_42006']);
+    expect(mail.text!.split('\n\n').map((block) => block.split('\n')[0])).toEqual([
+      '2 changes: 1 major, 1 info',
+      'MAJOR: ISO/IEC FDIS 42005',
+      'INFO: iso_42006',
+    ]);
     expect(mail.headers.get('x-regwatch-delivery')).toMatch(/^compliance-mail:digest:[0-9a-f]{32}$/);
     expect(String(mail.html).match(/<h2/g)).toHaveLength(2);
   });
@@ -200,9 +208,17 @@ describe('SMTP outcomes', () => {
     const c = channel(smtp.port);
     const transport = transportFor(c);
     try {
-      expect(await sendEmail(buildItemEmail(FDIS_42005, c, OPTIONS), { transport })).toMatchObject({ ok: false, permanent: true, code: 'NOTIFY_SMTP_REJECTED' });
+      expect(await sendEmail(buildItemEmail(FDIS_42005, c, OPTIONS), { transport })).toMatchObject({
+        ok: false,
+        permanent: true,
+        code: 'NOTIFY_SMTP_REJECTED',
+      });
       reply = 451;
-      expect(await sendEmail(buildItemEmail(FDIS_42005, c, OPTIONS), { transport })).toMatchObject({ ok: false, permanent: false, code: 'NOTIFY_SMTP_TRANSIENT' });
+      expect(await sendEmail(buildItemEmail(FDIS_42005, c, OPTIONS), { transport })).toMatchObject({
+        ok: false,
+        permanent: false,
+        code: 'NOTIFY_SMTP_TRANSIENT',
+      });
     } finally {
       transport.close();
     }

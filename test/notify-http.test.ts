@@ -193,7 +193,10 @@ describe('Slack', () => {
     const blocks: KnownBlock[] = slackPayload(FDIS_42005, OPTIONS).blocks; // compile-time check against Slack's own types
     expect(payload.blocks).toEqual(blocks);
     expect(payload.text).toBe('[major] ISO/IEC 42005: FDIS ballot initiated [50.20], was FDIS registered for formal approval [50.00] (stage date 2025-03-06)');
-    expect(payload.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*MAJOR* · <https://www.iso.org/standard/44545.html|ISO/IEC FDIS 42005>' } });
+    expect(payload.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*MAJOR* · <https://www.iso.org/standard/44545.html|ISO/IEC FDIS 42005>' },
+    });
     expect(payload.blocks[1].text.type).toBe('plain_text');
     expect(payload.blocks[2].elements[0].text).toBe(
       '<https://regwatch.example.org/#source-iso_42005|regwatch item> · observed 2025-03-10 · ISO/IEC copyright — metadata only',
@@ -207,7 +210,10 @@ describe('Slack', () => {
     expect(payload.text).toContain('Evil &lt;https://evil.example|click&gt; &lt;!channel&gt; &amp; co');
     expect(payload.blocks[1]).toEqual({ type: 'section', text: { type: 'plain_text', text: `${evil.summary} (stage date 2025-03-06)`, emoji: false } });
     // Everything Slack parses as mrkdwn (the fallback text, mrkdwn objects) carries no raw control character from the summary.
-    const parsed = [payload.text, ...payload.blocks.flatMap((b) => (b.type === 'section' ? [b.text] : b.elements).filter((t) => t.type === 'mrkdwn').map((t) => t.text))];
+    const parsed = [
+      payload.text,
+      ...payload.blocks.flatMap((b) => (b.type === 'section' ? [b.text] : b.elements).filter((t) => t.type === 'mrkdwn').map((t) => t.text)),
+    ];
     for (const text of parsed) expect(text).not.toMatch(/<!channel>|<https:\/\/evil|& co/);
   });
 });
@@ -252,7 +258,9 @@ describe('Teams (Workflows webhook)', () => {
 
   it('escapes only what would format or link: emphasis, code, `](`, a leading list marker', () => {
     expect(escapeCardMarkdown('ISO/IEC 42005 [50.20] iso_42005')).toBe('ISO/IEC 42005 [50.20] iso_42005');
-    expect(escapeCardMarkdown('see [here](https://evil.example) **now** _x_ `c` a\\b')).toBe('see [here\\](https://evil.example) \\*\\*now\\*\\* \\_x\\_ \\`c\\` a\\\\b');
+    expect(escapeCardMarkdown('see [here](https://evil.example) **now** _x_ `c` a\\b')).toBe(
+      'see [here\\](https://evil.example) \\*\\*now\\*\\* \\_x\\_ \\`c\\` a\\\\b',
+    );
     expect(escapeCardMarkdown('- not a list')).toBe('\\- not a list');
     expect(escapeCardMarkdown('1. not a list')).toBe('1\\. not a list');
   });
@@ -273,14 +281,23 @@ describe('messagesFor', () => {
     expect(only42001.map((o) => o.itemIds[0])).toEqual([BASELINE_42001.id]);
 
     const [first] = out;
-    expect(await send(first!, { http: deps, emailTransport: () => { throw new Error('no email here'); } })).toEqual({ ok: true, status: 200 });
+    expect(
+      await send(first!, {
+        http: deps,
+        emailTransport: () => {
+          throw new Error('no email here');
+        },
+      }),
+    ).toEqual({ ok: true, status: 200 });
     const request = receiver.received.at(-1)!;
     expect(receiverAccepts(request.body, request.headers['x-regwatch-signature'], SECRET)).toBe(true);
   });
 
   it('a missing secret or URL variable is a NotifyError naming the variable, never a value', () => {
     const hook = parse({ id: 'hook', type: 'webhook', url: receiver.url('/h'), secretEnv: 'HOOK_SECRET' });
-    expect(() => messagesFor(hook, items, { ...context, env: {} })).toThrow('notify: channel hook (webhook) secretEnv: environment variable HOOK_SECRET is not set');
+    expect(() => messagesFor(hook, items, { ...context, env: {} })).toThrow(
+      'notify: channel hook (webhook) secretEnv: environment variable HOOK_SECRET is not set',
+    );
     const slack = parse({ id: 'team-chat', type: 'slack', urlEnv: 'SLACK_URL' });
     expect(() => messagesFor(slack, items, { ...context, env: { SLACK_URL: '' } })).toThrow(expect.objectContaining({ code: 'NOTIFY_SECRET_MISSING' }));
     const plain = 'http://hooks.slack.example/services/SECRETPATH';

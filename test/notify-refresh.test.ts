@@ -45,7 +45,16 @@ describeWithFixtures('notifications through refresh, to receivers on 127.0.0.1',
           { id: 'hook', type: 'webhook', url: hook.url('/regwatch'), secretEnv: 'HOOK_SECRET' },
           { id: 'flaky', type: 'webhook', url: flaky.url('/regwatch'), secretEnv: 'HOOK_SECRET' },
           { id: 'down', type: 'webhook', url: refusedUrl, secretEnv: 'HOOK_SECRET' },
-          { id: 'mail', type: 'email', host: '127.0.0.1', port: smtp.port, starttls: false, from: 'regwatch@example.org', to: ['compliance@example.org'], minSeverity: 'baseline' },
+          {
+            id: 'mail',
+            type: 'email',
+            host: '127.0.0.1',
+            port: smtp.port,
+            starttls: false,
+            from: 'regwatch@example.org',
+            to: ['compliance@example.org'],
+            minSeverity: 'baseline',
+          },
         ],
       },
       { env: { HOOK_SECRET: SECRET } },
@@ -83,10 +92,18 @@ describeWithFixtures('notifications through refresh, to receivers on 127.0.0.1',
 
   it('a refresh with changes delivers each to the webhook, signed, the item exactly as changes.json has it; a dead channel fails nothing', async () => {
     const { result, added } = await round(1, '2026-01-02T06:00:00.000Z');
-    expect(added.map((i) => [i.source, i.event]).sort()).toEqual([['iso_14460', 'dis-ballot'], ['iso_22934', 'fdis']]);
+    expect(added.map((i) => [i.source, i.event]).sort()).toEqual([
+      ['iso_14460', 'dis-ballot'],
+      ['iso_22934', 'fdis'],
+    ]);
     // The refresh completed and published, whatever the channels did.
     expect(result.outcomes.map((o) => o.verdict)).toEqual(['changed', 'changed']);
-    expect(published().slice(0, 2).map((i) => i.id).sort()).toEqual(added.map((i) => i.id).sort());
+    expect(
+      published()
+        .slice(0, 2)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(added.map((i) => i.id).sort());
 
     expect(hook.received).toHaveLength(2);
     const items = published();
@@ -138,7 +155,10 @@ describeWithFixtures('notifications through refresh, to receivers on 127.0.0.1',
   it('gives a delivery up after notifyMaxAttempts failed attempts, and says why', async () => {
     for (const hour of [10, 11, 12, 13, 14, 15]) await h.sendDueAt(`2026-01-02T${hour}:00:00.000Z`);
     const down = h.store.deliveries.list({ channelId: 'down' });
-    expect(down.map((d) => [d.state, d.attempts])).toEqual([['dead', 3], ['dead', 3]]);
+    expect(down.map((d) => [d.state, d.attempts])).toEqual([
+      ['dead', 3],
+      ['dead', 3],
+    ]);
     expect(down[0]!.lastError).toMatch(/^notify: POST http:\/\/127\.0\.0\.1:\d+\/… failed: .*ECONNREFUSED.* \(gave up after 3 attempts\)$/);
     expect(down[0]!.lastCode).toBe('NOTIFY_NETWORK');
   });

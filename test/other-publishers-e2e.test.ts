@@ -41,12 +41,17 @@ async function replayGroup(h: Harness, rows: Row[], sourceId: string): Promise<M
   const out = new Map<string, string[]>();
   const { path } = localUrl(h.server.origin, sourceId, rows[0]!.url);
   for (const row of rows) {
-    h.server.routes.set(path, { file: fixturePath(row.dir, row.file), headers: { 'content-type': row.file.endsWith('.xml') ? 'text/xml; charset=utf-8' : 'text/html; charset=utf-8' } });
+    h.server.routes.set(path, {
+      file: fixturePath(row.dir, row.file),
+      headers: { 'content-type': row.file.endsWith('.xml') ? 'text/xml; charset=utf-8' : 'text/html; charset=utf-8' },
+    });
     const { result, added } = await h.refreshAt(row.recorded.replace(' ', 'T'));
     const outcome = result.outcomes.find((o) => o.sourceId === sourceId)!;
     out.set(row.file, [
       ...(outcome.verdict === 'changed' || outcome.verdict === 'unchanged' ? [] : [outcome.verdict]),
-      ...added.filter((item) => item.source === sourceId || item.alsoSeenBy.some((s) => s.source === sourceId)).map((item: Item) => `${item.event} ${item.severity}`),
+      ...added
+        .filter((item) => item.source === sourceId || item.alsoSeenBy.some((s) => s.source === sourceId))
+        .map((item: Item) => `${item.event} ${item.severity}`),
     ]);
   }
   return out;
@@ -55,7 +60,8 @@ async function replayGroup(h: Harness, rows: Row[], sourceId: string): Promise<M
 const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string, string[]> }> = [
   // IEC 80000-13:2008: yearly stability bumps; a sibling's new edition in the related box is no change
   {
-    dir: 'iec', group: 'iec:7479',
+    dir: 'iec',
+    group: 'iec:7479',
     expected: {
       'iec-pub-7479-2019-11-27.html': ['baseline baseline'],
       'iec-pub-7479-2020-10-28.html': ['stability-date-changed minor'],
@@ -69,7 +75,8 @@ const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string
   { dir: 'iec', group: 'iec:197', expected: { 'iec-pub-197-2020-12-17.html': ['baseline baseline'] } },
   // the history: AMD3 of IEC 60050-102 being published, then published
   {
-    dir: 'iec', group: 'iec-history:160',
+    dir: 'iec',
+    group: 'iec-history:160',
     expected: {
       'iec-history-160-2020-10-28.xml': ['baseline baseline'],
       'iec-history-160-2021-03-19.xml': ['under-publication major'],
@@ -78,7 +85,8 @@ const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string
   },
   // the old history URL answers a 200 "Not Found" page (source health), then AMD4 BPUB → published
   {
-    dir: 'iec', group: 'iec-history:161',
+    dir: 'iec',
+    group: 'iec-history:161',
     expected: {
       'iec-history-161-2018-09-18.xml': ['baseline baseline'],
       'iec-history-161-2019-09-19.html': ['unreadable'],
@@ -89,7 +97,8 @@ const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string
   },
   // a new edition of IEC 60050-395 through IEC's committee stages; a 503 inside a 200 is source health
   {
-    dir: 'iec', group: 'iec-history:197',
+    dir: 'iec',
+    group: 'iec-history:197',
     expected: {
       'iec-history-197-2020-12-17.xml': ['baseline baseline'],
       'iec-history-197-2021-01-22.xml': ['draft-progress minor'],
@@ -101,7 +110,8 @@ const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string
   { dir: 'iec', group: 'iec-history:67782', expected: { 'iec-history-67782-2021-01-24.xml': ['baseline baseline'] } },
   // CWA 14050-21: withdrawn, then its committee disbanded
   {
-    dir: 'cen', group: 'cen:20626',
+    dir: 'cen',
+    group: 'cen:20626',
     expected: {
       'cen-20626-2023-10-29.html': ['baseline baseline'],
       'cen-20626-2026-06-26.html': ['withdrawn critical'],
@@ -110,8 +120,13 @@ const groups: Array<{ dir: 'iec' | 'cen'; group: string; expected: Record<string
   },
   // EN 10160:1999 gains a successor project, whose reference then moves on (the same project)
   {
-    dir: 'cen', group: 'cen:19677',
-    expected: { 'cen-19677-2021-05-21.html': ['baseline baseline'], 'cen-19677-2024-12-11.html': ['new-edition critical'], 'cen-19677-2025-12-15.html': ['draft-progress minor'] },
+    dir: 'cen',
+    group: 'cen:19677',
+    expected: {
+      'cen-19677-2021-05-21.html': ['baseline baseline'],
+      'cen-19677-2024-12-11.html': ['new-edition critical'],
+      'cen-19677-2025-12-15.html': ['draft-progress minor'],
+    },
   },
   { dir: 'cen', group: 'cen:59457', expected: { 'cen-59457-2021-11-22.html': ['baseline baseline'], 'cen-59457-2025-12-15.html': ['new-edition critical'] } },
   // every markup step C1 → C2 → C3 (both serialisations) with no metadata change
@@ -127,7 +142,9 @@ describeWithFixtures('IEC and CEN recorded histories through refresh', () => {
     for (const { dir, group } of groups) {
       const id = group.replace(/[^a-z0-9]+/g, '_');
       const rows = rowsOf(dir, group);
-      const h = await startHarness(id, (origin) => [{ id, watcher: dir === 'iec' ? 'iec-webstore' : 'cen-project', url: localUrl(origin, id, rows[0]!.url).url }]);
+      const h = await startHarness(id, (origin) => [
+        { id, watcher: dir === 'iec' ? 'iec-webstore' : 'cen-project', url: localUrl(origin, id, rows[0]!.url).url },
+      ]);
       try {
         published.set(group, await replayGroup(h, rows, id));
       } finally {
@@ -177,8 +194,19 @@ describeWithFixtures('no abstract of an IEC or CEN page reaches the database or 
 /** A few long sentences of the page's abstract, read as a person would: IEC's description block, CEN's "Abstract/Scope" row. */
 function abstractSentences(row: Row): string[] {
   const $ = load(readFileSync(fixturePath(row.dir, row.file), 'utf8'));
-  const text = row.dir === 'iec'
-    ? $('div[itemprop=description]').text()
-    : $('th').filter((_, th) => /abstract\s*\/\s*scope/i.test($(th).text())).first().next('td').text();
-  return text.replace(/\s+/g, ' ').trim().split(/(?<=[.;:])\s+/).map((x) => x.trim()).filter((x) => x.length >= 40).slice(0, 3);
+  const text =
+    row.dir === 'iec'
+      ? $('div[itemprop=description]').text()
+      : $('th')
+          .filter((_, th) => /abstract\s*\/\s*scope/i.test($(th).text()))
+          .first()
+          .next('td')
+          .text();
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.;:])\s+/)
+    .map((x) => x.trim())
+    .filter((x) => x.length >= 40)
+    .slice(0, 3);
 }

@@ -52,7 +52,14 @@ function writeInstallProject(dir: string, tarball: string): void {
   const spec = `file:${tarball}`;
   const packages: Record<string, LockEntry> = {
     '': { name: 'regwatch-install-check', dependencies: { regwatch: spec } },
-    'node_modules/regwatch': { version: self.version, resolved: spec, license: self.license, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
+    'node_modules/regwatch': {
+      version: self.version,
+      resolved: spec,
+      license: self.license,
+      dependencies: self.dependencies,
+      bin: self.bin,
+      engines: self.engines,
+    },
   };
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (path === '' || entry.dev === true || entry.link === true) continue;
@@ -89,8 +96,27 @@ describe('npm pack → install → run', () => {
   });
 
   it('packs the built CLI, the shipped watch list, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'dist/watchers/index.js', 'dist/watchlists/default.json', 'dist/demo/sc42-slice.json', 'schema/changes.schema.json']));
-    expect(files.filter((f) => !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|dist\/demo\/[a-z0-9-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'bin/regwatch.js',
+        'dist/src/cli/main.js',
+        'dist/watchers/index.js',
+        'dist/watchlists/default.json',
+        'dist/demo/sc42-slice.json',
+        'schema/changes.schema.json',
+      ]),
+    );
+    expect(
+      files.filter(
+        (f) =>
+          !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|dist\/demo\/[a-z0-9-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
+            f,
+          ),
+      ),
+    ).toEqual([]);
   });
 
   it('installs from the tarball without devDependencies, better-sqlite3 built, nothing fetched from a registry', () => {
@@ -120,11 +146,14 @@ describe('npm pack → install → run', () => {
       server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
       dir = join(work, 'run');
       mkdirSync(dir);
-      writeFileSync(join(dir, 'regwatch.config.json'), JSON.stringify({
-        allowPrivateNetwork: true,
-        hostIntervalSeconds: 0,
-        sources: [{ id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` }],
-      }));
+      writeFileSync(
+        join(dir, 'regwatch.config.json'),
+        JSON.stringify({
+          allowPrivateNetwork: true,
+          hostIntervalSeconds: 0,
+          sources: [{ id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` }],
+        }),
+      );
     });
     afterAll(async () => {
       await server?.close();
@@ -156,7 +185,11 @@ describe('prepare in a checkout without devDependencies', () => {
       const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: checkout, encoding: 'utf8', env });
       expect(build.status).toBe(1); // prepack and npm run build must not pack or run without a dist/
       expect(build.stderr).toContain('cannot build dist/');
-      const underPack = spawnSync(process.execPath, ['scripts/build.mjs', '--if-possible'], { cwd: checkout, encoding: 'utf8', env: { ...env, npm_command: 'pack' } });
+      const underPack = spawnSync(process.execPath, ['scripts/build.mjs', '--if-possible'], {
+        cwd: checkout,
+        encoding: 'utf8',
+        env: { ...env, npm_command: 'pack' },
+      });
       expect([underPack.status, underPack.stderr]).toEqual([0, '']);
     } finally {
       rmSync(checkout, { recursive: true, force: true });

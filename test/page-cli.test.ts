@@ -46,11 +46,14 @@ describeWithFixtures('regwatch page through the CLI', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'regwatch-page-cli-'));
     server = await startFixtureServer();
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
-    }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -78,7 +81,9 @@ describeWithFixtures('regwatch page through the CLI', () => {
     expect(changes.split('\n').filter((l) => l.startsWith('|'))).toEqual([
       '| Date | Severity | What changed |',
       '| --- | --- | --- |',
-      expect.stringMatching(/^\| \d{4}-\d\d-\d\d \| major \| ISO\/FDIS 22934: FDIS registered for formal approval \[50\.00\], was close of voting \[40\.60\].*\|$/),
+      expect.stringMatching(
+        /^\| \d{4}-\d\d-\d\d \| major \| ISO\/FDIS 22934: FDIS registered for formal approval \[50\.00\], was close of voting \[40\.60\].*\|$/,
+      ),
       expect.stringMatching(/^\| \d{4}-\d\d-\d\d \| baseline \| /),
     ]);
     expect(text).toMatch(/<!-- regwatch:provenance -->\n\n- Source: \[http:\/\/127\.0\.0\.1:\d+\/standard\/74197\.html\]/);
@@ -104,14 +109,20 @@ describeWithFixtures('regwatch page through the CLI', () => {
     const result = await run(['page', 'iso-22934.md', '--source', 'iso_22934', '--vocabulary', 'reference', '--last', '1']);
     expect(result.code).toBe(6);
     const text = readFileSync(page(), 'utf8');
-    expect(text.split('\r\n').filter((l) => l.startsWith('| 2'))).toEqual([expect.stringMatching(/^\| \d{4}-\d\d-\d\d \| substantive \| ISO\/FDIS 22934: FDIS registered/)]);
+    expect(text.split('\r\n').filter((l) => l.startsWith('| 2'))).toEqual([
+      expect.stringMatching(/^\| \d{4}-\d\d-\d\d \| substantive \| ISO\/FDIS 22934: FDIS registered/),
+    ]);
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
   });
 
   it.each([
     ['an unbalanced marker', REFERENCE_PAGE.replace('<!-- /regwatch:changes -->\n', ''), /page: line \d+: <!-- regwatch:changes --> is never closed/],
     ['a missing block', REFERENCE_PAGE.replace(/<!-- \/?regwatch:provenance -->\n/g, ''), /page: <!-- regwatch:provenance --> is missing/],
-    ['a closing marker never opened', `<!-- /regwatch:changes -->\n${REFERENCE_PAGE}`, /page: line 1: <!-- \/regwatch:changes --> closes a block that was never opened/],
+    [
+      'a closing marker never opened',
+      `<!-- /regwatch:changes -->\n${REFERENCE_PAGE}`,
+      /page: line 1: <!-- \/regwatch:changes --> closes a block that was never opened/,
+    ],
   ])('%s: exit 2, the marker named, nothing written', async (_name, content, message) => {
     writeFileSync(page(), content);
     const mtime = statSync(page()).mtimeMs;
@@ -124,8 +135,14 @@ describeWithFixtures('regwatch page through the CLI', () => {
   });
 
   it('names a missing page, an unknown source and a missing --source (exit 2)', async () => {
-    expect(await run(['page', 'nope.md', '--source', 'iso_22934'])).toMatchObject({ code: 2, stderr: expect.stringContaining('page: nope.md: cannot be read (ENOENT)') });
-    expect(await run(['page', 'iso-22934.md', '--source', 'iso_9999'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--source iso_9999: no such source in the config (sources: iso_22934)') });
+    expect(await run(['page', 'nope.md', '--source', 'iso_22934'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('page: nope.md: cannot be read (ENOENT)'),
+    });
+    expect(await run(['page', 'iso-22934.md', '--source', 'iso_9999'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--source iso_9999: no such source in the config (sources: iso_22934)'),
+    });
     expect(await run(['page', 'iso-22934.md'])).toMatchObject({ code: 2, stderr: expect.stringContaining('page: --source id is needed') });
   });
 });

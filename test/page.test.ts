@@ -87,8 +87,14 @@ describe('updatePage rewrites the two blocks and nothing else', () => {
     { name: 'no final newline', page: PAGE.slice(0, -1), expected: expectedPage('\n').slice(0, -1) },
     {
       name: 'mixed: a CRLF block in an LF page keeps CRLF inside, LF outside',
-      page: PAGE.replace('<!-- regwatch:changes -->\n| Date | Severity | What changed |\n', '<!-- regwatch:changes -->\r\n| Date | Severity | What changed |\n'),
-      expected: expectedPage('\n').replace(`<!-- regwatch:changes -->\n${block(EXPECTED_CHANGES)}`, `<!-- regwatch:changes -->\r\n${block(EXPECTED_CHANGES, '\r\n')}`),
+      page: PAGE.replace(
+        '<!-- regwatch:changes -->\n| Date | Severity | What changed |\n',
+        '<!-- regwatch:changes -->\r\n| Date | Severity | What changed |\n',
+      ),
+      expected: expectedPage('\n').replace(
+        `<!-- regwatch:changes -->\n${block(EXPECTED_CHANGES)}`,
+        `<!-- regwatch:changes -->\r\n${block(EXPECTED_CHANGES, '\r\n')}`,
+      ),
     },
     {
       name: 'empty blocks, changes before provenance, indented markers',
@@ -118,22 +124,45 @@ describe('updatePage rewrites the two blocks and nothing else', () => {
   it('markers inside a fenced code block or in prose are not blocks', () => {
     const page = `${PAGE}\nTo add the table, write:\n\n\`\`\`markdown\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n\`\`\`\n\nor mention \`<!-- regwatch:changes -->\` inline.\n`;
     const { text } = updatePage(page, INPUT);
-    expect(text.endsWith('```markdown\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n```\n\nor mention `<!-- regwatch:changes -->` inline.\n')).toBe(true);
+    expect(text.endsWith('```markdown\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n```\n\nor mention `<!-- regwatch:changes -->` inline.\n')).toBe(
+      true,
+    );
   });
 });
 
 describe('the table', () => {
   it('last N, newest first; no source-health rows; the reference vocabulary of spec/severity.md', () => {
-    const minor: Item = { ...FDIS_42005, id: 'tag:regwatch,2026:x/1', severity: 'minor', event: 'confirmed', summary: 'minor one', effectiveDate: null, effectiveDateKind: null };
+    const minor: Item = {
+      ...FDIS_42005,
+      id: 'tag:regwatch,2026:x/1',
+      severity: 'minor',
+      event: 'confirmed',
+      summary: 'minor one',
+      effectiveDate: null,
+      effectiveDateKind: null,
+    };
     const info: Item = { ...minor, id: 'tag:regwatch,2026:x/2', severity: 'info', event: 'pages-changed', summary: 'info one' };
     const page = '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n';
-    const { text } = updatePage(page, { ...INPUT, items: [PUBLISHED_42005, FDIS_42005, minor, HEALTH_42006, info, BASELINE_42001], vocabulary: 'reference', last: 5, require: ['changes'] });
-    expect(text.split('\n').filter((l) => l.startsWith('| 2')).map((row) => row.split(' | ')[1])).toEqual(['version_bump', 'substantive', 'substantive', 'editorial', 'baseline']);
+    const { text } = updatePage(page, {
+      ...INPUT,
+      items: [PUBLISHED_42005, FDIS_42005, minor, HEALTH_42006, info, BASELINE_42001],
+      vocabulary: 'reference',
+      last: 5,
+      require: ['changes'],
+    });
+    expect(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('| 2'))
+        .map((row) => row.split(' | ')[1]),
+    ).toEqual(['version_bump', 'substantive', 'substantive', 'editorial', 'baseline']);
     const two = updatePage(page, { ...INPUT, last: 2, require: ['changes'] }).text;
     expect(two.split('\n').filter((l) => l.startsWith('| 2'))).toEqual(EXPECTED_CHANGES.slice(2, 4));
     const majorUp = updatePage(page, { ...INPUT, minSeverity: 'major', require: ['changes'] }).text;
     expect(majorUp).not.toContain('baseline');
-    expect(updatePage(page, { ...INPUT, items: [HEALTH_42006], require: ['changes'] }).text).toBe('<!-- regwatch:changes -->\n\nNo changes recorded yet.\n\n<!-- /regwatch:changes -->\n');
+    expect(updatePage(page, { ...INPUT, items: [HEALTH_42006], require: ['changes'] }).text).toBe(
+      '<!-- regwatch:changes -->\n\nNo changes recorded yet.\n\n<!-- /regwatch:changes -->\n',
+    );
   });
 
   it('escapes cells so markdown-it (GFM tables) reads back exactly the summary', () => {
@@ -144,12 +173,22 @@ describe('the table', () => {
     expect(cells).toEqual(['Date', 'Severity', 'What changed', '2025-03-10', 'major', hostile.summary]);
     expect(new MarkdownIt({ html: true }).render(text)).not.toContain('<b>');
     // With HTML off the markers show as text, and the table still ends before the closing marker.
-    const plain = new MarkdownIt().parse(text, {}).filter((t) => t.type === 'inline').map((t) => t.content);
+    const plain = new MarkdownIt()
+      .parse(text, {})
+      .filter((t) => t.type === 'inline')
+      .map((t) => t.content);
     expect(plain.at(-1)).toBe('<!-- /regwatch:changes -->');
   });
 
   it('the provenance block renders as a list with working links (markdown-it)', () => {
-    const odd: SourceReport = { ...SOURCE, url: 'https://example.org/a (b)/c', documents: [], state: 'degraded', consecutiveFailures: 3, lastDetail: 'fetch: GET <x> returned 403 | blocked' };
+    const odd: SourceReport = {
+      ...SOURCE,
+      url: 'https://example.org/a (b)/c',
+      documents: [],
+      state: 'degraded',
+      consecutiveFailures: 3,
+      lastDetail: 'fetch: GET <x> returned 403 | blocked',
+    };
     const { text } = updatePage('<!-- regwatch:provenance -->\n<!-- /regwatch:provenance -->\n', { ...INPUT, source: odd, require: ['provenance'] });
     const html = new MarkdownIt({ html: true }).render(text);
     expect(html).toContain('<a href="https://example.org/a%20%28b%29/c">https://example.org/a (b)/c</a>');
@@ -163,9 +202,21 @@ describe('bad markers: a typed error naming the marker and its line, and no page
     ['never closed', 'a\n<!-- regwatch:changes -->\nb\n', 'PAGE_MARKER_UNBALANCED', '<!-- regwatch:changes -->', 2],
     ['closed, never opened', 'a\r\nb\r\n<!-- /regwatch:changes -->\r\n', 'PAGE_MARKER_UNBALANCED', '<!-- /regwatch:changes -->', 3],
     ['closes the other kind', '<!-- regwatch:changes -->\n<!-- /regwatch:provenance -->\n', 'PAGE_MARKER_UNBALANCED', '<!-- /regwatch:provenance -->', 2],
-    ['nested', '<!-- regwatch:provenance -->\nx\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- /regwatch:provenance -->\n', 'PAGE_MARKER_NESTED', '<!-- regwatch:changes -->', 3],
+    [
+      'nested',
+      '<!-- regwatch:provenance -->\nx\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- /regwatch:provenance -->\n',
+      'PAGE_MARKER_NESTED',
+      '<!-- regwatch:changes -->',
+      3,
+    ],
     ['duplicated', `${PAGE}\n<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n`, 'PAGE_MARKER_DUPLICATED', '<!-- regwatch:changes -->', 30],
-    ['a second closing marker', '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- /regwatch:changes -->\n', 'PAGE_MARKER_DUPLICATED', '<!-- /regwatch:changes -->', 3],
+    [
+      'a second closing marker',
+      '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- /regwatch:changes -->\n',
+      'PAGE_MARKER_DUPLICATED',
+      '<!-- /regwatch:changes -->',
+      3,
+    ],
     ['a misspelt block', '<!-- regwatch:chagnes -->\n', 'PAGE_MARKER_UNKNOWN', '<!-- regwatch:chagnes -->', 1],
     ['an opening marker on the last line without a newline', 'a\n<!-- regwatch:changes -->', 'PAGE_MARKER_UNBALANCED', '<!-- regwatch:changes -->', 2],
   ];

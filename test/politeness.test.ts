@@ -12,12 +12,14 @@ describe('createHostGate', () => {
     const store = memoryStore();
     const gate = createHostGate({ intervalMs, maxWaitMs, store, now: clock.now, sleep: clock.sleep });
     const log: string[] = [];
-    const task = (name: string, took = 0) => async () => {
-      log.push(`${name} start @${clock.now() - start}`);
-      if (took > 0) await clock.sleep(took);
-      log.push(`${name} end @${clock.now() - start}`);
-      return name;
-    };
+    const task =
+      (name: string, took = 0) =>
+      async () => {
+        log.push(`${name} start @${clock.now() - start}`);
+        if (took > 0) await clock.sleep(took);
+        log.push(`${name} end @${clock.now() - start}`);
+        return name;
+      };
     const start = clock.now();
     return { clock, store, gate, log, task, start };
   }
@@ -110,7 +112,10 @@ describe('fetch: requests to one host are spaced by hostIntervalMs', () => {
     const stamp = (origin: () => string) => (path: string) => seen.push(`${origin()}${path} @${clock.now() - t0}`);
     server = await startFaultServer();
     other = await startFaultServer();
-    for (const [srv, paths] of [[server, ['/a', '/b']], [other, ['/c']]] as const) {
+    for (const [srv, paths] of [
+      [server, ['/a', '/b']],
+      [other, ['/c']],
+    ] as const) {
       const note = stamp(() => (srv === server ? 'one' : 'two'));
       srv.route('/robots.txt', (req, res) => (note('/robots.txt'), send(404)(req, res)));
       for (const p of paths) srv.route(p, (req, res) => (note(p), at(p)(req, res)));

@@ -7,17 +7,7 @@ import jsonFeedSchema from 'jsonfeed-schema/schema-v1.1.json' with { type: 'json
 import Parser from 'rss-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../src/publish/index.js';
-import {
-  NEWSBOAT,
-  XMLLINT,
-  itWithClient,
-  missingExecutable,
-  missingFeedparser,
-  runFeedparser,
-  runNewsboat,
-  runXmllint,
-  serveDirectory,
-} from './clients.js';
+import { NEWSBOAT, XMLLINT, itWithClient, missingExecutable, missingFeedparser, runFeedparser, runNewsboat, runXmllint, serveDirectory } from './clients.js';
 import { HOSTILE_SUMMARY_SHOWN, REALISTIC_ITEMS, hostileItem, longestItem, realisticInput } from './publish-items.js';
 
 // The published files as real readers see them. Titles expected by each client come from the test

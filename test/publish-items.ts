@@ -129,7 +129,16 @@ export const SOURCES: SourceReport[] = [
     lastGoodCheckAt: '2025-03-10T06:00:12Z',
     lastChangeAt: '2025-03-10T06:00:12Z',
     consecutiveFailures: 0,
-    documents: [{ key: 'iso:44545', reference: 'ISO/IEC FDIS 42005', status: 'under-development', stage: '50.20', phase: 'approval', url: 'https://www.iso.org/standard/44545.html' }],
+    documents: [
+      {
+        key: 'iso:44545',
+        reference: 'ISO/IEC FDIS 42005',
+        status: 'under-development',
+        stage: '50.20',
+        phase: 'approval',
+        url: 'https://www.iso.org/standard/44545.html',
+      },
+    ],
     disagreements: [],
   },
   {
@@ -178,7 +187,12 @@ export function hostileItem(n: number, summary = HOSTILE_SUMMARY): Item {
     ],
     provenance: { ...FDIS_42005.provenance, url: HOSTILE_URL, watcherVersion: '3 <&> ]]>' },
     alsoSeenBy: [],
-    licence: { tag: 'proprietary-metadata-only', rights: 'ISO/IEC © — "metadata" <only> & ]]> ]]>', attribution: 'AT&T <ok> ]]>\u0010', uri: 'https://example.org/licence?a=1&b=2' },
+    licence: {
+      tag: 'proprietary-metadata-only',
+      rights: 'ISO/IEC © — "metadata" <only> & ]]> ]]>',
+      attribution: 'AT&T <ok> ]]>\u0010',
+      uri: 'https://example.org/licence?a=1&b=2',
+    },
   };
 }
 
@@ -194,7 +208,12 @@ export function longestItem(): Item {
     observedAt: '2025-04-20T06:00:00Z',
     summary: long(400, 'Ünïcødé ]]> & <tag> 🚀 '),
     alsoEvents: Array.from({ length: 20 }, () => 'publication-date' as const),
-    changes: Array.from({ length: 100 }, (_, i) => ({ field: long(80, `f${i}<&>`), before: long(2000, 'b]]>&<'), after: long(2000, 'a"\'<'), wordDiff: long(2000, '[-x-]{+y+}') })),
+    changes: Array.from({ length: 100 }, (_, i) => ({
+      field: long(80, `f${i}<&>`),
+      before: long(2000, 'b]]>&<'),
+      after: long(2000, 'a"\'<'),
+      wordDiff: long(2000, '[-x-]{+y+}'),
+    })),
     provenance: { ...FDIS_42005.provenance, watcher: long(40, 'w<&>'), watcherVersion: long(40, 'v]]>') },
     alsoSeenBy: Array.from({ length: 10 }, (_, i) => ({ source: long(64, `s${i}&`), provenance: FDIS_42005.provenance })),
     licence: { tag: 'share-alike-noncommercial', rights: long(300, 'CC BY-NC-SA & <x> '), attribution: long(300, '"a" \'b\' ]]> ') },

@@ -40,9 +40,7 @@ describe('feed.xml (RSS 2.0)', () => {
   it('has one item per stored item, newest first, with title, link, guid and pubDate', () => {
     expect(items.map((i) => text(i, NS.none, 'guid'))).toEqual(REALISTIC_ITEMS.map((i) => i.id));
     const [fdis, health] = items as [XmlNode, XmlNode];
-    expect(text(fdis, NS.none, 'title')).toBe(
-      '[major] ISO/IEC 42005: FDIS ballot initiated [50.20], was FDIS registered for formal approval [50.00]',
-    );
+    expect(text(fdis, NS.none, 'title')).toBe('[major] ISO/IEC 42005: FDIS ballot initiated [50.20], was FDIS registered for formal approval [50.00]');
     expect(text(fdis, NS.none, 'link')).toBe('https://www.iso.org/standard/44545.html');
     expect(childNamed(fdis, NS.none, 'guid').attributes.isPermaLink).toBe('false');
     expect(text(fdis, NS.none, 'pubDate')).toBe('Mon, 10 Mar 2025 06:00:12 GMT');
@@ -186,10 +184,7 @@ describe('refusals', () => {
 
 describe('renderFeeds for per-source feeds', () => {
   it('renders the same feeds for a subset, with URLs under basePath', () => {
-    const feeds = renderFeeds(
-      { site: SITE, items: [FDIS_42005], feedItems: 10, generatedAt: '2025-03-10T06:00:12Z' },
-      { basePath: 'sources/iso_42005/' },
-    );
+    const feeds = renderFeeds({ site: SITE, items: [FDIS_42005], feedItems: 10, generatedAt: '2025-03-10T06:00:12Z' }, { basePath: 'sources/iso_42005/' });
     expect([...feeds.keys()]).toEqual(['feed.xml', 'feed.atom', 'feed.json']);
     expect(JSON.parse(feeds.get('feed.json')!).feed_url).toBe('http://127.0.0.1:8080/sources/iso_42005/feed.json');
     expect(childNamed(parseXmlTree(feeds.get('feed.atom')!), NS.atom, 'id').text).toBe('http://127.0.0.1:8080/sources/iso_42005/feed.atom');

@@ -143,12 +143,17 @@ describe('pingHub', () => {
     const written = ['feed.atom', 'changes.json', 'feed.xml'];
     const topics = changedFeedTopics('https://regwatch.example.org/watch', written);
     expect(topics).toEqual(['https://regwatch.example.org/watch/feed.xml', 'https://regwatch.example.org/watch/feed.atom']);
-    expect(changedFeedTopics('https://regwatch.example.org/', ['feed.json'], 'sources/iso_42005')).toEqual(['https://regwatch.example.org/sources/iso_42005/feed.json']);
+    expect(changedFeedTopics('https://regwatch.example.org/', ['feed.json'], 'sources/iso_42005')).toEqual([
+      'https://regwatch.example.org/sources/iso_42005/feed.json',
+    ]);
     expect(changedFeedTopics('https://regwatch.example.org/', ['sources.json'])).toEqual([]);
 
     hub.replies.push({ status: 204 }, { status: 202 });
     const pings = await pingHub(hub.url('/hub'), topics, { dispatcher: agent, userAgent: 'regwatch/test', now: () => 0 });
-    expect(pings.map((p) => p.outcome)).toEqual([{ ok: true, status: 204 }, { ok: true, status: 202 }]);
+    expect(pings.map((p) => p.outcome)).toEqual([
+      { ok: true, status: 204 },
+      { ok: true, status: 202 },
+    ]);
     const requests = hub.received.slice(-2);
     for (const [i, request] of requests.entries()) {
       expect(request.method).toBe('POST');
@@ -163,7 +168,11 @@ describe('pingHub', () => {
 
   it('a hub that refuses or is down is an outcome, not a crash', async () => {
     hub.replies.push({ status: 400, body: 'hub.url is not a topic here' }, { status: 503 });
-    const pings = await pingHub(hub.url('/hub'), ['https://a.example/feed.xml', 'https://a.example/feed.atom'], { dispatcher: agent, userAgent: 'regwatch/test', now: () => 0 });
+    const pings = await pingHub(hub.url('/hub'), ['https://a.example/feed.xml', 'https://a.example/feed.atom'], {
+      dispatcher: agent,
+      userAgent: 'regwatch/test',
+      now: () => 0,
+    });
     expect(pings.map((p) => p.outcome)).toMatchObject([
       { ok: false, permanent: true, code: 'NOTIFY_HTTP_STATUS' },
       { ok: false, permanent: false, code: 'NOTIFY_SERVER_ERROR' },

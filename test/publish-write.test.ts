@@ -56,8 +56,15 @@ describe('publish', () => {
     await publish(dir, realisticInput());
     backdate(dir);
     const before = snapshot(dir);
-    const newer = { ...BASELINE_42001, id: 'tag:regwatch,2026:iso_42001/iso:81230/2', severity: 'info' as const, event: 'pages-changed' as const,
-      summary: 'ISO/IEC 42001:2023: pages 51 → 52', changes: [{ field: 'pages', before: 51, after: 52 }], observedAt: '2025-03-10T06:00:12Z' };
+    const newer = {
+      ...BASELINE_42001,
+      id: 'tag:regwatch,2026:iso_42001/iso:81230/2',
+      severity: 'info' as const,
+      event: 'pages-changed' as const,
+      summary: 'ISO/IEC 42001:2023: pages 51 → 52',
+      changes: [{ field: 'pages', before: 51, after: 52 }],
+      observedAt: '2025-03-10T06:00:12Z',
+    };
     const result = await publish(dir, realisticInput({ items: [newer, ...REALISTIC_ITEMS] }));
     expect([...result.written].sort()).toEqual(['changes.json', 'feed.atom', 'feed.json', 'feed.xml']);
     expect(result.unchanged).toEqual(['sources.json']);

@@ -17,7 +17,8 @@ export function parseXmlTree(xml: string): XmlNode {
   let root: XmlNode | undefined;
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
-    for (const attribute of Object.values(tag.attributes)) if (attribute.prefix !== 'xmlns' && attribute.name !== 'xmlns') attributes[attribute.name] = attribute.value;
+    for (const attribute of Object.values(tag.attributes))
+      if (attribute.prefix !== 'xmlns' && attribute.name !== 'xmlns') attributes[attribute.name] = attribute.value;
     const node: XmlNode = { uri: tag.uri, local: tag.local, attributes, children: [], text: '' };
     stack.at(-1)?.children.push(node);
     root ??= node;

@@ -13,7 +13,14 @@ import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
 // row that carries one is extraction-failed, never a change.
 
 const CONTROLS: Array<[string, string]> = [
-  ['NUL', '\u0000'], ['BEL', '\u0007'], ['TAB', '\t'], ['LF', '\n'], ['ESC', '\u001b'], ['DEL', '\u007f'], ['NEL (C1)', '\u0085'], ['CSI (C1)', '\u009b'],
+  ['NUL', '\u0000'],
+  ['BEL', '\u0007'],
+  ['TAB', '\t'],
+  ['LF', '\n'],
+  ['ESC', '\u001b'],
+  ['DEL', '\u007f'],
+  ['NEL (C1)', '\u0085'],
+  ['CSI (C1)', '\u009b'],
 ];
 
 const tmp = mkdtempSync(join(tmpdir(), 'regwatch-controls-'));
@@ -40,9 +47,12 @@ describeWithFixtures('control characters in records', () => {
     expect(record).toMatchObject({ title: expect.any(String), committee: expect.any(String), relations: expect.arrayContaining([expect.anything()]) });
   });
 
-  it.each(placements.flatMap(([where, place]) => CONTROLS.map(([name, c]) => [name, where, place, c] as const)))('refuses %s in %s', (_name, _where, place, c) => {
-    expect(recordSchema.safeParse(place(page(), c)).success).toBe(false);
-  });
+  it.each(placements.flatMap(([where, place]) => CONTROLS.map(([name, c]) => [name, where, place, c] as const)))(
+    'refuses %s in %s',
+    (_name, _where, place, c) => {
+      expect(recordSchema.safeParse(place(page(), c)).success).toBe(false);
+    },
+  );
 
   it('an iso.org page whose reference carries an ESC sequence is extraction-failed, and the reason does not echo it', () => {
     const html = readFixture('iso-pages', 'iso-74197-2021-07-28.html').replaceAll('ISO 22934:2021', 'ISO 22934\u001b[2J:2021');
@@ -72,9 +82,34 @@ describe('a baseline stored before control characters were refused', () => {
       const stored: DocumentRecord = { key: 'iso:44545', reference: 'ISO/IEC 42005\u001b[2J:2025', status: 'published', phase: 'published', stage: '60.60' };
       const runId = store.beginRun('test', '2026-01-01T06:00:00.000Z');
       store.recordCheck({
-        runId, sourceId: 's', checkedAt: '2026-01-01T06:00:00.000Z', verdict: 'changed', detail: null, url: 'https://www.iso.org/', httpStatus: 200,
-        sha256: null, fetchedAt: null, baselines: [clean, stored], observations: () => [], readRevision: 0, code: null,
-        state: { consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: null, lastGoodAt: null, lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1' },
+        runId,
+        sourceId: 's',
+        checkedAt: '2026-01-01T06:00:00.000Z',
+        verdict: 'changed',
+        detail: null,
+        url: 'https://www.iso.org/',
+        httpStatus: 200,
+        sha256: null,
+        fetchedAt: null,
+        baselines: [clean, stored],
+        observations: () => [],
+        readRevision: 0,
+        code: null,
+        state: {
+          consecutiveFailures: 0,
+          degraded: false,
+          lastVerdict: 'changed',
+          lastDetail: null,
+          lastCode: null,
+          lastCheckedAt: null,
+          lastGoodAt: null,
+          lastChangeAt: null,
+          etag: null,
+          lastModified: null,
+          baselined: true,
+          scope: null,
+          watcherVersion: '1',
+        },
       });
       expect([...store.baselines('s').keys()]).toEqual(['iso:81230']);
     } finally {

@@ -32,9 +32,11 @@ function drip(hungUp: () => void): Handler {
   };
 }
 
-const page = (file: string): Handler => (_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(fixturePath('iso-pages', file)));
-};
+const page =
+  (file: string): Handler =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(fixturePath('iso-pages', file)));
+  };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -45,7 +47,10 @@ async function setup(settings: Record<string, unknown>) {
   const dripping = await startFaultServer();
   const other = await startFaultServer();
   let hangUps = 0;
-  dripping.route(DRIP, drip(() => (hangUps += 1)));
+  dripping.route(
+    DRIP,
+    drip(() => (hangUps += 1)),
+  );
   dripping.route(AFTER_DRIP, page('iso-85870-2022-12-01.html'));
   other.route(OTHER_HOST, page('iso-53798-2024-02-02.html'));
   const dataDir = mkdtempSync(join(tmpdir(), 'regwatch-budget-'));
@@ -64,7 +69,13 @@ async function setup(settings: Record<string, unknown>) {
   const store = openStore(databasePath(dataDir));
   const fetcher = buildFetcher(config, store.hostState, { maxRetries: 0 });
   // Run in reverse: the servers drop their sockets first, so closing the fetcher never waits on a drip.
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }), () => store.close(), () => fetcher.close(), () => dripping.close(), () => other.close());
+  cleanups.push(
+    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => store.close(),
+    () => fetcher.close(),
+    () => dripping.close(),
+    () => other.close(),
+  );
   const progress: string[] = [];
   const run = (signal?: AbortSignal) =>
     refresh(
@@ -104,7 +115,10 @@ describeWithFixtures('an aborted refresh', () => {
     const t = await setup({ sourceBudgetSeconds: 600 });
     const controller = new AbortController();
     const running = t.run(controller.signal);
-    const settled = running.then(() => 'resolved', (error: unknown) => error);
+    const settled = running.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
     // The other host's check is stored while the drip holds the first host's queue.
     await expect.poll(() => t.store.sourceState('other_host')?.lastVerdict, { timeout: 30_000 }).toBe('changed');
     await expect.poll(() => t.dripping.requests.some((r) => r.path === DRIP), { timeout: 30_000 }).toBe(true);

@@ -27,31 +27,61 @@ const SEQUENCES: Sequence[] = [
     source: 'iso_22934',
     path: '/standard/74197.html',
     files: ['iso-74197-2020-11-02', 'iso-74197-2021-02-11', 'iso-74197-2021-03-18', 'iso-74197-2021-04-29', 'iso-74197-2021-05-14', 'iso-74197-2021-07-28'],
-    expected: [['baseline', 'baseline'], ['fdis', 'major'], ['fdis', 'major'], ['under-publication', 'major'], ['publication-date', 'info'], ['published', 'major']],
+    expected: [
+      ['baseline', 'baseline'],
+      ['fdis', 'major'],
+      ['fdis', 'major'],
+      ['under-publication', 'major'],
+      ['publication-date', 'info'],
+      ['published', 'major'],
+    ],
   },
   {
     source: 'iso_14460',
     path: '/standard/85870.html',
     files: ['iso-85870-2022-12-01', 'iso-85870-2023-02-03', 'iso-85870-2023-04-30', 'iso-85870-2023-07-11'],
-    expected: [['baseline', 'baseline'], ['dis-ballot', 'major'], ['draft-progress', 'minor'], ['draft-progress', 'minor']],
+    expected: [
+      ['baseline', 'baseline'],
+      ['dis-ballot', 'major'],
+      ['draft-progress', 'minor'],
+      ['draft-progress', 'minor'],
+    ],
   },
   {
     source: 'iso_19157_2',
     path: '/standard/66197.html',
     files: ['iso-66197-2021-08-23', 'iso-66197-2023-05-11', 'iso-66197-2023-09-11', 'iso-66197-2023-10-14'],
-    expected: [['baseline', 'baseline'], ['review-started', 'info'], ['review-closed', 'info'], ['confirmed', 'minor']],
+    expected: [
+      ['baseline', 'baseline'],
+      ['review-started', 'info'],
+      ['review-closed', 'info'],
+      ['confirmed', 'minor'],
+    ],
   },
   {
     source: 'iso_19115_1',
     path: '/standard/53798.html',
-    files: ['iso-53798-2022-12-01', 'iso-53798-2023-10-19', 'iso-53798-2023-12-15', 'iso-53798-2024-01-07', 'iso-53798-2024-02-02', 'iso-53798-2024-02-02-192503'],
+    files: [
+      'iso-53798-2022-12-01',
+      'iso-53798-2023-10-19',
+      'iso-53798-2023-12-15',
+      'iso-53798-2024-01-07',
+      'iso-53798-2024-02-02',
+      'iso-53798-2024-02-02-192503',
+    ],
     expected: [['baseline', 'baseline'], null, null, null, null, null],
   },
   {
     source: 'iso_19115_3_ts',
     path: '/standard/32579.html',
     files: ['iso-32579-2020-01-21', 'iso-32579-2020-10-30', 'iso-32579-2021-08-23', 'iso-32579-2023-07-15', 'iso-32579-2023-09-02'],
-    expected: [['baseline', 'baseline'], ['revision-registered', 'major'], ['draft-progress', 'minor'], ['draft-progress', 'minor'], ['new-edition', 'critical']],
+    expected: [
+      ['baseline', 'baseline'],
+      ['revision-registered', 'major'],
+      ['draft-progress', 'minor'],
+      ['draft-progress', 'minor'],
+      ['new-edition', 'critical'],
+    ],
   },
 ];
 
@@ -97,7 +127,11 @@ describeWithFixtures('refresh end to end against recorded pages on 127.0.0.1', (
 
   it('adds nothing and rewrites nothing when the same pages are refreshed again', async () => {
     const publicDir = join(dataDir, 'public');
-    const snapshot = new Map(readdirSync(publicDir).filter((f) => f !== 'sources.json').map((f) => [f, readFileSync(join(publicDir, f))]));
+    const snapshot = new Map(
+      readdirSync(publicDir)
+        .filter((f) => f !== 'sources.json')
+        .map((f) => [f, readFileSync(join(publicDir, f))]),
+    );
     const mtimes = new Map([...snapshot.keys()].map((f) => [f, statSync(join(publicDir, f)).mtimeMs]));
     const items = await runRound(ROUNDS);
     expect(items).toEqual([]);
@@ -135,7 +169,10 @@ describeWithFixtures('refresh end to end against recorded pages on 127.0.0.1', (
       for (const file of s.files) {
         const $ = cheerio.load(readFixture('iso-pages', `${file}.html`));
         const abstract = $('div[itemprop=description]').text().replace(/\s+/g, ' ').trim();
-        const sentences = abstract.split(/(?<=\.)\s+/).filter((x) => x.length > 30).slice(0, 3);
+        const sentences = abstract
+          .split(/(?<=\.)\s+/)
+          .filter((x) => x.length > 30)
+          .slice(0, 3);
         for (const sentence of sentences) {
           for (const hay of haystacks) expect(hay.includes(sentence), `${file}: "${sentence.slice(0, 40)}…"`).toBe(false);
         }
@@ -155,4 +192,3 @@ describeWithFixtures('refresh end to end against recorded pages on 127.0.0.1', (
     for (const file of ['feed.xml', 'feed.atom']) expect(runXmllint(join(dataDir, 'public', file)), file).toEqual({ status: 0, stderr: '' });
   });
 });
-

@@ -25,8 +25,19 @@ const DUMP = '/opendata/iso_deliverables_metadata.jsonl';
 
 function row(id: number, reference: string, currentStage: number, supplementType: string | null): string {
   return JSON.stringify({
-    id, deliverableType: 'IS', supplementType, reference, publicationDate: null, edition: 1, icsCode: ['35.240.70'],
-    ownerCommittee: 'ISO/TC 211', currentStage, replaces: null, replacedBy: null, languages: ['en'], pages: null,
+    id,
+    deliverableType: 'IS',
+    supplementType,
+    reference,
+    publicationDate: null,
+    edition: 1,
+    icsCode: ['35.240.70'],
+    ownerCommittee: 'ISO/TC 211',
+    currentStage,
+    replaces: null,
+    replacedBy: null,
+    languages: ['en'],
+    pages: null,
     scope: { en: `<p>SCOPE-SENTINEL-${id} stands for an abstract.</p>` },
   });
 }
@@ -52,8 +63,18 @@ describeWithFixtures('a related document’s move published as its own item is n
 
   beforeAll(async () => {
     h = await startSources('related-only');
-    await day(h, 'iso-53798-2020-11-10', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2', 6000, 'Amd')], '2020-11-10T06:00:00Z');
-    ({ added: second } = await day(h, 'iso-53798-2020-11-25', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')], '2020-11-25T06:00:00Z'));
+    await day(
+      h,
+      'iso-53798-2020-11-10',
+      [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2', 6000, 'Amd')],
+      '2020-11-10T06:00:00Z',
+    );
+    ({ added: second } = await day(
+      h,
+      'iso-53798-2020-11-25',
+      [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')],
+      '2020-11-25T06:00:00Z',
+    ));
   });
   afterAll(async () => h?.close());
 
@@ -70,7 +91,12 @@ describeWithFixtures('a related document’s move published as its own item is n
     const settled = selectRows(h.store.path, "SELECT item_id FROM observations WHERE source_id = 'iso_19115_1' ORDER BY id DESC LIMIT 1");
     expect(settled).toEqual([{ item_id: second[0]!.id }]);
     expect(selectRows(h.store.path, 'SELECT count(*) AS n FROM observations WHERE item_id IS NULL')).toEqual([{ n: 0 }]);
-    const { added } = await day(h, 'iso-53798-2021-01-21', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')], '2021-01-21T06:00:00Z');
+    const { added } = await day(
+      h,
+      'iso-53798-2021-01-21',
+      [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')],
+      '2021-01-21T06:00:00Z',
+    );
     expect(added).toEqual([]);
   });
 });
@@ -83,13 +109,26 @@ describeWithFixtures('a document with news of its own keeps its item, without it
     h = await startSources('related-mixed');
     // The page of 2019-01-23 is under review (90.20) and does not show Amd 2 yet; the next check
     // reads the page of 2020-11-25: confirmed (90.93) and Amd 2:2020 published, both at once.
-    await day(h, 'iso-53798-2019-01-23', [row(53798, 'ISO 19115-1:2014', 9020, null), row(80275, 'ISO 19115-1:2014/DAmd 2', 4020, 'Amd')], '2019-01-23T06:00:00Z');
-    ({ added: second } = await day(h, 'iso-53798-2020-11-25', [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')], '2020-11-25T06:00:00Z'));
+    await day(
+      h,
+      'iso-53798-2019-01-23',
+      [row(53798, 'ISO 19115-1:2014', 9020, null), row(80275, 'ISO 19115-1:2014/DAmd 2', 4020, 'Amd')],
+      '2019-01-23T06:00:00Z',
+    );
+    ({ added: second } = await day(
+      h,
+      'iso-53798-2020-11-25',
+      [row(53798, 'ISO 19115-1:2014', 9093, null), row(80275, 'ISO 19115-1:2014/Amd 2:2020', 6060, 'Amd')],
+      '2020-11-25T06:00:00Z',
+    ));
   });
   afterAll(async () => h?.close());
 
   it('ISO 19115-1:2014 is confirmed, naming the amendment’s publication in alsoEvents; the amendment has its own item', () => {
-    expect(brief(second)).toEqual([['iso:53798', 'confirmed', 'minor'], ['iso:80275', 'amendment-published', 'major']]);
+    expect(brief(second)).toEqual([
+      ['iso:53798', 'confirmed', 'minor'],
+      ['iso:80275', 'amendment-published', 'major'],
+    ]);
     const parent = second.find((i) => i.document?.key === 'iso:53798')!;
     expect(parent.alsoEvents).toEqual(['amendment-published']);
     expect(parent.summary).toMatch(/^ISO 19115-1:2014: confirmed \[90\.93\], was /);
@@ -98,7 +137,13 @@ describeWithFixtures('a document with news of its own keeps its item, without it
     // the field change is still the page's fact
     expect(parent.changes).toContainEqual({ field: 'relations.amendment', before: null, after: 'ISO 19115-1:2014/Amd 2:2020 (published)' });
     // and the page source's feed shows both items
-    expect(h.store.items({ source: 'iso_19115_1' }).items.slice(0, 2).map((i) => i.document?.key).sort()).toEqual(['iso:53798', 'iso:80275']);
+    expect(
+      h.store
+        .items({ source: 'iso_19115_1' })
+        .items.slice(0, 2)
+        .map((i) => i.document?.key)
+        .sort(),
+    ).toEqual(['iso:53798', 'iso:80275']);
   });
 });
 
@@ -106,29 +151,60 @@ describe('which moves fold', () => {
   const context: ClassifyContext = { requirements: true, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null };
   const parent: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60' };
   const amendmentOf = (status: 'under-development' | 'published', reference: string) => ({ kind: 'amendment' as const, key: 'iso:90001', reference, status });
-  const amendment: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/DAmd 1', status: 'under-development', phase: 'approval', stage: '50.00' };
+  const amendment: DocumentRecord = {
+    key: 'iso:90001',
+    reference: 'ISO/IEC 42001:2023/DAmd 1',
+    status: 'under-development',
+    phase: 'approval',
+    stage: '50.00',
+  };
 
   function observe(before: DocumentRecord, after: DocumentRecord, sourceId = 'iso_42001'): Observation {
     return {
-      sourceId, docKey: after.key, seq: 2, documentUrl: `https://www.iso.org/standard/${after.key.slice(4)}.html`, reference: after.reference, stage: after.stage ?? null,
-      observedAt: '2026-03-01T06:00:00.000Z', classification: classifyChange(before, after, diffRecords(before, after), context, HARMONIZED_RULES), changes: diffRecords(before, after),
-      provenance: { url: 'https://www.iso.org/', fetchedAt: '2026-03-01T06:00:00.000Z', httpStatus: 200, sha256: '0'.repeat(64), watcher: 'iso-page', watcherVersion: '1' },
+      sourceId,
+      docKey: after.key,
+      seq: 2,
+      documentUrl: `https://www.iso.org/standard/${after.key.slice(4)}.html`,
+      reference: after.reference,
+      stage: after.stage ?? null,
+      observedAt: '2026-03-01T06:00:00.000Z',
+      classification: classifyChange(before, after, diffRecords(before, after), context, HARMONIZED_RULES),
+      changes: diffRecords(before, after),
+      provenance: {
+        url: 'https://www.iso.org/',
+        fetchedAt: '2026-03-01T06:00:00.000Z',
+        httpStatus: 200,
+        sha256: '0'.repeat(64),
+        watcher: 'iso-page',
+        watcherVersion: '1',
+      },
       licence: ISO_PAGE_LICENCE,
     };
   }
   const parentBefore = { ...parent, relations: [amendmentOf('under-development', 'ISO/IEC 42001:2023/DAmd 1')] };
   const parentAfter = { ...parent, relations: [amendmentOf('published', 'ISO/IEC 42001:2023/Amd 1:2026')] };
   const onParent = observe(parentBefore, parentAfter);
-  const onAmendment = observe(amendment, { ...amendment, reference: 'ISO/IEC 42001:2023/Amd 1:2026', status: 'published', phase: 'published', stage: '60.60' }, 'iso_catalogue');
+  const onAmendment = observe(
+    amendment,
+    { ...amendment, reference: 'ISO/IEC 42001:2023/Amd 1:2026', status: 'published', phase: 'published', stage: '60.60' },
+    'iso_catalogue',
+  );
 
   it('the parent’s relation finding says which document it is about, and is critical for 42001', () => {
-    expect(onParent.classification).toMatchObject({ event: 'amendment-published', severity: 'critical', findings: [expect.objectContaining({ about: 'iso:90001' })] });
+    expect(onParent.classification).toMatchObject({
+      event: 'amendment-published',
+      severity: 'critical',
+      findings: [expect.objectContaining({ about: 'iso:90001' })],
+    });
     expect(onAmendment.classification.findings).toBeUndefined();
   });
 
   it('folds the parent’s item only when the amendment moved on its own in the same run', () => {
     expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent, onAmendment]))).toEqual({ item: null, toldBy: ['iso:90001'], state: null });
-    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent]))).toMatchObject({ item: { event: 'amendment-published', severity: 'critical' }, toldBy: [] });
+    expect(composeItem([onParent], new Map(), movedOnTheirOwn([onParent]))).toMatchObject({
+      item: { event: 'amendment-published', severity: 'critical' },
+      toldBy: [],
+    });
   });
 
   it('a first observation of the related document is no move of its own', () => {

@@ -60,11 +60,17 @@ describeWithFixtures('SC 42 replay: one dump per day through the iso-opendata wa
   let h: Harness;
   let dataDir: string;
   let store: Store;
-  const expected = JSON.parse(readFileSync(join(REPLAY, 'expected.json'), 'utf8')) as { days: string[]; transitions: Transition[]; out_of_scope_changes: Array<{ id: number }> };
+  const expected = JSON.parse(readFileSync(join(REPLAY, 'expected.json'), 'utf8')) as {
+    days: string[];
+    transitions: Transition[];
+    out_of_scope_changes: Array<{ id: number }>;
+  };
   const byDay = new Map<string, Item[]>();
 
   beforeAll(async () => {
-    h = await startHarness('replay', (origin) => [{ ...(defaultSources().find((s) => (s as { id: string }).id === 'iso_catalogue') as object), url: `${origin}${DUMP_PATH}` }]);
+    h = await startHarness('replay', (origin) => [
+      { ...(defaultSources().find((s) => (s as { id: string }).id === 'iso_catalogue') as object), url: `${origin}${DUMP_PATH}` },
+    ]);
     ({ dataDir, store } = h);
     for (const day of expected.days) {
       h.server.routes.set(DUMP_PATH, { file: join(REPLAY, 'days', `${day}.jsonl`), headers: { 'content-type': 'application/x-ndjson', etag: `"${day}"` } });
@@ -84,7 +90,10 @@ describeWithFixtures('SC 42 replay: one dump per day through the iso-opendata wa
         .filter((t) => t.day === day)
         .map((t) => `iso:${t.id} ${expectedFor(t).join(' ')}`)
         .sort();
-      const got = byDay.get(day)!.map((i) => `${i.document?.key} ${i.event} ${i.severity}`).sort();
+      const got = byDay
+        .get(day)!
+        .map((i) => `${i.document?.key} ${i.event} ${i.severity}`)
+        .sort();
       expect(got, day).toEqual(want);
     }
     expect([...byDay.values()].flat().length).toBe(expected.transitions.length); // 111: 39 baselines + 72 changes
@@ -122,4 +131,3 @@ describeWithFixtures('SC 42 replay: one dump per day through the iso-opendata wa
     for (const file of files) expect(readFileSync(file).includes('SCOPE-SENTINEL'), file).toBe(false);
   });
 });
-

@@ -13,8 +13,13 @@ const cases: Array<[string, string, string, boolean]> = [
   ['an empty Disallow allows', 'User-agent: *\nDisallow:', '/a', true],
   ['our group replaces the * group', 'User-agent: *\nDisallow: /\n\nUser-agent: regwatch\nAllow: /', '/a', true],
   ['our group, matched case-insensitively, with a version', 'User-agent: *\nAllow: /\n\nUser-agent: RegWatch/2.0\nDisallow: /', '/a', false],
-  ['another bot\'s group does not apply', 'User-agent: googlebot\nDisallow: /', '/a', true],
-  ['groups for the same agent are merged', 'User-agent: regwatch\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\nUser-agent: regwatch\nDisallow: /b', '/b/1', false],
+  ["another bot's group does not apply", 'User-agent: googlebot\nDisallow: /', '/a', true],
+  [
+    'groups for the same agent are merged',
+    'User-agent: regwatch\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\nUser-agent: regwatch\nDisallow: /b',
+    '/b/1',
+    false,
+  ],
   ['several user-agent lines share one group', 'User-agent: other\nUser-agent: regwatch\nDisallow: /private', '/private/x', false],
   ['longest match wins: allow beats a shorter disallow', 'User-agent: *\nDisallow: /standard/\nAllow: /standard/81230', '/standard/81230.html', true],
   ['longest match wins: disallow beats a shorter allow', 'User-agent: *\nAllow: /standard/\nDisallow: /standard/8', '/standard/81230.html', false],
@@ -95,19 +100,45 @@ describe('createRobotsPolicy: per-origin cache in the store', () => {
       { kind: 'failed', code: 'FETCH_NETWORK', reason: 'fetch: GET https://www.iso.org/robots.txt failed: ECONNRESET' },
       { kind: 'response', status: 404, body: null },
     ]);
-    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringMatching(/^fetch: https:\/\/www\.iso\.org\/robots\.txt returned 503; RFC 9309/) });
+    expect(await policy.check(page)).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^fetch: https:\/\/www\.iso\.org\/robots\.txt returned 503; RFC 9309/),
+    });
     clock.advance(61 * 60_000);
-    expect(await policy.check(page)).toMatchObject({ allowed: false, reason: expect.stringMatching(/^fetch: connection reset \(ECONNRESET\): https:\/\/www\.iso\.org\/robots\.txt could not be fetched; RFC 9309/) });
+    expect(await policy.check(page)).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^fetch: connection reset \(ECONNRESET\): https:\/\/www\.iso\.org\/robots\.txt could not be fetched; RFC 9309/),
+    });
     clock.advance(61 * 60_000);
     expect(await policy.check(page)).toEqual({ allowed: true });
   });
 
   it.each([
-    ['a name that does not resolve (no network)', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo ENOTFOUND www.iso.org', 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)'],
-    ['a resolver that cannot be reached', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo EAI_AGAIN www.iso.org', 'name not resolved (getaddrinfo EAI_AGAIN www.iso.org)'],
-    ['a refused connection', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: connect ECONNREFUSED 162.0.0.1:443', 'connection refused (connect ECONNREFUSED 162.0.0.1:443)'],
+    [
+      'a name that does not resolve (no network)',
+      'FETCH_NETWORK',
+      'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo ENOTFOUND www.iso.org',
+      'name not resolved (getaddrinfo ENOTFOUND www.iso.org)',
+    ],
+    [
+      'a resolver that cannot be reached',
+      'FETCH_NETWORK',
+      'fetch: GET https://www.iso.org/robots.txt failed: getaddrinfo EAI_AGAIN www.iso.org',
+      'name not resolved (getaddrinfo EAI_AGAIN www.iso.org)',
+    ],
+    [
+      'a refused connection',
+      'FETCH_NETWORK',
+      'fetch: GET https://www.iso.org/robots.txt failed: connect ECONNREFUSED 162.0.0.1:443',
+      'connection refused (connect ECONNREFUSED 162.0.0.1:443)',
+    ],
     ['a timeout', 'FETCH_TIMEOUT', 'fetch: GET https://www.iso.org/robots.txt timed out (Connect Timeout Error)', 'timed out (Connect Timeout Error)'],
-    ['no route', 'FETCH_NETWORK', 'fetch: GET https://www.iso.org/robots.txt failed: connect ENETUNREACH 162.0.0.1:443', 'network unreachable (connect ENETUNREACH 162.0.0.1:443)'],
+    [
+      'no route',
+      'FETCH_NETWORK',
+      'fetch: GET https://www.iso.org/robots.txt failed: connect ENETUNREACH 162.0.0.1:443',
+      'network unreachable (connect ENETUNREACH 162.0.0.1:443)',
+    ],
   ] as const)('says why robots.txt could not be fetched before what RFC 9309 makes of it: %s', async (_name, code, reason, why) => {
     const { policy, store, clock } = setup([{ kind: 'failed', code, reason }]);
     const expected = `fetch: ${why}: https://www.iso.org/robots.txt could not be fetched; RFC 9309 then counts every page of https://www.iso.org as disallowed, so GET ${page.href} was not attempted`;
@@ -121,8 +152,18 @@ describe('createRobotsPolicy: per-origin cache in the store', () => {
   it('the SQLite host state keeps why robots.txt could not be fetched', () => {
     const store = openStore(':memory:');
     try {
-      store.hostState.setRobots('https://www.iso.org', { fetchedAt: 1, status: 0, body: null, failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)' });
-      expect(store.hostState.getRobots('https://www.iso.org')).toEqual({ fetchedAt: 1, status: 0, body: null, failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)' });
+      store.hostState.setRobots('https://www.iso.org', {
+        fetchedAt: 1,
+        status: 0,
+        body: null,
+        failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)',
+      });
+      expect(store.hostState.getRobots('https://www.iso.org')).toEqual({
+        fetchedAt: 1,
+        status: 0,
+        body: null,
+        failure: 'name not resolved (getaddrinfo ENOTFOUND www.iso.org)',
+      });
       store.hostState.setRobots('https://www.iso.org', { fetchedAt: 2, status: 200, body: '' });
       expect(store.hostState.getRobots('https://www.iso.org')).toEqual({ fetchedAt: 2, status: 200, body: '' });
     } finally {

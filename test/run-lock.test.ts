@@ -39,10 +39,21 @@ function deadPid(): number {
 
 /** A lock row as another process would have left it. */
 function insertLock(s: Store, row: { pid: number; token: string; host: string; heartbeatAt: number }): void {
-  writeRow(s.path, "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, '2026-01-01T00:00:00Z', ?, ?)", row.pid, row.token, row.host, row.heartbeatAt);
+  writeRow(
+    s.path,
+    "INSERT INTO run_lock (id, pid, token, acquired_at, host, heartbeat_at) VALUES (1, ?, ?, '2026-01-01T00:00:00Z', ?, ?)",
+    row.pid,
+    row.token,
+    row.host,
+    row.heartbeatAt,
+  );
 }
 
-const lockRow = (s: Store) => selectRows<{ pid: number; token: string; host: string; heartbeatAt: number }>(s.path, 'SELECT pid, token, host, heartbeat_at AS heartbeatAt FROM run_lock')[0];
+const lockRow = (s: Store) =>
+  selectRows<{ pid: number; token: string; host: string; heartbeatAt: number }>(
+    s.path,
+    'SELECT pid, token, host, heartbeat_at AS heartbeatAt FROM run_lock',
+  )[0];
 
 describe('run lock on one host', () => {
   it('is exclusive within a process until released', async () => {
@@ -101,7 +112,7 @@ describe('run lock across hosts sharing one data volume (a lease)', () => {
     held.release();
   });
 
-  it('takes over another host\'s lease once its heartbeat is older than the lease, even if that pid lives here', async () => {
+  it("takes over another host's lease once its heartbeat is older than the lease, even if that pid lives here", async () => {
     const s = store();
     const now = 1_767_225_600_000;
     insertLock(s, { pid: process.ppid, token: 'lapsed', host: 'host-a', heartbeatAt: now - 60_001 });

@@ -49,10 +49,15 @@ describe('the send timer', () => {
         return calls === 1 ? { ...EMPTY, sent: 2, retrying: 1 } : EMPTY;
       },
     };
-    const timer = startSendTimer({ notifier, intervalMs: 5, budgetMs: 1000, log: (line) => {
-      lines.push(line);
-      done();
-    } });
+    const timer = startSendTimer({
+      notifier,
+      intervalMs: 5,
+      budgetMs: 1000,
+      log: (line) => {
+        lines.push(line);
+        done();
+      },
+    });
     await logged;
     await timer.stop();
     expect(lines).toEqual(['notify: 2 sent, 1 to retry, 0 given up, 0 left for a later pass']);

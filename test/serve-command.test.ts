@@ -44,12 +44,15 @@ describe('argument checks', () => {
     [{ port: 70_000 }, '--port "70000"'],
   ])('%o is a usage error (exit 2) naming the bad value, before opening anything', async (bad, named) => {
     let opened = false;
-    const serving = serveCommand({ ...DEFAULTS, ...bad }, {
-      openRuntime: () => {
-        opened = true;
-        throw new Error('not expected');
+    const serving = serveCommand(
+      { ...DEFAULTS, ...bad },
+      {
+        openRuntime: () => {
+          opened = true;
+          throw new Error('not expected');
+        },
       },
-    });
+    );
     await expect(serving).rejects.toMatchObject({ code: 'REGWATCH_USAGE', message: expect.stringContaining(named) });
     expect(opened).toBe(false);
   });
@@ -68,7 +71,10 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (
   it('serves the feeds, then stops taking requests, closes the database and exits 0', async () => {
     const dataDir = tempDir();
     const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -114,29 +120,39 @@ describe('a stop while a refresh runs', () => {
     });
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard/44545.html`, pageRequested: pageRequested.promise, release: release.resolve };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard/44545.html`,
+      pageRequested: pageRequested.promise,
+      release: release.resolve,
+    };
   }
 
   async function startServe(graceMs: number, sourceUrl: string) {
     const dataDir = tempDir();
     const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(configFile, JSON.stringify({
-      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: sourceUrl }],
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      refreshToken: TOKEN,
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: sourceUrl }],
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        refreshToken: TOKEN,
+      }),
+    );
     const stop = deferred<string>();
     const out: string[] = [];
     const err: string[] = [];
     let runtime!: Runtime;
-    const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, {
-      stdout: (l) => out.push(l),
-      stderr: (l) => err.push(l),
-      stopSignal: () => stop.promise,
-      graceMs,
-      openRuntime: (o) => (runtime = openRuntime(o)),
-    });
+    const exit = serveCommand(
+      { ...DEFAULTS, configFile, dataDir },
+      {
+        stdout: (l) => out.push(l),
+        stderr: (l) => err.push(l),
+        stopSignal: () => stop.promise,
+        graceMs,
+        openRuntime: (o) => (runtime = openRuntime(o)),
+      },
+    );
     await expect.poll(() => out.find((l) => l.startsWith('regwatch serve: ')), { timeout: 10_000 }).toBeDefined();
     const url = out.find((l) => l.startsWith('regwatch serve: '))!.slice('regwatch serve: '.length);
     return { url, stop: stop.resolve, exit, err, runtime: () => runtime };
@@ -207,14 +223,17 @@ describe('a source that drips its body', () => {
     const source = await drippingSource();
     const dataDir = tempDir();
     const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(configFile, JSON.stringify({
-      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      requestTimeoutSeconds: 300,
-      sourceBudgetSeconds: 1,
-      refreshToken: TOKEN,
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        requestTimeoutSeconds: 300,
+        sourceBudgetSeconds: 1,
+        refreshToken: TOKEN,
+      }),
+    );
     const stop = deferred<string>();
     const out: string[] = [];
     const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, { stdout: (l) => out.push(l), stderr: () => {}, stopSignal: () => stop.promise });
@@ -239,16 +258,22 @@ describe('a source that drips its body', () => {
     const source = await drippingSource();
     const dataDir = tempDir();
     const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(configFile, JSON.stringify({
-      sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
-      allowPrivateNetwork: true,
-      hostIntervalSeconds: 0,
-      // Neither timeout ends the drip within this test: only the shutdown can.
-      requestTimeoutSeconds: 300,
-      refreshToken: TOKEN,
-    }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
+        allowPrivateNetwork: true,
+        hostIntervalSeconds: 0,
+        // Neither timeout ends the drip within this test: only the shutdown can.
+        requestTimeoutSeconds: 300,
+        refreshToken: TOKEN,
+      }),
+    );
     const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let stdout = '';
     let stderr = '';

@@ -21,11 +21,14 @@ beforeAll(async () => {
   });
   server = await startTestServer({ config });
   const deliveries = server.store.deliveries;
-  deliveries.enqueue([
-    { channelId: 'ops-hook', key: deliveryId('ops-hook', FDIS_42005.id), itemIds: [FDIS_42005.id] },
-    { channelId: 'ops-hook', key: deliveryId('ops-hook', HEALTH_42006.id), itemIds: [HEALTH_42006.id] },
-    { channelId: 'team-slack', key: deliveryId('team-slack', FDIS_42005.id), itemIds: [FDIS_42005.id] },
-  ], '2025-03-10T06:00:30.000Z');
+  deliveries.enqueue(
+    [
+      { channelId: 'ops-hook', key: deliveryId('ops-hook', FDIS_42005.id), itemIds: [FDIS_42005.id] },
+      { channelId: 'ops-hook', key: deliveryId('ops-hook', HEALTH_42006.id), itemIds: [HEALTH_42006.id] },
+      { channelId: 'team-slack', key: deliveryId('team-slack', FDIS_42005.id), itemIds: [FDIS_42005.id] },
+    ],
+    '2025-03-10T06:00:30.000Z',
+  );
   const [dead] = deliveries.list({ channelId: 'ops-hook' });
   deliveries.markDead(dead!.id, '2025-03-10T07:00:00.000Z', 'NOTIFY_HTTP_STATUS', 'notify: POST https://hooks.example.org/… returned 410: gone');
 });
@@ -49,12 +52,19 @@ describe('feeds filtered by severity', () => {
 
   it('the same for RSS and Atom, and for one source’s feeds', async () => {
     const rss = load((await request(url('/feed.xml?min-severity=major'))).text, { xml: true });
-    expect(rss('item > guid').map((_, g) => rss(g).text()).get()).toEqual([FDIS_42005.id]);
+    expect(
+      rss('item > guid')
+        .map((_, g) => rss(g).text())
+        .get(),
+    ).toEqual([FDIS_42005.id]);
     expect(rss('channel > atom\\:link[rel="self"]').attr('href')).toBe('http://127.0.0.1:8080/feed.xml?min-severity=major');
     const atom = load((await request(url('/feed.atom?min-severity=critical'))).text, { xml: true });
     expect(atom('entry').length).toBe(0);
     expect(atom('feed > id').text()).toBe('http://127.0.0.1:8080/feed.atom?min-severity=critical');
-    const ofSource = JSON.parse((await request(url('/sources/iso_42006/feed.json?min-severity=info'))).text) as { feed_url: string; items: Array<{ id: string }> };
+    const ofSource = JSON.parse((await request(url('/sources/iso_42006/feed.json?min-severity=info'))).text) as {
+      feed_url: string;
+      items: Array<{ id: string }>;
+    };
     expect(ofSource.items.map((i) => i.id)).toEqual([HEALTH_42006.id]);
     expect(ofSource.feed_url).toBe('http://127.0.0.1:8080/sources/iso_42006/feed.json?min-severity=info');
     expect(JSON.parse((await request(url('/sources/iso_42006/feed.json?min-severity=major'))).text).items).toEqual([]);
@@ -93,7 +103,10 @@ describe('CORS and caching', () => {
   );
 
   it('a preflight for a conditional GET is answered; /healthz and the page are not shared', async () => {
-    const preflight = await request(url('/changes.json'), { method: 'OPTIONS', headers: { Origin: 'https://x.example', 'Access-Control-Request-Headers': 'if-none-match' } });
+    const preflight = await request(url('/changes.json'), {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://x.example', 'Access-Control-Request-Headers': 'if-none-match' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(preflight.headers['access-control-allow-headers']).toBe('If-None-Match, If-Modified-Since');
@@ -112,7 +125,16 @@ describe('/healthz and notifications', () => {
       pending: 2,
       dead: 1,
       channels: [
-        { id: 'ops-hook', type: 'webhook', configured: true, pending: 1, sent: 0, dead: 1, nextAttemptAt: '2025-03-10T06:00:30.000Z', lastCode: 'NOTIFY_HTTP_STATUS' },
+        {
+          id: 'ops-hook',
+          type: 'webhook',
+          configured: true,
+          pending: 1,
+          sent: 0,
+          dead: 1,
+          nextAttemptAt: '2025-03-10T06:00:30.000Z',
+          lastCode: 'NOTIFY_HTTP_STATUS',
+        },
         { id: 'team-slack', type: 'slack', configured: true, pending: 1, sent: 0, dead: 0, nextAttemptAt: '2025-03-10T06:00:30.000Z', lastCode: null },
       ],
     });

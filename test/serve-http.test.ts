@@ -116,12 +116,15 @@ describe('published files', () => {
   });
 
   // `new URL('//feed.xml', base)` reads feed.xml as a host and `/` as the path: the page was served.
-  it.each(['//feed.xml', '//', '//healthz', '///feed.xml', '//sources/iso_42005/feed.xml'])('answers %s with a JSON 404, never the page or a file', async (path) => {
-    const res = await rawRequest(path);
-    expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(res.text).error).toContain(path);
-  });
+  it.each(['//feed.xml', '//', '//healthz', '///feed.xml', '//sources/iso_42005/feed.xml'])(
+    'answers %s with a JSON 404, never the page or a file',
+    async (path) => {
+      const res = await rawRequest(path);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(res.text).error).toContain(path);
+    },
+  );
 
   it('serves a request in absolute form (RFC 9112 §3.2.2) like its path', async () => {
     const res = await rawRequest(url('/feed.xml'));

@@ -40,10 +40,12 @@ async function open(url: string, options: { read: boolean }): Promise<RawConnect
   let isClosed = false;
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
   socket.on('error', () => {}); // a reset is one of the outcomes under test
-  const closed = new Promise<void>((resolve) => socket.on('close', () => {
-    isClosed = true;
-    resolve();
-  }));
+  const closed = new Promise<void>((resolve) =>
+    socket.on('close', () => {
+      isClosed = true;
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
@@ -75,14 +77,19 @@ describe('a cap on connections', () => {
     kept[0]!.socket.end();
     await kept[0]!.closed;
     // The server frees the slot when it sees the close: poll until a new connection is answered.
-    await expect.poll(async () => {
-      const conn = await open(s.url, { read: true });
-      conn.socket.write(get('/healthz'));
-      await Promise.race([conn.closed, new Promise((r) => setTimeout(r, 2_000))]);
-      const answered = /^HTTP\/1\.1 200 /.test(conn.received());
-      conn.socket.destroy();
-      return answered;
-    }, { timeout: 20_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const conn = await open(s.url, { read: true });
+          conn.socket.write(get('/healthz'));
+          await Promise.race([conn.closed, new Promise((r) => setTimeout(r, 2_000))]);
+          const answered = /^HTTP\/1\.1 200 /.test(conn.received());
+          conn.socket.destroy();
+          return answered;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(true);
   });
 });
 

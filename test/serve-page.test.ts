@@ -65,7 +65,7 @@ describe.skipIf(missing !== undefined && !process.env.CI)('the page in headless 
     await server?.close();
   });
 
-  it('shows each source\'s provenance block and Recent Changes table, severities in colour, without JavaScript', async () => {
+  it("shows each source's provenance block and Recent Changes table, severities in colour, without JavaScript", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
     const response = await page.goto(server.url);
@@ -109,7 +109,11 @@ describe.skipIf(missing !== undefined && !process.env.CI)('the page in headless 
     expect(sections[2]!.rows.map((r) => r.slice(0, 2))).toEqual([['2025-03-01', 'baseline']]);
     expect(sections[3]!.rows.map((r) => r[2])).toEqual([expect.stringContaining(FDIS_42005.summary)]);
 
-    const colour = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const colour = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
     const major = await colour('.sev-major');
     const info = await colour('.sev-info');
     const baseline = await colour('.sev-baseline');
@@ -117,7 +121,9 @@ describe.skipIf(missing !== undefined && !process.env.CI)('the page in headless 
     expect(major).not.toBe('rgba(0, 0, 0, 0)');
 
     // Every autodiscovered feed resolves against the page and is served.
-    const alternates = await page.locator('link[rel="alternate"]').evaluateAll((links) => links.map((l) => [l.getAttribute('type'), (l as HTMLLinkElement).href]));
+    const alternates = await page
+      .locator('link[rel="alternate"]')
+      .evaluateAll((links) => links.map((l) => [l.getAttribute('type'), (l as HTMLLinkElement).href]));
     expect(alternates).toHaveLength(3 + 3 * 4);
     for (const [type, href] of alternates) {
       const res = await request(href!);

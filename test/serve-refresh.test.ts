@@ -133,10 +133,12 @@ describe('POST /refresh', () => {
       refresh: (_trigger, signal) => {
         seen = signal;
         return new Promise<RefreshResult>((_resolve, reject) => {
-          signal.addEventListener('abort', () => setTimeout(() => {
-            stoppedAfterAbort = true;
-            reject(signal.reason);
-          }, 50));
+          signal.addEventListener('abort', () =>
+            setTimeout(() => {
+              stoppedAfterAbort = true;
+              reject(signal.reason);
+            }, 50),
+          );
         });
       },
     });
@@ -169,7 +171,10 @@ describe('the schedule', () => {
   });
 
   it('computes the next run in the schedule time zone, and none once stopped', () => {
-    for (const [timezone, utcHour] of [['UTC', 6], ['Asia/Kolkata', 0]] as const) {
+    for (const [timezone, utcHour] of [
+      ['UTC', 6],
+      ['Asia/Kolkata', 0],
+    ] as const) {
       const scheduler = createCronScheduler({ cron: '30 6 * * *', timezone, run: async () => {} });
       expect(scheduler.nextRun()).toBeNull();
       scheduler.start();

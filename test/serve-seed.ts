@@ -30,7 +30,12 @@ export function serveConfig(overrides: Record<string, unknown> = {}): Config {
       { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
       { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
       { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
-      { id: 'iso_opendata', watcher: 'iso-opendata', url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl', committees: ['ISO/IEC JTC 1/SC 42'] },
+      {
+        id: 'iso_opendata',
+        watcher: 'iso-opendata',
+        url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
+        committees: ['ISO/IEC JTC 1/SC 42'],
+      },
     ],
     publicUrl: 'http://127.0.0.1:8080/',
     refreshToken: TOKEN,
@@ -42,18 +47,28 @@ export function serveConfig(overrides: Record<string, unknown> = {}): Config {
 /** Inserts items oldest first, so the store returns them newest first; returns their seqs. */
 export function insertItems(store: Store, itemsOldestFirst: Item[]): number[] {
   const rank = (s: Severity) => ['critical', 'major', 'minor', 'info', 'baseline'].indexOf(s);
-  return withDatabaseFile(store.path, (db) => {
-    const runId = Number(db.prepare("INSERT INTO runs (trigger, started_at, finished_at, outcome) VALUES ('test', ?, ?, 'ok')").run('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:01.000Z').lastInsertRowid);
-    const insertItem = db.prepare('INSERT INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const insertSource = db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)');
-    return db.transaction(() =>
-      itemsOldestFirst.map((item) => {
-        const seq = Number(insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, rank(item.severity), JSON.stringify(item)).lastInsertRowid);
-        for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) insertSource.run(seq, source);
-        return seq;
-      }),
-    )();
-  }, { write: true });
+  return withDatabaseFile(
+    store.path,
+    (db) => {
+      const runId = Number(
+        db
+          .prepare("INSERT INTO runs (trigger, started_at, finished_at, outcome) VALUES ('test', ?, ?, 'ok')")
+          .run('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:01.000Z').lastInsertRowid,
+      );
+      const insertItem = db.prepare('INSERT INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const insertSource = db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)');
+      return db.transaction(() =>
+        itemsOldestFirst.map((item) => {
+          const seq = Number(
+            insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, rank(item.severity), JSON.stringify(item)).lastInsertRowid,
+          );
+          for (const source of new Set([item.source, ...item.alsoSeenBy.map((s) => s.source)])) insertSource.run(seq, source);
+          return seq;
+        }),
+      )();
+    },
+    { write: true },
+  );
 }
 
 /** The three realistic items of test/publish-items.ts, oldest first. */
@@ -72,13 +87,27 @@ export function syntheticItem(n: number): Item {
     source: SOURCES[n % SOURCES.length]!,
     observedAt,
     severity,
-    event: severity === 'baseline' ? 'baseline' : severity === 'critical' ? 'new-edition' : severity === 'major' ? 'fdis' : severity === 'minor' ? 'draft-progress' : 'publication-date',
+    event:
+      severity === 'baseline'
+        ? 'baseline'
+        : severity === 'critical'
+          ? 'new-edition'
+          : severity === 'major'
+            ? 'fdis'
+            : severity === 'minor'
+              ? 'draft-progress'
+              : 'publication-date',
     summary: `ISO/IEC 42005: synthetic change ${n} (${severity})`,
     alsoSeenBy: [],
   };
 }
 
-export function recordHealth(store: Store, sourceId: string, url: string, state: { verdict: 'changed' | 'unreadable'; at: string; detail?: string; failures?: number; baselines?: DocumentRecord[] }): void {
+export function recordHealth(
+  store: Store,
+  sourceId: string,
+  url: string,
+  state: { verdict: 'changed' | 'unreadable'; at: string; detail?: string; failures?: number; baselines?: DocumentRecord[] },
+): void {
   const runId = store.beginRun('test', state.at);
   const ok = state.verdict === 'changed';
   store.recordCheck({
@@ -162,7 +191,16 @@ export async function startTestServer(
   });
   const nextRun = options.nextRun === undefined ? NEXT_RUN : options.nextRun;
   const server = await startHttpServer(
-    { config, store, publicDir, site: SITE, runner, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun }, now: () => clock.now, log: (line) => log.push(line) },
+    {
+      config,
+      store,
+      publicDir,
+      site: SITE,
+      runner,
+      schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: () => nextRun },
+      now: () => clock.now,
+      log: (line) => log.push(line),
+    },
     { port: 0, host: '127.0.0.1', ...(options.limits ? { limits: options.limits } : {}) },
   );
   return {

@@ -10,7 +10,15 @@ import { familyOf } from '../src/rules/family.js';
 // Rows of spec/severity.md that no recorded iso.org pair shows (those are in classify.test.ts):
 // each built from the real facts the spec names, one record change at a time.
 
-const base: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60', committee: 'ISO/IEC JTC 1/SC 42', stageDate: '2023-12-18' };
+const base: DocumentRecord = {
+  key: 'iso:81230',
+  reference: 'ISO/IEC 42001:2023',
+  status: 'published',
+  phase: 'published',
+  stage: '60.60',
+  committee: 'ISO/IEC JTC 1/SC 42',
+  stageDate: '2023-12-18',
+};
 const plain: ClassifyContext = { requirements: false, watchedKeys: new Set(), requirementsKeys: new Set(), requirementsReferences: new Set(), family: null };
 
 /** A record's phase follows its harmonized stage, as the ISO kinds read it. */
@@ -41,27 +49,46 @@ describe('spec/severity.md rows without a recorded pair', () => {
   });
 
   it('published: critical when it replaces a watched edition', () => {
-    const draft: DocumentRecord = { ...base, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development', phase: 'publishing', stage: '60.00', relations: [{ kind: 'replaces', key: 'iso:81230', reference: 'ISO/IEC 42001:2023' }] };
+    const draft: DocumentRecord = {
+      ...base,
+      key: 'iso:99999',
+      reference: 'ISO/IEC FDIS 42001',
+      status: 'under-development',
+      phase: 'publishing',
+      stage: '60.00',
+      relations: [{ kind: 'replaces', key: 'iso:81230', reference: 'ISO/IEC 42001:2023' }],
+    };
     const published = { ...draft, reference: 'ISO/IEC 42001:2027', status: 'published' as const, stage: '60.60' };
     expect(classify(draft, published).severity).toBe('major');
     expect(classify(draft, published, { ...plain, watchedKeys: new Set(['iso:81230']) }).severity).toBe('critical');
   });
 
   it('new-edition: a document that replaces the watched one reaches 60.60', () => {
-    const before = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development' as const }] };
+    const before = {
+      ...base,
+      relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC FDIS 42001', status: 'under-development' as const }],
+    };
     const after = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC 42001:2027', status: 'published' as const }] };
     expect([classify(before, after).event, classify(before, after).severity]).toEqual(['new-edition', 'critical']);
   });
 
   it('corrigendum-published is minor; committee-changed is minor', () => {
-    const cor = classify(base, { ...base, relations: [{ kind: 'corrigendum', key: 'iso:90001', reference: 'ISO/IEC 42001:2023/Cor 1:2026', status: 'published' }] });
+    const cor = classify(base, {
+      ...base,
+      relations: [{ kind: 'corrigendum', key: 'iso:90001', reference: 'ISO/IEC 42001:2023/Cor 1:2026', status: 'published' }],
+    });
     expect([cor.event, cor.severity]).toEqual(['corrigendum-published', 'minor']);
     const committee = classify(base, { ...base, committee: 'ISO/IEC JTC 1/SC 27' });
     expect([committee.event, committee.severity]).toEqual(['committee-changed', 'minor']);
   });
 
   it('title-changed: minor on a published document, info on a draft', () => {
-    expect(classify({ ...base, title: 'Artificial intelligence — Management system' }, { ...base, title: 'Information technology — Artificial intelligence — Management system' }).severity).toBe('minor');
+    expect(
+      classify(
+        { ...base, title: 'Artificial intelligence — Management system' },
+        { ...base, title: 'Information technology — Artificial intelligence — Management system' },
+      ).severity,
+    ).toBe('minor');
     const draft = { ...base, status: 'under-development' as const, stage: '30.20', title: 'AI — a' };
     expect(classify(draft, { ...draft, title: 'AI — b' }).severity).toBe('info');
   });
@@ -69,7 +96,9 @@ describe('spec/severity.md rows without a recorded pair', () => {
   it('deleted: major when it was the pending revision or amendment of a watched document', () => {
     const amd = { ...base, key: 'iso:88000', reference: 'ISO/IEC 42001:2023/CD Amd 1', status: 'under-development' as const, stage: '30.20' };
     expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }).severity).toBe('minor');
-    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }, { ...plain, family: { role: 'amendment', parent: 'iso:81230' } }).severity).toBe('major');
+    expect(classify(amd, { ...amd, stage: '30.98', status: 'deleted' }, { ...plain, family: { role: 'amendment', parent: 'iso:81230' } }).severity).toBe(
+      'major',
+    );
   });
 
   it('info housekeeping folds into a stronger event of the same run', () => {
@@ -81,19 +110,37 @@ describe('spec/severity.md rows without a recorded pair', () => {
   it('a first observation is a baseline; a new row in a watched committee is a new project (minor in a watched family)', () => {
     expect(classifyFirstObservation(base, 'baseline', plain)).toMatchObject({ event: 'baseline', severity: 'baseline' });
     expect(classifyFirstObservation(base, 'new-project', plain)).toMatchObject({ event: 'new-project', severity: 'info' });
-    expect(classifyFirstObservation(base, 'new-project', { ...plain, family: { role: 'amendment', parent: 'iso:81230' } })).toMatchObject({ severity: 'minor' });
+    expect(classifyFirstObservation(base, 'new-project', { ...plain, family: { role: 'amendment', parent: 'iso:81230' } })).toMatchObject({
+      severity: 'minor',
+    });
   });
 
-  it('a new catalogue row of a watched document\'s family: amendment-registered (major for a requirements standard), revision-registered', () => {
-    const watched = new Map([['iso:81230', 'ISO/IEC 42001:2023'], ['iso:77304', 'ISO/IEC 23894:2023']]);
+  it("a new catalogue row of a watched document's family: amendment-registered (major for a requirements standard), revision-registered", () => {
+    const watched = new Map([
+      ['iso:81230', 'ISO/IEC 42001:2023'],
+      ['iso:77304', 'ISO/IEC 23894:2023'],
+    ]);
     const amd: DocumentRecord = { key: 'iso:90001', reference: 'ISO/IEC 42001:2023/AWI Amd 1', status: 'under-development', phase: 'drafting', stage: '20.00' };
     const family = familyOf(amd, watched);
     expect(family).toEqual({ role: 'amendment', parent: 'iso:81230' });
     expect(classifyFirstObservation(amd, 'new-project', { ...plain, family })).toMatchObject({ event: 'amendment-registered', severity: 'minor' });
-    expect(classifyFirstObservation(amd, 'new-project', { ...plain, family, requirements: true })).toMatchObject({ event: 'amendment-registered', severity: 'major' });
-    const revision: DocumentRecord = { key: 'iso:90002', reference: 'ISO/IEC AWI 23894', status: 'under-development', phase: 'drafting', stage: '20.00', relations: [{ kind: 'replaces', key: 'iso:77304', reference: 'ISO/IEC 23894:2023' }] };
+    expect(classifyFirstObservation(amd, 'new-project', { ...plain, family, requirements: true })).toMatchObject({
+      event: 'amendment-registered',
+      severity: 'major',
+    });
+    const revision: DocumentRecord = {
+      key: 'iso:90002',
+      reference: 'ISO/IEC AWI 23894',
+      status: 'under-development',
+      phase: 'drafting',
+      stage: '20.00',
+      relations: [{ kind: 'replaces', key: 'iso:77304', reference: 'ISO/IEC 23894:2023' }],
+    };
     expect(familyOf(revision, watched)).toEqual({ role: 'revision', parent: 'iso:77304' });
-    expect(classifyFirstObservation(revision, 'new-project', { ...plain, family: familyOf(revision, watched) })).toMatchObject({ event: 'revision-registered', severity: 'major' });
+    expect(classifyFirstObservation(revision, 'new-project', { ...plain, family: familyOf(revision, watched) })).toMatchObject({
+      event: 'revision-registered',
+      severity: 'major',
+    });
     expect(familyOf({ ...amd, reference: 'ISO/IEC 42001:2023/Cor 1' }, watched)?.role).toBe('corrigendum');
     expect(familyOf({ ...amd, reference: 'ISO/IEC 420012:2030' }, watched)).toBeNull();
   });
@@ -104,7 +151,10 @@ describe('spec/severity.md rows without a recorded pair', () => {
   });
 
   it('deleted: the pending revision listed on the watched page being abandoned is major', () => {
-    const before = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC CD 42001', status: 'under-development' as const }] };
+    const before = {
+      ...base,
+      relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC CD 42001', status: 'under-development' as const }],
+    };
     const after = { ...base, relations: [{ kind: 'replaced-by' as const, key: 'iso:99999', reference: 'ISO/IEC CD 42001', status: 'deleted' as const }] };
     expect([classify(before, after).event, classify(before, after).severity]).toEqual(['deleted', 'major']);
   });

@@ -29,7 +29,12 @@ function breakages(): Array<[string, Route, 'unreadable' | 'extraction-failed', 
     ['403', { status: 403, body: 'Forbidden' }, 'unreadable', /returned 403/],
     ['a 202 challenge with an empty body', { status: 202, body: '' }, 'unreadable', /202/],
     ['a 200 captcha page', { body: '<html><head><title>Just a moment...</title></head><body>Verify you are human</body></html>' }, 'unreadable', /./],
-    ['garbage bytes', { body: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x42]), headers: { 'content-type': 'application/octet-stream' } }, 'unreadable', /./],
+    [
+      'garbage bytes',
+      { body: Buffer.from([0xff, 0xfe, 0x00, 0x13, 0x37, 0x00, 0x42]), headers: { 'content-type': 'application/octet-stream' } },
+      'unreadable',
+      /./,
+    ],
     ['a redesigned page', { body: redesigned() }, 'extraction-failed', /stage/],
     ['another site’s page at the same path', { file: fixturePath('iec', 'iec-pub-160-2023-02-03.html') }, 'unreadable', /not an iso\.org page/],
   ];
@@ -47,10 +52,14 @@ describeWithFixtures('a failure is never a change', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness('health', (origin) => [
-      { id: 'fragile', watcher: 'iso-page', url: `${origin}${PAGE}` },
-      { id: 'steady', watcher: 'iso-page', url: `${origin}${GOOD}` },
-    ], { degradedAfter: 3 });
+    h = await startHarness(
+      'health',
+      (origin) => [
+        { id: 'fragile', watcher: 'iso-page', url: `${origin}${PAGE}` },
+        { id: 'steady', watcher: 'iso-page', url: `${origin}${GOOD}` },
+      ],
+      { degradedAfter: 3 },
+    );
     ({ server, dataDir, store } = h);
   });
 
@@ -94,11 +103,17 @@ describeWithFixtures('a failure is never a change', () => {
     expect(rssHealth.length).toBe(1);
     expect(rssHealth.find('dc\\:rights').text()).toBe('regwatch source-health notice: about the watcher, not the standard');
     const atom = load(readFileSync(join(publicDir, 'feed.atom'), 'utf8'), { xml: true });
-    const atomRights = atom('entry').map((_, entry) => atom(entry).find('rights').text()).get();
+    const atomRights = atom('entry')
+      .map((_, entry) => atom(entry).find('rights').text())
+      .get();
     expect(atomRights).toContain('regwatch source-health notice: about the watcher, not the standard');
-    const json = JSON.parse(readFileSync(join(publicDir, 'feed.json'), 'utf8')) as { items: Array<{ _regwatch: { event: string; licence: { rights: string; tag: string } } }> };
+    const json = JSON.parse(readFileSync(join(publicDir, 'feed.json'), 'utf8')) as {
+      items: Array<{ _regwatch: { event: string; licence: { rights: string; tag: string } } }>;
+    };
     const health = json.items.filter((i) => i._regwatch.event === 'source-health');
-    expect(health.map((i) => i._regwatch.licence)).toEqual([expect.objectContaining({ tag: 'open-attribution', rights: 'regwatch source-health notice: about the watcher, not the standard' })]);
+    expect(health.map((i) => i._regwatch.licence)).toEqual([
+      expect.objectContaining({ tag: 'open-attribution', rights: 'regwatch source-health notice: about the watcher, not the standard' }),
+    ]);
     expect(JSON.stringify(health)).not.toContain('ISO/IEC copyright');
   });
 
@@ -112,4 +127,3 @@ describeWithFixtures('a failure is never a change', () => {
     expect(store.sourceState('fragile')).toMatchObject({ degraded: false, consecutiveFailures: 0, lastVerdict: 'unchanged' });
   });
 });
-

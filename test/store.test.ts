@@ -43,7 +43,9 @@ describe('store', () => {
     const raw = new Database(path);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
-    expect(() => openStore(path)).toThrow(`store: ${path}: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
+    expect(() => openStore(path)).toThrow(
+      `store: ${path}: database schema version ${MIGRATIONS.length + 1} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`,
+    );
     expect(() => openStore(path, { readonly: true })).toThrow(expect.objectContaining({ code: 'REGWATCH_SCHEMA_NEWER' }));
   });
 
@@ -72,7 +74,11 @@ describe('store', () => {
     first.close();
     const later = openStore(path);
     expect(later.hostState.getNotBefore('www.iso.org')).toBe(1_767_225_600_000);
-    expect(later.hostState.getRobots('https://www.iso.org')).toEqual({ fetchedAt: 1_767_200_000_000, status: 200, body: 'User-agent: *\nDisallow: /private\n' });
+    expect(later.hostState.getRobots('https://www.iso.org')).toEqual({
+      fetchedAt: 1_767_200_000_000,
+      status: 200,
+      body: 'User-agent: *\nDisallow: /private\n',
+    });
     // the two kinds of state of one host do not overwrite each other
     later.hostState.setRobots('www.iso.org', { fetchedAt: 1, status: 404, body: null });
     expect(later.hostState.getNotBefore('www.iso.org')).toBe(1_767_225_600_000);
@@ -91,8 +97,12 @@ const ISO_PAGE_OBSERVATION: Observation = {
   phase: 'approval',
   observedAt: '2025-03-10T06:00:12.000Z',
   classification: {
-    event: 'fdis', severity: 'major', alsoEvents: [], summary: 'ISO/IEC FDIS 42005: FDIS ballot initiated [50.20], was FDIS registered [50.00]',
-    effectiveDate: '2025-03-06', effectiveDateKind: 'stage-date',
+    event: 'fdis',
+    severity: 'major',
+    alsoEvents: [],
+    summary: 'ISO/IEC FDIS 42005: FDIS ballot initiated [50.20], was FDIS registered [50.00]',
+    effectiveDate: '2025-03-06',
+    effectiveDateKind: 'stage-date',
   },
   changes: [{ field: 'stage', before: '50.00', after: '50.20' }],
   provenance: FDIS_42005.provenance,
@@ -104,12 +114,33 @@ function observe(store: Store, at: string, observations: Array<Omit<Observation,
   const runId = store.beginRun('test', at);
   for (const observation of observations) {
     store.recordCheck({
-      runId, sourceId: observation.sourceId, checkedAt: at, verdict: 'changed', detail: null, code: null, url: observation.documentUrl, httpStatus: 200,
-      sha256: null, fetchedAt: at, readRevision: store.sourceState(observation.sourceId)?.revision ?? 0, baselines: [],
+      runId,
+      sourceId: observation.sourceId,
+      checkedAt: at,
+      verdict: 'changed',
+      detail: null,
+      code: null,
+      url: observation.documentUrl,
+      httpStatus: 200,
+      sha256: null,
+      fetchedAt: at,
+      readRevision: store.sourceState(observation.sourceId)?.revision ?? 0,
+      baselines: [],
       observations: () => [observation],
       state: {
-        consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: at, lastGoodAt: at,
-        lastChangeAt: at, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1',
+        consecutiveFailures: 0,
+        degraded: false,
+        lastVerdict: 'changed',
+        lastDetail: null,
+        lastCode: null,
+        lastCheckedAt: at,
+        lastGoodAt: at,
+        lastChangeAt: at,
+        etag: null,
+        lastModified: null,
+        baselined: true,
+        scope: null,
+        watcherVersion: '1',
       },
     });
   }
@@ -119,7 +150,7 @@ function observe(store: Store, at: string, observations: Array<Omit<Observation,
 const compose = itemComposer(new Map());
 
 describe('composing items with the join rule it is given', () => {
-  it('hands the rule the newest item\'s stored state and sources, and makes a new item when it says no', () => {
+  it("hands the rule the newest item's stored state and sources, and makes a new item when it says no", () => {
     const store = openStore(tempDb());
     const rule = vi.fn<JoinRule>(() => false);
     observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 1 }]);
@@ -127,7 +158,12 @@ describe('composing items with the join rule it is given', () => {
     expect(rule).not.toHaveBeenCalled(); // nothing to join yet
     observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
     expect(store.composeItems(compose, rule)).toMatchObject({ created: 1, refused: [] });
-    expect(rule.mock.calls).toEqual([[{ state: 'fdis|50.20|approval', sources: ['iso_page'] }, { state: 'fdis|50.20|approval', sources: ['iso_catalogue'] }]]);
+    expect(rule.mock.calls).toEqual([
+      [
+        { state: 'fdis|50.20|approval', sources: ['iso_page'] },
+        { state: 'fdis|50.20|approval', sources: ['iso_catalogue'] },
+      ],
+    ]);
     expect(store.itemCount()).toBe(2);
     store.close();
   });
@@ -171,15 +207,26 @@ describe('JSON read back from the database', () => {
   it('an observation edited by hand stops composing with an error naming the table and row, and nothing is composed', () => {
     const path = tempDb();
     const store = openStore(path);
-    observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 1 }, { ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    observe(store, '2025-03-10T06:00:00.000Z', [
+      { ...ISO_PAGE_OBSERVATION, seq: 1 },
+      { ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 },
+    ]);
     writeRow(path, "UPDATE observations SET observation_json = json_set(observation_json, '$.classification.event', 'ballot') WHERE id = 2");
     const composing = () => store.composeItems(compose, joinsNewestItem);
     expect(composing).toThrow(StoredRowError);
-    expect(composing).toThrow(expect.objectContaining({
-      code: 'REGWATCH_DATABASE_DAMAGED', table: 'observations', row: 'id 2',
-      message: expect.stringMatching(new RegExp(`^store: ${path}: observations id 2: observation_json\\.classification\\.event: .+; the database was damaged or edited by hand: restore it from a backup$`)),
-    }));
-    writeRow(path, "UPDATE observations SET observation_json = '{\"sourceId\":' WHERE id = 2");
+    expect(composing).toThrow(
+      expect.objectContaining({
+        code: 'REGWATCH_DATABASE_DAMAGED',
+        table: 'observations',
+        row: 'id 2',
+        message: expect.stringMatching(
+          new RegExp(
+            `^store: ${path}: observations id 2: observation_json\\.classification\\.event: .+; the database was damaged or edited by hand: restore it from a backup$`,
+          ),
+        ),
+      }),
+    );
+    writeRow(path, 'UPDATE observations SET observation_json = \'{"sourceId":\' WHERE id = 2');
     expect(composing).toThrow(/observations id 2: observation_json is not JSON/);
     expect(store.itemCount()).toBe(0);
     expect(selectRows(path, 'SELECT count(*) AS n FROM observations WHERE item_id IS NULL')).toEqual([{ n: 2 }]);
@@ -190,7 +237,9 @@ describe('JSON read back from the database', () => {
     const store = openStore(tempDb());
     const [, seq] = insertItems(store, [BASELINE_42001, FDIS_42005]);
     writeRow(store.path, "UPDATE items SET item_json = json_set(item_json, '$.severity', 'urgent') WHERE seq = ?", seq);
-    expect(() => store.items()).toThrow(expect.objectContaining({ code: 'REGWATCH_DATABASE_DAMAGED', message: expect.stringContaining(`items seq ${seq}: item_json.severity: `) }));
+    expect(() => store.items()).toThrow(
+      expect.objectContaining({ code: 'REGWATCH_DATABASE_DAMAGED', message: expect.stringContaining(`items seq ${seq}: item_json.severity: `) }),
+    );
     expect(() => store.items({ minSeverity: 'major' })).toThrow(StoredRowError);
     expect(store.items({ minSeverity: 'baseline', before: seq! }).items.map((i) => i.id)).toEqual([BASELINE_42001.id]);
     store.close();
@@ -210,16 +259,43 @@ describe('JSON read back from the database', () => {
     const record: DocumentRecord = { key: 'iso:81230', reference: 'ISO/IEC 42001:2023', status: 'published', phase: 'published', stage: '60.60' };
     const runId = store.beginRun('test', '2025-03-10T06:00:00.000Z');
     store.recordCheck({
-      runId, sourceId: 'iso_42001', checkedAt: '2025-03-10T06:00:00.000Z', verdict: 'changed', detail: null, code: null, url: 'https://www.iso.org/standard/81230.html',
-      httpStatus: 200, sha256: null, fetchedAt: null, readRevision: 0, baselines: [record], observations: () => [],
+      runId,
+      sourceId: 'iso_42001',
+      checkedAt: '2025-03-10T06:00:00.000Z',
+      verdict: 'changed',
+      detail: null,
+      code: null,
+      url: 'https://www.iso.org/standard/81230.html',
+      httpStatus: 200,
+      sha256: null,
+      fetchedAt: null,
+      readRevision: 0,
+      baselines: [record],
+      observations: () => [],
       state: {
-        consecutiveFailures: 0, degraded: false, lastVerdict: 'changed', lastDetail: null, lastCode: null, lastCheckedAt: null, lastGoodAt: null,
-        lastChangeAt: null, etag: null, lastModified: null, baselined: true, scope: null, watcherVersion: '1',
+        consecutiveFailures: 0,
+        degraded: false,
+        lastVerdict: 'changed',
+        lastDetail: null,
+        lastCode: null,
+        lastCheckedAt: null,
+        lastGoodAt: null,
+        lastChangeAt: null,
+        etag: null,
+        lastModified: null,
+        baselined: true,
+        scope: null,
+        watcherVersion: '1',
       },
     });
     expect([...store.baselines('iso_42001').values()]).toEqual([record]);
     writeRow(store.path, "UPDATE documents SET record_json = 'not json' WHERE doc_key = 'iso:81230'");
-    expect(() => store.baselines('iso_42001')).toThrow(expect.objectContaining({ code: 'REGWATCH_DATABASE_DAMAGED', message: expect.stringContaining('documents source_id iso_42001 doc_key iso:81230: record_json is not JSON') }));
+    expect(() => store.baselines('iso_42001')).toThrow(
+      expect.objectContaining({
+        code: 'REGWATCH_DATABASE_DAMAGED',
+        message: expect.stringContaining('documents source_id iso_42001 doc_key iso:81230: record_json is not JSON'),
+      }),
+    );
     store.close();
   });
 });

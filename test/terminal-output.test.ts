@@ -58,7 +58,12 @@ describe('regwatch refresh', () => {
   it('prints one line per source, controls in summaries and details shown as visible text', () => {
     const out = formatRefreshOutcomes([
       { sourceId: 'iso_42005', verdict: 'changed', detail: null, summaries: [`${ESCAPES}: published`, 'ISO/IEC 42005:2025/Amd 1: registered'] },
-      { sourceId: 'iso_42006', verdict: 'unreadable', detail: `fetch: GET https://www.iso.org/standard/44546.html returned 200 but the page title says not found ("${ESCAPES}")`, summaries: [] },
+      {
+        sourceId: 'iso_42006',
+        verdict: 'unreadable',
+        detail: `fetch: GET https://www.iso.org/standard/44546.html returned 200 but the page title says not found ("${ESCAPES}")`,
+        summaries: [],
+      },
       { sourceId: 'iso_42001', verdict: 'unchanged', detail: null, summaries: [] },
     ]);
     expect(out).not.toMatch(CONTROL_IN_OUTPUT);

@@ -19,7 +19,10 @@ describeWithFixtures('WebSub: hub links in the feeds, and a ping per changed fee
 
   beforeAll(async () => {
     hub = await startReceiver();
-    h = await startHarness('websub', (origin) => [{ id: 'iso_14460', watcher: 'iso-page', url: `${origin}${PAGE}` }], { websubHub: hub.url('/hub'), publicUrl: PUBLIC });
+    h = await startHarness('websub', (origin) => [{ id: 'iso_14460', watcher: 'iso-page', url: `${origin}${PAGE}` }], {
+      websubHub: hub.url('/hub'),
+      publicUrl: PUBLIC,
+    });
   });
   afterAll(async () => {
     await h?.close();

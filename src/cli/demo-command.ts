@@ -34,9 +34,14 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     const configFile = join(dataDir, 'demo.config.json');
     writeFileSync(configFile, `${JSON.stringify(configInput, null, 2)}\n`);
     const [first, last] = [slice.days[0], slice.days.at(-1)];
-    output.err(`regwatch demo: ${slice.days.length} days of ISO/IEC JTC 1/SC 42 catalogue history (${first} to ${last}), replayed from ${server.origin} into ${dataDir}\n`);
+    output.err(
+      `regwatch demo: ${slice.days.length} days of ISO/IEC JTC 1/SC 42 catalogue history (${first} to ${last}), replayed from ${server.origin} into ${dataDir}\n`,
+    );
     const items = await replaySlice({
-      slice, server, config: parseConfig(configInput), dataDir,
+      slice,
+      server,
+      config: parseConfig(configInput),
+      dataDir,
       onDay: (day, added) => output.err(`  ${day}: ${added} new item(s)\n`),
     });
 
@@ -45,7 +50,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     output.out(`\nPublished in ${publicDir}:\n${PUBLISHED_FILES.map((file) => `  ${join(publicDir, file)}`).join('\n')}\n`);
     output.out(`\n${slice.attribution}. Facts only: stage codes, dates and references; no abstract.\n`);
     if (!values.serve) {
-      output.out(`\nNext: regwatch changes --data ${dataDir} --min-severity major\n      regwatch demo --serve   (the same, served at http://127.0.0.1:${port}/)\n`);
+      output.out(
+        `\nNext: regwatch changes --data ${dataDir} --min-severity major\n      regwatch demo --serve   (the same, served at http://127.0.0.1:${port}/)\n`,
+      );
       return EXIT.ok;
     }
     // The demo server stays up, so a refresh while serving reads the slice's last day: unchanged.

@@ -26,6 +26,9 @@ export function formatChanges(items: Item[], format: ChangesFormat): string {
   }
   if (rows.length === 0) return 'No changes recorded yet.\n';
   const width = Math.max('Severity'.length, ...rows.map((r) => r[1].length));
-  const lines = [`Date        ${'Severity'.padEnd(width)}  What changed`, ...rows.map(([date, severity, what]) => `${date}  ${severity.padEnd(width)}  ${visibleControls(what)}`)];
+  const lines = [
+    `Date        ${'Severity'.padEnd(width)}  What changed`,
+    ...rows.map(([date, severity, what]) => `${date}  ${severity.padEnd(width)}  ${visibleControls(what)}`),
+  ];
   return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,8 @@ export function formatNotifyReport(report: NotifyReport): string {
   if (report.retrying > 0) parts.push(`${report.retrying} to retry`);
   if (report.left > 0) parts.push(`${report.left} left for a later pass`);
   if (report.dead > 0) parts.push(`${report.dead} given up (see regwatch notify)`);
-  if (report.pinged + report.pingFailed > 0) parts.push(`WebSub hub told of ${report.pinged} feed(s)${report.pingFailed > 0 ? `, ${report.pingFailed} ping(s) failed` : ''}`);
+  if (report.pinged + report.pingFailed > 0)
+    parts.push(`WebSub hub told of ${report.pinged} feed(s)${report.pingFailed > 0 ? `, ${report.pingFailed} ping(s) failed` : ''}`);
   return `notify: ${parts.join(', ')}`;
 }
 
@@ -19,15 +20,17 @@ export function formatNotifyReport(report: NotifyReport): string {
 export function formatChannelStatuses(statuses: readonly ChannelStatus[]): string {
   if (statuses.length === 0) return 'No notification channels (the config has no notify list).\n';
   const header = ['Channel', 'Type', 'Pending', 'Dead', 'Sent', 'Next attempt', 'Target, last error'];
-  const rows = statuses.map((s) => [
-    s.id,
-    s.type ?? '(not in the config)',
-    String(s.pending),
-    String(s.dead),
-    String(s.sent),
-    s.nextAttemptAt ?? '-',
-    [s.target, s.lastError].filter((t) => t !== null).join('; '),
-  ].map(visibleControls));
+  const rows = statuses.map((s) =>
+    [
+      s.id,
+      s.type ?? '(not in the config)',
+      String(s.pending),
+      String(s.dead),
+      String(s.sent),
+      s.nextAttemptAt ?? '-',
+      [s.target, s.lastError].filter((t) => t !== null).join('; '),
+    ].map(visibleControls),
+  );
   return table(header, rows);
 }
 
@@ -41,19 +44,20 @@ const STATE_TITLES: Record<DeliveryState, string> = {
 export function formatDeliveries(state: DeliveryState, deliveries: readonly Delivery[]): string {
   if (deliveries.length === 0) return `${STATE_TITLES[state]} none\n`;
   const header = ['Channel', 'Delivery', 'Items', 'Attempts', state === 'pending' ? 'Next attempt' : 'Last attempt', 'Last error'];
-  const rows = deliveries.map((d) => [
-    d.channelId,
-    d.key,
-    String(d.itemIds.length),
-    String(d.attempts),
-    (state === 'pending' ? d.nextAttemptAt : d.lastAttemptAt) ?? '-',
-    d.lastError ?? '',
-  ].map(visibleControls));
+  const rows = deliveries.map((d) =>
+    [d.channelId, d.key, String(d.itemIds.length), String(d.attempts), (state === 'pending' ? d.nextAttemptAt : d.lastAttemptAt) ?? '-', d.lastError ?? ''].map(
+      visibleControls,
+    ),
+  );
   return `${STATE_TITLES[state]}\n${table(header, rows)}`;
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

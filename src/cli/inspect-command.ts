@@ -21,7 +21,11 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) throw usage(`inspect: --url "${values.url}" is not an http(s) URL`);
-  const result = await inspectTarget(target, watcher, { configFile: values.config, readFile: (path) => readInput(path), ...(values.url !== undefined ? { url: values.url } : {}) });
+  const result = await inspectTarget(target, watcher, {
+    configFile: values.config,
+    readFile: (path) => readInput(path),
+    ...(values.url !== undefined ? { url: values.url } : {}),
+  });
   output.out(`${jsonForTerminal(result.output)}\n`);
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
 }

@@ -18,7 +18,11 @@ import { OperatorError } from '../model/operator-error.js';
 export async function inspectTarget(
   target: string,
   kindId: string,
-  options: { configFile: string | undefined; readFile: (path: string) => Promise<Buffer>; /** Where a saved file was fetched from: some kinds read the document's id from it. */ url?: string },
+  options: {
+    configFile: string | undefined;
+    readFile: (path: string) => Promise<Buffer>;
+    /** Where a saved file was fetched from: some kinds read the document's id from it. */ url?: string;
+  },
 ): Promise<{ ok: boolean; output: unknown }> {
   const { config } = loadConfig(options.configFile);
   const kind = kindOf(kindId);
@@ -35,7 +39,8 @@ export async function inspectTarget(
       let body: Buffer;
       if (isUrl) {
         const fetched = await fetcher.get(target, { maxBytes: kind.maxResponseBytes });
-        if (fetched.kind !== 'ok') return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
+        if (fetched.kind !== 'ok')
+          return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
         body = fetched.body ?? Buffer.alloc(0);
       } else {
         body = await options.readFile(target);
@@ -46,7 +51,8 @@ export async function inspectTarget(
       if (isUrl) {
         path = join(work, 'download');
         const fetched = await fetcher.get(target, { maxBytes: kind.maxResponseBytes, spoolTo: path });
-        if (fetched.kind !== 'ok') return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
+        if (fetched.kind !== 'ok')
+          return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
       }
       outcome = await kind.extract(path, context);
     }
@@ -67,7 +73,10 @@ function sourceOfKind(sources: readonly SourceConfig[], kindId: string, target: 
   if (shipped !== undefined) return { ...shipped, url: target };
   const options = kindOf(kindId).options.safeParse({});
   if (!options.success) {
-    throw new OperatorError('REGWATCH_INSPECT_OPTIONS', `inspect: a ${kindId} source needs settings (${options.error.issues[0]?.message ?? 'see the README'}): give a --config with a ${kindId} source`);
+    throw new OperatorError(
+      'REGWATCH_INSPECT_OPTIONS',
+      `inspect: a ${kindId} source needs settings (${options.error.issues[0]?.message ?? 'see the README'}): give a --config with a ${kindId} source`,
+    );
   }
   return { id: 'inspect', watcher: kindId, url: target, requirements: false, options: options.data as Record<string, unknown> };
 }

@@ -43,7 +43,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     try {
       if (values['retry-dead']) {
         const requeued = runtime.store.deliveries.requeueDead(runtime.now().toISOString(), channel);
-        output.err(`notify: ${requeued} dead deliver${requeued === 1 ? 'y' : 'ies'} queued again${values.send ? '' : '; they go out on the next refresh, serve\'s next pass or regwatch notify --send'}\n`);
+        output.err(
+          `notify: ${requeued} dead deliver${requeued === 1 ? 'y' : 'ies'} queued again${values.send ? '' : "; they go out on the next refresh, serve's next pass or regwatch notify --send"}\n`,
+        );
       }
       if (values.send) output.err(`${formatNotifyReport(await runtime.notifier.sendDue({ budgetMs: SEND_BUDGET_MS }))}\n`);
       return show(runtime.store);

@@ -55,7 +55,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
 
   const dataDir = dataDirOf(values.data);
   const store = await openStoreForReading(dataDir);
-  if (store === null) throw new OperatorError('REGWATCH_DATA_DIR', `page: no database in ${dataDir} yet: run regwatch refresh first (the page was not changed)`);
+  if (store === null)
+    throw new OperatorError('REGWATCH_DATA_DIR', `page: no database in ${dataDir} yet: run regwatch refresh first (the page was not changed)`);
   let page: { text: string; changed: boolean };
   try {
     page = namingDatabaseProblems(store.path, () => {

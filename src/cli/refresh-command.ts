@@ -35,7 +35,16 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   try {
     progress?.(`regwatch ${VERSION}: ${runtime.config.sources.length} source(s) from ${runtime.configOrigin}; data in ${runtime.dataDir}`);
     const result = await refresh(
-      { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress, notifier: runtime.notifier },
+      {
+        config: runtime.config,
+        store: runtime.store,
+        fetcher: runtime.fetcher,
+        now: runtime.now,
+        dataDir: runtime.dataDir,
+        site: runtime.site,
+        progress,
+        notifier: runtime.notifier,
+      },
       { trigger: 'cli', only: values.source },
     );
     output.out(formatRefreshOutcomes(result.outcomes));

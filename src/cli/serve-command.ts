@@ -113,7 +113,16 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     log,
     refresh: (trigger, signal) =>
       refresh(
-        { config: runtime.config, store: runtime.store, fetcher: runtime.fetcher, now: runtime.now, dataDir: runtime.dataDir, site: runtime.site, progress: log, notifier: runtime.notifier },
+        {
+          config: runtime.config,
+          store: runtime.store,
+          fetcher: runtime.fetcher,
+          now: runtime.now,
+          dataDir: runtime.dataDir,
+          site: runtime.site,
+          progress: log,
+          notifier: runtime.notifier,
+        },
         { trigger, signal },
       ),
   });
@@ -124,7 +133,9 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     run: async () => {
       const start = await runner.start('schedule');
       if (!start.started) {
-        log(`scheduled refresh skipped: ${start.reason === 'locked' ? start.detail : start.reason === 'running' ? 'a refresh is already running' : 'shutting down'}`);
+        log(
+          `scheduled refresh skipped: ${start.reason === 'locked' ? start.detail : start.reason === 'running' ? 'a refresh is already running' : 'shutting down'}`,
+        );
         return;
       }
       const run = await start.done;
@@ -141,11 +152,15 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   } catch (error) {
     await runtime.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OperatorError('REGWATCH_SERVE_LISTEN', `serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`);
+    throw new OperatorError(
+      'REGWATCH_SERVE_LISTEN',
+      `serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`,
+    );
   }
   const stopped = stopSignal();
   scheduler.start();
-  const sendTimer = runtime.config.notify.length > 0 ? startSendTimer({ notifier: runtime.notifier, intervalMs: SEND_INTERVAL_MS, budgetMs: SEND_BUDGET_MS, log }) : null;
+  const sendTimer =
+    runtime.config.notify.length > 0 ? startSendTimer({ notifier: runtime.notifier, intervalMs: SEND_INTERVAL_MS, budgetMs: SEND_BUDGET_MS, log }) : null;
   stdout(`regwatch serve: ${server.url}`);
   stdout(`  refresh schedule "${o.schedule}" (${o.timezone}), next ${scheduler.nextRun()?.toISOString() ?? 'never'}`);
   stdout(`  POST /refresh ${runtime.config.refreshToken === undefined ? 'disabled (no refreshToken in the config)' : 'enabled'}; data in ${runtime.dataDir}`);
@@ -164,7 +179,9 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   if (running !== null) {
     abandoned = !(await Promise.race([runner.idle().then(() => true), delay(graceMs).then(() => false)]));
     if (abandoned) {
-      log(`abandoning the running ${running.trigger} refresh after ${graceMs} ms: its requests are dropped; checks already stored are kept, the rest are redone next time`);
+      log(
+        `abandoning the running ${running.trigger} refresh after ${graceMs} ms: its requests are dropped; checks already stored are kept, the rest are redone next time`,
+      );
       // Its signal aborts its fetches, so it stops at once; whatever missed the signal is not waited for.
       await Promise.race([runner.abandon(), delay(ABANDONED_REFRESH_WAIT_MS)]);
     } else {

@@ -26,7 +26,12 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
       channels: channelStatuses(config.notify, store.deliveries.countsByChannel()),
     }));
     if (format === 'json') output.out(`${jsonForTerminal(reports)}\n`);
-    else output.out(channels.length === 0 ? formatSources(reports) : `${formatSources(reports)}\nNotifications (regwatch notify for the deliveries):\n${formatChannelStatuses(channels)}`);
+    else
+      output.out(
+        channels.length === 0
+          ? formatSources(reports)
+          : `${formatSources(reports)}\nNotifications (regwatch notify for the deliveries):\n${formatChannelStatuses(channels)}`,
+      );
     return EXIT.ok;
   } finally {
     store.close();

@@ -24,7 +24,12 @@ export function withWatchList(input: unknown, origin: string): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !('extends' in input)) return input;
   const { extends: name, ...rest } = input as { extends: unknown; sources?: unknown };
   const list = typeof name === 'string' ? WATCH_LISTS[name] : undefined;
-  if (list === undefined) throw new ConfigError([`${origin}: extends: must be one of ${Object.keys(WATCH_LISTS).map((n) => `"${n}"`).join(', ')}`]);
+  if (list === undefined)
+    throw new ConfigError([
+      `${origin}: extends: must be one of ${Object.keys(WATCH_LISTS)
+        .map((n) => `"${n}"`)
+        .join(', ')}`,
+    ]);
   if (rest.sources !== undefined && !Array.isArray(rest.sources)) return input; // the schema names it
   const own = (rest.sources as unknown[] | undefined) ?? [];
   const ownIds = new Set(own.map((s) => (typeof s === 'object' && s !== null ? (s as { id?: unknown }).id : undefined)));

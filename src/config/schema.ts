@@ -106,7 +106,8 @@ export function parseConfig(input: unknown): Config {
   const result = configShape.safeParse(input);
   const problems = result.success ? [] : issuesAt([], result.error.issues);
   const sources: SourceConfig[] = [];
-  const rawSources = typeof input === 'object' && input !== null && Array.isArray((input as { sources?: unknown }).sources) ? (input as { sources: unknown[] }).sources : [];
+  const rawSources =
+    typeof input === 'object' && input !== null && Array.isArray((input as { sources?: unknown }).sources) ? (input as { sources: unknown[] }).sources : [];
   rawSources.forEach((raw, index) => {
     const parsed = parseSource(raw, index);
     if (typeof parsed === 'string' || Array.isArray(parsed)) problems.push(...[parsed].flat());
@@ -131,7 +132,9 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
     const settings = 'shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [];
     return options.error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `${formatPath(['sources', index, key])}: is not a setting of an ${kind.id} source (its own settings: ${settings.join(', ') || 'none'})`)
+        ? issue.keys.map(
+            (key) => `${formatPath(['sources', index, key])}: is not a setting of an ${kind.id} source (its own settings: ${settings.join(', ') || 'none'})`,
+          )
         : issuesAt(['sources', index], [issue]),
     );
   }
@@ -144,9 +147,16 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
 /** Duplicate ids, source and notify URLs that the allowPrivateNetwork setting does not allow, a deadline shorter than a timeout. */
 function crossFieldProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return [];
-  const { sources, allowPrivateNetwork, notify, websubHub } = input as { sources?: unknown; allowPrivateNetwork?: unknown; notify?: unknown; websubHub?: unknown };
+  const { sources, allowPrivateNetwork, notify, websubHub } = input as {
+    sources?: unknown;
+    allowPrivateNetwork?: unknown;
+    notify?: unknown;
+    websubHub?: unknown;
+  };
   const problems = deadlineProblems(input);
-  const sourceIds = Array.isArray(sources) ? sources.flatMap((s: unknown) => (typeof (s as { id?: unknown } | null)?.id === 'string' ? [(s as { id: string }).id] : [])) : [];
+  const sourceIds = Array.isArray(sources)
+    ? sources.flatMap((s: unknown) => (typeof (s as { id?: unknown } | null)?.id === 'string' ? [(s as { id: string }).id] : []))
+    : [];
   problems.push(...notifyConfigProblems(notify, { allowPrivateNetwork: allowPrivateNetwork === true, sourceIds }));
   if (typeof websubHub === 'string' && URL.canParse(websubHub)) {
     const problem = targetUrlProblem(websubHub, allowPrivateNetwork === true);
@@ -176,8 +186,10 @@ function crossFieldProblems(input: unknown): string[] {
 }
 
 function deadlineProblems(input: object): string[] {
-  const { requestTimeoutSeconds: timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS, requestDeadlineSeconds: deadline = DEFAULT_REQUEST_DEADLINE_SECONDS } =
-    input as { requestTimeoutSeconds?: unknown; requestDeadlineSeconds?: unknown };
+  const { requestTimeoutSeconds: timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS, requestDeadlineSeconds: deadline = DEFAULT_REQUEST_DEADLINE_SECONDS } = input as {
+    requestTimeoutSeconds?: unknown;
+    requestDeadlineSeconds?: unknown;
+  };
   if (typeof timeout !== 'number' || typeof deadline !== 'number' || deadline >= timeout) return [];
   return [`requestDeadlineSeconds: must be at least requestTimeoutSeconds (${timeout}), it is ${deadline}`];
 }

@@ -64,7 +64,13 @@ export class DemoError extends RegwatchError<'REGWATCH_DEMO'> {
 }
 
 /** One refresh per day of the slice, newest items last; returns every item, newest first. */
-export async function replaySlice(deps: { slice: DemoSlice; server: DemoServer; config: Config; dataDir: string; onDay?: (day: string, added: number) => void }): Promise<Item[]> {
+export async function replaySlice(deps: {
+  slice: DemoSlice;
+  server: DemoServer;
+  config: Config;
+  dataDir: string;
+  onDay?: (day: string, added: number) => void;
+}): Promise<Item[]> {
   const { config, dataDir } = deps;
   const store = openStore(databasePath(dataDir));
   const fetcher = buildFetcher(config, store.hostState, { maxRetries: 0 });
@@ -74,7 +80,8 @@ export async function replaySlice(deps: { slice: DemoSlice; server: DemoServer; 
       const at = new Date(`${day}T06:00:00.000Z`);
       const result = await refresh({ config, store, fetcher, now: () => at, dataDir, site: siteFor(config) }, { trigger: 'cli' });
       const outcome = result.outcomes[0]!;
-      if (outcome.verdict !== 'changed' && outcome.verdict !== 'unchanged') throw new DemoError(`demo: ${day}: the replayed catalogue was ${outcome.verdict}: ${outcome.detail ?? ''}`);
+      if (outcome.verdict !== 'changed' && outcome.verdict !== 'unchanged')
+        throw new DemoError(`demo: ${day}: the replayed catalogue was ${outcome.verdict}: ${outcome.detail ?? ''}`);
       deps.onDay?.(day, result.itemsCreated);
     }
     return store.items().items;

@@ -12,7 +12,9 @@ export interface Deadline {
 export function startDeadline(ms: number, url: string, callerSignal?: AbortSignal): Deadline {
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort(new FetchError('FETCH_TIMEOUT', `GET ${url} did not finish within its total deadline of ${formatSeconds(ms)}`, undefined, { retryable: false }));
+    controller.abort(
+      new FetchError('FETCH_TIMEOUT', `GET ${url} did not finish within its total deadline of ${formatSeconds(ms)}`, undefined, { retryable: false }),
+    );
   }, ms);
   return {
     signal: callerSignal === undefined ? controller.signal : AbortSignal.any([callerSignal, controller.signal]),

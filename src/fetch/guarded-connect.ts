@@ -19,7 +19,16 @@ export interface GuardOptions {
 }
 
 /** Failures that say this address cannot be reached, not that the host said no: the next address may work. */
-const TRY_NEXT_ADDRESS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const TRY_NEXT_ADDRESS = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function guardedConnector(options: GuardOptions): Connector {
   const lookup = options.lookup ?? (dnsLookup as unknown as LookupFunction);

@@ -22,7 +22,7 @@ export function withoutBlockElements(html: string): string {
   const parts: string[] = [];
   const unclosedFrom = new Map<string, number>();
   let copied = 0;
-  for (let at = html.indexOf('<'); at >= 0; ) {
+  for (let at = html.indexOf('<'); at >= 0;) {
     const name = blockElementAt(html, at + 1);
     const end = name === undefined ? -1 : closingTagEnd(html, name, at + 1 + name.length, unclosedFrom);
     if (end < 0) {

@@ -79,7 +79,11 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
     let current = start;
     for (let hop = 0; ; hop++) {
       const fail = (code: FetchErrorCode, reason: string, status?: number): Failure => ({
-        kind: 'failure', code, reason, host: current.host, ...(status !== undefined ? { status } : {}),
+        kind: 'failure',
+        code,
+        reason,
+        host: current.host,
+        ...(status !== undefined ? { status } : {}),
       });
       if (current.protocol !== 'https:' && current.protocol !== 'http:') {
         return fail('FETCH_BAD_URL', `fetch: GET ${current.href}: only http and https are fetched`);
@@ -99,16 +103,17 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
       try {
         const outcome = await gate.run(
           url.host,
-          () => sendOnce(agent, {
-            url,
-            headers: { 'user-agent': deps.userAgent, accept: '*/*', ...options.headers },
-            maxBytes: options.maxBytes,
-            ...(options.truncate ? { truncate: true } : {}),
-            ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
-            ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
-            deadlineMs: deps.timeouts.totalMs,
-            ...(options.signal ? { signal: options.signal } : {}),
-          }),
+          () =>
+            sendOnce(agent, {
+              url,
+              headers: { 'user-agent': deps.userAgent, accept: '*/*', ...options.headers },
+              maxBytes: options.maxBytes,
+              ...(options.truncate ? { truncate: true } : {}),
+              ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
+              ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
+              deadlineMs: deps.timeouts.totalMs,
+              ...(options.signal ? { signal: options.signal } : {}),
+            }),
           options.signal,
         );
         if (outcome.kind === 'not-before') {
@@ -171,7 +176,10 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
     if (hop.status < 200 || hop.status >= 300) return failure('FETCH_HTTP_STATUS', `fetch: GET ${finalUrl.href} returned ${hop.status}`);
     const contentType = hop.headers['content-type'];
     const soft = detectSoftError({
-      status: hop.status, url: start, finalUrl, bytes: hop.bytes,
+      status: hop.status,
+      url: start,
+      finalUrl,
+      bytes: hop.bytes,
       ...(typeof contentType === 'string' ? { contentType } : {}),
       ...(hop.body ? { body: hop.body } : {}),
     });
@@ -183,7 +191,13 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
     const etag = hop.headers.etag;
     const lastModified = hop.headers['last-modified'];
     return {
-      kind: 'ok', status: 200, url, finalUrl: finalUrl.href, fetchedAt, sha256: hop.sha256, bytes: hop.bytes,
+      kind: 'ok',
+      status: 200,
+      url,
+      finalUrl: finalUrl.href,
+      fetchedAt,
+      sha256: hop.sha256,
+      bytes: hop.bytes,
       ...(typeof etag === 'string' ? { etag } : {}),
       ...(typeof lastModified === 'string' ? { lastModified } : {}),
       ...(hop.body !== undefined ? { body: hop.body } : {}),
@@ -193,7 +207,11 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
 
   function unreadable(url: string, failure: Failure): FetchResult {
     return {
-      kind: 'unreadable', reason: failure.reason, code: failure.code, url, fetchedAt: new Date(deps.now()).toISOString(),
+      kind: 'unreadable',
+      reason: failure.reason,
+      code: failure.code,
+      url,
+      fetchedAt: new Date(deps.now()).toISOString(),
       ...(failure.status !== undefined ? { status: failure.status } : {}),
     };
   }
@@ -222,4 +240,3 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
     },
   };
 }
-

@@ -116,9 +116,7 @@ export type RobotsFetchOutcome =
 /** Not a fact about robots.txt: reported as themselves and never cached. */
 const PASSED_THROUGH: ReadonlySet<FetchErrorCode> = new Set(['FETCH_PRIVATE_ADDRESS', 'FETCH_ABORTED', 'FETCH_NOT_BEFORE', 'FETCH_BAD_URL']);
 
-export type RobotsVerdict =
-  | { allowed: true }
-  | { allowed: false; code: FetchErrorCode; reason: string };
+export type RobotsVerdict = { allowed: true } | { allowed: false; code: FetchErrorCode; reason: string };
 
 export interface RobotsPolicyOptions {
   productToken: string;
@@ -171,7 +169,8 @@ export function createRobotsPolicy(options: RobotsPolicyOptions): RobotsPolicy {
         return { allowed: false, code: 'FETCH_ROBOTS', reason: `fetch: GET ${url.href} is disallowed by robots.txt` };
       }
       if (allowsAll(entry.status)) return { allowed: true };
-      const why = entry.status === 0 ? `${entry.failure ?? 'no answer'}: ${origin}/robots.txt could not be fetched` : `${origin}/robots.txt returned ${entry.status}`;
+      const why =
+        entry.status === 0 ? `${entry.failure ?? 'no answer'}: ${origin}/robots.txt could not be fetched` : `${origin}/robots.txt returned ${entry.status}`;
       return {
         allowed: false,
         code: 'FETCH_ROBOTS',
@@ -193,13 +192,19 @@ function allowsAll(status: number): boolean {
 export function whyUnfetched(outcome: { code: FetchErrorCode; reason: string }): string {
   const detail = outcome.reason.replace(/^fetch: GET \S+ (failed: )?/, '').replace(/^timed out \((.*)\)$/, '$1');
   const cause =
-    outcome.code === 'FETCH_TIMEOUT' ? 'timed out'
-    : /\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)\b/.test(detail) ? 'name not resolved'
-    : /\bECONNREFUSED\b/.test(detail) ? 'connection refused'
-    : /\b(ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL)\b/.test(detail) ? 'network unreachable'
-    : /\b(ECONNRESET|EPIPE)\b|socket hang up|other side closed/i.test(detail) ? 'connection reset'
-    : /\b(CERT|SSL|TLS)|certificate/i.test(detail) ? 'TLS failed'
-    : 'no answer';
+    outcome.code === 'FETCH_TIMEOUT'
+      ? 'timed out'
+      : /\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)\b/.test(detail)
+        ? 'name not resolved'
+        : /\bECONNREFUSED\b/.test(detail)
+          ? 'connection refused'
+          : /\b(ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL)\b/.test(detail)
+            ? 'network unreachable'
+            : /\b(ECONNRESET|EPIPE)\b|socket hang up|other side closed/i.test(detail)
+              ? 'connection reset'
+              : /\b(CERT|SSL|TLS)|certificate/i.test(detail)
+                ? 'TLS failed'
+                : 'no answer';
   return `${cause} (${detail})`;
 }
 

@@ -19,7 +19,10 @@ export interface SoftErrorInput {
 const DENIAL_PHRASES: ReadonlyArray<[RegExp, string]> = [
   [/\baccess (?:is )?denied\b/i, 'access denied'],
   [/\b403 forbidden\b|^\s*forbidden\s*$/i, 'forbidden'],
-  [/\bpage not found\b|^\s*(?:404\b.*|.*\b404\s*|not found)\s*$|\b(?:page|document|resource) (?:cannot|can't|could not|was not) be(?:en)? found\b/i, 'not found'],
+  [
+    /\bpage not found\b|^\s*(?:404\b.*|.*\b404\s*|not found)\s*$|\b(?:page|document|resource) (?:cannot|can't|could not|was not) be(?:en)? found\b/i,
+    'not found',
+  ],
   [/\bcaptcha\b/i, 'a captcha'],
   [/\bare you a (?:robot|human)\b|\bverify (?:that )?you are (?:a )?human\b|\bnot a robot\b/i, 'a robot check'],
   [/\bjust a moment\b|\battention required\b|\bchecking your browser\b|\benable javascript and cookies to continue\b/i, 'a bot challenge'],
@@ -82,7 +85,5 @@ function visibleText(html: string): string {
 }
 
 function decodeBasicEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) =>
-    ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[name] ?? _,
-  );
+  return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[name] ?? _);
 }

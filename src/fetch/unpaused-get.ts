@@ -34,11 +34,7 @@ export interface UnpausedGet {
  * `onHead` sees the head first and returns a sink, or 'skip-body' to close the connection unread;
  * an error thrown by `onHead` or by the sink rejects the promise and closes the connection.
  */
-export function unpausedGet(
-  dispatcher: Dispatcher,
-  request: UnpausedGet,
-  onHead: (head: ResponseHead) => BodySink | 'skip-body',
-): Promise<ResponseHead> {
+export function unpausedGet(dispatcher: Dispatcher, request: UnpausedGet, onHead: (head: ResponseHead) => BodySink | 'skip-body'): Promise<ResponseHead> {
   const { url, signal } = request;
   return new Promise<ResponseHead>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;

@@ -96,7 +96,10 @@ export const itemSchema = z
       .nullable(), // null only on `source-health` items, which are about a source, not a document
     observedAt: z.string().datetime(),
     /** The date the source gives for the change, labelled by effectiveDateKind. */
-    effectiveDate: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/).nullable(),
+    effectiveDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}(-\d{2})?$/)
+      .nullable(),
     effectiveDateKind: z.enum(['stage-date', 'publication-date']).nullable(),
     severity: severitySchema,
     event: eventTypeSchema,
@@ -119,7 +122,10 @@ export type Item = z.infer<typeof itemSchema>;
  * sanitises (feeds, changes.json) or escapes (the CLI) it.
  */
 export const storedItemSchema = itemSchema.extend({
-  document: z.object({ key: documentKeySchema, reference: z.string().min(1).max(120), url: z.string().url() }).strict().nullable(),
+  document: z
+    .object({ key: documentKeySchema, reference: z.string().min(1).max(120), url: z.string().url() })
+    .strict()
+    .nullable(),
 });
 
 export const changesFileSchema = z

@@ -2,13 +2,7 @@ import { z } from 'zod';
 
 // The licence vocabulary of spec/licences.md: every published item carries one.
 
-export const LICENCE_TAGS = [
-  'proprietary-metadata-only',
-  'public-domain',
-  'open-attribution',
-  'share-alike-noncommercial',
-  'facts-and-quotation',
-] as const;
+export const LICENCE_TAGS = ['proprietary-metadata-only', 'public-domain', 'open-attribution', 'share-alike-noncommercial', 'facts-and-quotation'] as const;
 export const licenceTagSchema = z.enum(LICENCE_TAGS);
 export type LicenceTag = z.infer<typeof licenceTagSchema>;
 

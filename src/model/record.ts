@@ -101,7 +101,9 @@ export const DATE_NAMES = [
   'updated', // NIST: latest update of a final
 ] as const;
 export type DateName = (typeof DATE_NAMES)[number];
-export const datesSchema = z.object(Object.fromEntries(DATE_NAMES.map((name) => [name, partialDateSchema.optional()])) as Record<DateName, z.ZodOptional<typeof partialDateSchema>>).strict();
+export const datesSchema = z
+  .object(Object.fromEntries(DATE_NAMES.map((name) => [name, partialDateSchema.optional()])) as Record<DateName, z.ZodOptional<typeof partialDateSchema>>)
+  .strict();
 
 /** Where a European standard stands in law: the CEN legal block. */
 export const legalSchema = z
@@ -137,8 +139,14 @@ export const recordSchema = z
     committee: shortText(80).optional(),
     /** The committee's name where the publisher shows it (`(Disbanded) eXtensions for Financial Services`). */
     committeeTitle: shortText(200).optional(),
-    ics: z.array(z.string().regex(/^\d{2}(\.\d{3}(\.\d{2})?)?$/)).max(40).optional(),
-    languages: z.array(z.string().regex(/^[a-z]{2}$/)).max(20).optional(),
+    ics: z
+      .array(z.string().regex(/^\d{2}(\.\d{3}(\.\d{2})?)?$/))
+      .max(40)
+      .optional(),
+    languages: z
+      .array(z.string().regex(/^[a-z]{2}$/))
+      .max(20)
+      .optional(),
     legal: legalSchema.optional(),
     relations: z.array(relationSchema).max(200).optional(),
   })
@@ -146,8 +154,25 @@ export const recordSchema = z
 export type DocumentRecord = z.infer<typeof recordSchema>;
 
 const FIELD_ORDER = [
-  'key', 'reference', 'status', 'phase', 'stage', 'title', 'stageLabel', 'stageDate', 'publicationDate', 'dates', 'edition', 'version', 'pages',
-  'committee', 'committeeTitle', 'ics', 'languages', 'legal', 'relations',
+  'key',
+  'reference',
+  'status',
+  'phase',
+  'stage',
+  'title',
+  'stageLabel',
+  'stageDate',
+  'publicationDate',
+  'dates',
+  'edition',
+  'version',
+  'pages',
+  'committee',
+  'committeeTitle',
+  'ics',
+  'languages',
+  'legal',
+  'relations',
 ] as const satisfies ReadonlyArray<keyof DocumentRecord>;
 
 /**

@@ -9,7 +9,10 @@ import { severitySchema } from '../model/item.js';
 const channelId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 characters of a-z, 0-9, _ and -');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name (A-Z, 0-9, _)');
 const sourceId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a source id');
-const httpUrl = z.string().url('must be a URL').refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL');
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http or https URL');
 
 const common = {
   id: channelId,
@@ -37,8 +40,14 @@ export const webhookChannelSchema = z
   })
   .strict();
 
-export const slackChannelSchema = z.object({ ...common, type: z.literal('slack'), ...chatTarget }).strict().refine(oneTarget, oneTargetMessage);
-export const teamsChannelSchema = z.object({ ...common, type: z.literal('teams'), ...chatTarget }).strict().refine(oneTarget, oneTargetMessage);
+export const slackChannelSchema = z
+  .object({ ...common, type: z.literal('slack'), ...chatTarget })
+  .strict()
+  .refine(oneTarget, oneTargetMessage);
+export const teamsChannelSchema = z
+  .object({ ...common, type: z.literal('teams'), ...chatTarget })
+  .strict()
+  .refine(oneTarget, oneTargetMessage);
 
 export const emailChannelSchema = z
   .object({

@@ -27,17 +27,37 @@ export function channelStatuses(channels: readonly NotifyChannel[], counts: read
   const configured = channels.map((channel): ChannelStatus => {
     const { id, type, target } = describeChannel(channel);
     const c = countOf.get(id);
-    return { id, type, target, configured: true, ...none, ...(c && { pending: c.pending, sent: c.sent, dead: c.dead, nextAttemptAt: c.nextAttemptAt, lastError: c.lastError, lastCode: c.lastCode }) };
+    return {
+      id,
+      type,
+      target,
+      configured: true,
+      ...none,
+      ...(c && { pending: c.pending, sent: c.sent, dead: c.dead, nextAttemptAt: c.nextAttemptAt, lastError: c.lastError, lastCode: c.lastCode }),
+    };
   });
   const known = new Set(channels.map((c) => c.id));
   const orphans = counts
     .filter((c) => !known.has(c.channelId))
-    .map((c): ChannelStatus => ({ id: c.channelId, type: null, target: null, configured: false, pending: c.pending, sent: c.sent, dead: c.dead, nextAttemptAt: c.nextAttemptAt, lastError: c.lastError, lastCode: c.lastCode }));
+    .map((c): ChannelStatus => ({
+      id: c.channelId,
+      type: null,
+      target: null,
+      configured: false,
+      pending: c.pending,
+      sent: c.sent,
+      dead: c.dead,
+      nextAttemptAt: c.nextAttemptAt,
+      lastError: c.lastError,
+      lastCode: c.lastCode,
+    }));
   return [...configured, ...orphans];
 }
 
 /** What /healthz shows of a channel. */
-export function healthChannel(status: ChannelStatus): Pick<ChannelStatus, 'id' | 'type' | 'configured' | 'pending' | 'sent' | 'dead' | 'nextAttemptAt' | 'lastCode'> {
+export function healthChannel(
+  status: ChannelStatus,
+): Pick<ChannelStatus, 'id' | 'type' | 'configured' | 'pending' | 'sent' | 'dead' | 'nextAttemptAt' | 'lastCode'> {
   const { id, type, configured, pending, sent, dead, nextAttemptAt, lastCode } = status;
   return { id, type, configured, pending, sent, dead, nextAttemptAt, lastCode };
 }

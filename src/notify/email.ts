@@ -40,7 +40,10 @@ export function buildItemEmail(item: Item, channel: Addresses, options: MessageO
 export function buildDigestEmail(items: readonly Item[], channel: Addresses, options: MessageOptions): EmailMessage | undefined {
   if (items.length === 0) return undefined;
   const all = items.map((item) => messageFacts(item, options));
-  const id = digestDeliveryId(channel.id, items.map((i) => i.id));
+  const id = digestDeliveryId(
+    channel.id,
+    items.map((i) => i.id),
+  );
   const counts = SEVERITY_ORDER.map((s) => [s, all.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`)
@@ -49,7 +52,9 @@ export function buildDigestEmail(items: readonly Item[], channel: Addresses, opt
   return envelope(channel, id, {
     subject: `[regwatch] ${title}`,
     text: `${title}\n\n${all.map(textBlock).join('\n\n')}\n`,
-    html: htmlPage(`<h1 style="font-size:1.2em">${html(title)}</h1>\n${all.map((f) => `<h2 style="font-size:1.05em">${html(f.subject)}</h2>\n${htmlBlock(f)}`).join('\n<hr>\n')}`),
+    html: htmlPage(
+      `<h1 style="font-size:1.2em">${html(title)}</h1>\n${all.map((f) => `<h2 style="font-size:1.05em">${html(f.subject)}</h2>\n${htmlBlock(f)}`).join('\n<hr>\n')}`,
+    ),
   });
 }
 
@@ -91,7 +96,6 @@ function htmlBlock(f: MessageFacts): string {
 function htmlPage(body: string): string {
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>\n<body>\n${body}\n</body></html>\n`;
 }
-
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -141,7 +145,11 @@ function smtpFailure(error: unknown, scrub: (text: string) => string): DeliveryO
   const err = error as { code?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
   const code = typeof err?.code === 'string' ? err.code : '';
   const replyCode = typeof err?.responseCode === 'number' ? err.responseCode : undefined;
-  const detail = scrub(String(typeof err?.response === 'string' ? err.response : (err?.message ?? error)).replace(/\s+/g, ' ').trim());
+  const detail = scrub(
+    String(typeof err?.response === 'string' ? err.response : (err?.message ?? error))
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   const reason = `notify: SMTP ${code || 'error'}${replyCode !== undefined ? ` ${replyCode}` : ''}: ${detail}`;
   const status = replyCode === undefined ? {} : { status: replyCode };
   if (code === 'EAUTH') return { ok: false, permanent: true, code: 'NOTIFY_SMTP_AUTH', reason, ...status };

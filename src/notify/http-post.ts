@@ -50,7 +50,12 @@ export async function postHttp(message: HttpMessage, deps: HttpPostDeps): Promis
   const excerpt = scrub(await readExcerpt(response.body));
   const said = excerpt === '' ? '' : `: ${excerpt}`;
   const fail = (code: NotifyErrorCode, permanent: boolean, extra: { retryAfterMs?: number } = {}): DeliveryOutcome => ({
-    ok: false, permanent, code, status, reason: `notify: POST ${target} returned ${status}${said}`, ...extra,
+    ok: false,
+    permanent,
+    code,
+    status,
+    reason: `notify: POST ${target} returned ${status}${said}`,
+    ...extra,
   });
   const retryAfter = retryAfterMs(headers['retry-after'], deps.now());
   const after = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };

@@ -61,7 +61,12 @@ export function messagesFor(channel: NotifyChannel, items: readonly Item[], cont
       const url = chatTargetUrl(channel, context.env, context);
       const build = channel.type === 'slack' ? buildSlackMessage : buildTeamsMessage;
       return wanted.map((item) => ({
-        ...base, kind: 'http', channelType: channel.type, deliveryId: deliveryId(channel.id, item.id), itemIds: [item.id], message: build(item, url, context),
+        ...base,
+        kind: 'http',
+        channelType: channel.type,
+        deliveryId: deliveryId(channel.id, item.id),
+        itemIds: [item.id],
+        message: build(item, url, context),
       }));
     }
     case 'email': {
@@ -72,7 +77,9 @@ export function messagesFor(channel: NotifyChannel, items: readonly Item[], cont
         });
       }
       const digest = buildDigestEmail(wanted, channel, context);
-      return digest === undefined ? [] : [{ ...base, kind: 'email', channelType: 'email', deliveryId: digest.deliveryId, itemIds: wanted.map((i) => i.id), message: digest }];
+      return digest === undefined
+        ? []
+        : [{ ...base, kind: 'email', channelType: 'email', deliveryId: digest.deliveryId, itemIds: wanted.map((i) => i.id), message: digest }];
     }
   }
 }

@@ -53,9 +53,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const none = (): NotifyReport => ({ sent: 0, retrying: 0, dead: 0, left: 0, pinged: 0, pingFailed: 0 });
   const enabled = deps.config.notify.length > 0 || deps.config.websubHub !== undefined;
 
-  async function withAgent(
-    run: (senderDeps: SenderDeps) => Promise<NotifyReport>,
-  ): Promise<NotifyReport> {
+  async function withAgent(run: (senderDeps: SenderDeps) => Promise<NotifyReport>): Promise<NotifyReport> {
     const agent = createAgent({ timeouts: TIMEOUTS, allowPrivateNetwork: deps.config.allowPrivateNetwork });
     try {
       return await run({
@@ -124,8 +122,5 @@ export function createNotifier(deps: NotifierDeps): Notifier {
  */
 export function hubTopics(publicUrl: string, written: readonly string[], created: readonly Item[]): string[] {
   const sources = [...new Set(created.flatMap((item) => [item.source, ...item.alsoSeenBy.map((s) => s.source)]))].sort();
-  return [
-    ...changedFeedTopics(publicUrl, written),
-    ...sources.flatMap((source) => changedFeedTopics(publicUrl, FEED_FILES, `sources/${source}/`)),
-  ];
+  return [...changedFeedTopics(publicUrl, written), ...sources.flatMap((source) => changedFeedTopics(publicUrl, FEED_FILES, `sources/${source}/`))];
 }

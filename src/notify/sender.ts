@@ -65,7 +65,12 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
   const budget = AbortSignal.timeout(options.budgetMs);
   const signal = options.signal === undefined ? budget : AbortSignal.any([budget, options.signal]);
   const now = deps.now();
-  const claimed = deps.store.deliveries.claimDue([...channels.keys()], now.toISOString(), new Date(now.getTime() + options.budgetMs + CLAIM_MARGIN_MS).toISOString(), options.limit ?? 500);
+  const claimed = deps.store.deliveries.claimDue(
+    [...channels.keys()],
+    now.toISOString(),
+    new Date(now.getTime() + options.budgetMs + CLAIM_MARGIN_MS).toISOString(),
+    options.limit ?? 500,
+  );
   const byChannel = new Map<string, Delivery[]>();
   for (const delivery of claimed) byChannel.set(delivery.channelId, [...(byChannel.get(delivery.channelId) ?? []), delivery]);
   const transports: Transporter[] = [];
@@ -92,7 +97,11 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
       if (!outcome.ok && options.signal?.aborted) return leave(deliveries.slice(index));
       deps.afterSend?.(delivery.key);
       if (!outcome.ok && budget.aborted && (outcome.code === 'NOTIFY_NETWORK' || outcome.code === 'NOTIFY_TIMEOUT')) {
-        outcome = { ...outcome, code: 'NOTIFY_TIMEOUT', reason: `${outcome.reason} (the notification pass's ${Math.round(options.budgetMs / 1000)} s ran out)` };
+        outcome = {
+          ...outcome,
+          code: 'NOTIFY_TIMEOUT',
+          reason: `${outcome.reason} (the notification pass's ${Math.round(options.budgetMs / 1000)} s ran out)`,
+        };
       }
       record(channel, delivery, outcome);
       if (!outcome.ok && !outcome.permanent) return leave(deliveries.slice(index + 1));
@@ -120,8 +129,9 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
     const items: Item[] = deps.store.itemsById(delivery.itemIds);
     if (items.length !== delivery.itemIds.length) throw new NotifyError('NOTIFY_BAD_ITEM', `delivery ${delivery.key}: its items are no longer stored`);
     const unfiltered = { ...channel, minSeverity: 'baseline' as const, sources: undefined };
-    const outbound = messagesFor(unfiltered, items, { env: deps.env, allowPrivateNetwork: deps.allowPrivateNetwork, publicUrl: deps.publicUrl })
-      .find((m) => m.deliveryId === delivery.key);
+    const outbound = messagesFor(unfiltered, items, { env: deps.env, allowPrivateNetwork: deps.allowPrivateNetwork, publicUrl: deps.publicUrl }).find(
+      (m) => m.deliveryId === delivery.key,
+    );
     if (outbound === undefined) throw new NotifyError('NOTIFY_BAD_ITEM', `delivery ${delivery.key}: its message cannot be rebuilt with the same key`);
     return outbound;
   }

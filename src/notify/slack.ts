@@ -27,7 +27,9 @@ export function slackPayload(item: Item, options: MessageOptions): SlackPayload 
       { type: 'section', text: { type: 'plain_text', text: clip(facts.whatChanged, 3000), emoji: false } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: clip(`${link(facts.itemUrl, 'regwatch item')} · observed ${facts.observedDate} · ${escapeMrkdwn(facts.rights)}`, 3000) }],
+        elements: [
+          { type: 'mrkdwn', text: clip(`${link(facts.itemUrl, 'regwatch item')} · observed ${facts.observedDate} · ${escapeMrkdwn(facts.rights)}`, 3000) },
+        ],
       },
     ],
     unfurl_links: false,

@@ -33,7 +33,13 @@ export function teamsPayload(item: Item, options: MessageOptions): TeamsPayload 
     type: 'AdaptiveCard',
     version: '1.4',
     body: [
-      { type: 'TextBlock', text: escapeCardMarkdown(`${facts.severity.toUpperCase()} · ${facts.subject}`), weight: 'Bolder', color: COLOUR[facts.severity], wrap: true },
+      {
+        type: 'TextBlock',
+        text: escapeCardMarkdown(`${facts.severity.toUpperCase()} · ${facts.subject}`),
+        weight: 'Bolder',
+        color: COLOUR[facts.severity],
+        wrap: true,
+      },
       { type: 'TextBlock', text: escapeCardMarkdown(facts.whatChanged), wrap: true },
       { type: 'TextBlock', text: escapeCardMarkdown(`Observed ${facts.observedDate} · ${facts.rights}`), isSubtle: true, size: 'Small', wrap: true },
     ],

@@ -36,6 +36,8 @@ export function changesTableLines(items: readonly Item[], options: TableOptions)
   return [
     '| Date | Severity | What changed |',
     '| --- | --- | --- |',
-    ...shown.map((item) => `| ${[item.observedAt.slice(0, 10), severityWord(item.severity, options.vocabulary), whatChanged(item)].map(markdownText).join(' | ')} |`),
+    ...shown.map(
+      (item) => `| ${[item.observedAt.slice(0, 10), severityWord(item.severity, options.vocabulary), whatChanged(item)].map(markdownText).join(' | ')} |`,
+    ),
   ];
 }

@@ -74,7 +74,8 @@ export function findBlocks(text: string, required: readonly BlockName[] = BLOCK_
       if (open !== undefined) {
         throw new PageError('PAGE_MARKER_NESTED', written, line.number, `opens a block inside ${openMarker(open.name)} of line ${open.line.number}`);
       }
-      if (blocks.has(blockName)) throw new PageError('PAGE_MARKER_DUPLICATED', written, line.number, 'appears a second time: a page has one block of each kind');
+      if (blocks.has(blockName))
+        throw new PageError('PAGE_MARKER_DUPLICATED', written, line.number, 'appears a second time: a page has one block of each kind');
       if (line.eol === '') throw new PageError('PAGE_MARKER_UNBALANCED', written, line.number, `is the last line: ${closeMarker(blockName)} is missing`);
       open = { name: blockName, line };
       continue;
@@ -84,16 +85,27 @@ export function findBlocks(text: string, required: readonly BlockName[] = BLOCK_
       throw new PageError(blocks.has(blockName) ? 'PAGE_MARKER_DUPLICATED' : 'PAGE_MARKER_UNBALANCED', written, line.number, detail);
     }
     if (open.name !== blockName) {
-      throw new PageError('PAGE_MARKER_UNBALANCED', written, line.number, `closes a block, but ${openMarker(open.name)} of line ${open.line.number} is the one open`);
+      throw new PageError(
+        'PAGE_MARKER_UNBALANCED',
+        written,
+        line.number,
+        `closes a block, but ${openMarker(open.name)} of line ${open.line.number} is the one open`,
+      );
     }
-    blocks.set(blockName, { name: blockName, contentStart: open.line.start + open.line.text.length + open.line.eol.length, contentEnd: line.start, eol: open.line.eol as Block['eol'] });
+    blocks.set(blockName, {
+      name: blockName,
+      contentStart: open.line.start + open.line.text.length + open.line.eol.length,
+      contentEnd: line.start,
+      eol: open.line.eol as Block['eol'],
+    });
     open = undefined;
   }
   if (open !== undefined) {
     throw new PageError('PAGE_MARKER_UNBALANCED', openMarker(open.name), open.line.number, `is never closed (${closeMarker(open.name)} is missing)`);
   }
   for (const name of required) {
-    if (!blocks.has(name)) throw new PageError('PAGE_MARKER_MISSING', openMarker(name), null, `is missing: add ${openMarker(name)} and ${closeMarker(name)}, each on its own line`);
+    if (!blocks.has(name))
+      throw new PageError('PAGE_MARKER_MISSING', openMarker(name), null, `is missing: add ${openMarker(name)} and ${closeMarker(name)}, each on its own line`);
   }
   return blocks;
 }

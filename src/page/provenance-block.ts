@@ -14,7 +14,9 @@ export function provenanceLines(report: SourceReport): string[] {
     `- Last change observed: ${report.lastChangeAt === null ? 'none yet' : report.lastChangeAt.slice(0, 10)}`,
   ];
   if (report.state === 'degraded') {
-    lines.push(`- Source health: degraded, ${report.consecutiveFailures} failed checks in a row${report.lastDetail === null ? '' : ` (${markdownText(report.lastDetail)})`}`);
+    lines.push(
+      `- Source health: degraded, ${report.consecutiveFailures} failed checks in a row${report.lastDetail === null ? '' : ` (${markdownText(report.lastDetail)})`}`,
+    );
   } else if (report.state === 'never-checked') {
     lines.push('- Source health: not checked yet');
   }

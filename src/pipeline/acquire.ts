@@ -26,7 +26,16 @@ export type Acquired =
   /** The body the last clean check read, read the same way: unchanged, with that check's detail. */
   | { kind: 'known'; detail: string | null; provenance: Provenance; fetch: Fetched }
   | { kind: 'not-modified'; provenance: Provenance; fetchedAt: string }
-  | { kind: 'failed'; verdict: 'unreadable' | 'extraction-failed'; code: string; detail: string; provenance: Provenance; httpStatus: number | null; sha256: string | null; fetchedAt: string };
+  | {
+      kind: 'failed';
+      verdict: 'unreadable' | 'extraction-failed';
+      code: string;
+      detail: string;
+      provenance: Provenance;
+      httpStatus: number | null;
+      sha256: string | null;
+      fetchedAt: string;
+    };
 
 export async function acquire(source: WatchedSource, memory: SourceMemory, scope: WatchScope, context: CheckContext): Promise<Acquired> {
   const { kind } = source;
@@ -37,33 +46,66 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     // read the same way (the same kind version, the same watch scope: a newly followed document or
     // committee must be read from the body even if the server's copy did not change).
     const sameReader = memory.state?.watcherVersion === kind.version && memory.state?.scope === serializeScope(scope);
-    const fetched = await budget.race(context.fetcher.get(source.url, {
-      maxBytes: kind.maxResponseBytes,
-      ...(sameReader && memory.state?.etag ? { etag: memory.state.etag } : {}),
-      ...(sameReader && memory.state?.lastModified ? { lastModified: memory.state.lastModified } : {}),
-      ...(spoolTo ? { spoolTo } : {}),
-      signal: budget.signal,
-    }));
+    const fetched = await budget.race(
+      context.fetcher.get(source.url, {
+        maxBytes: kind.maxResponseBytes,
+        ...(sameReader && memory.state?.etag ? { etag: memory.state.etag } : {}),
+        ...(sameReader && memory.state?.lastModified ? { lastModified: memory.state.lastModified } : {}),
+        ...(spoolTo ? { spoolTo } : {}),
+        signal: budget.signal,
+      }),
+    );
     const cause = budget.cause();
     if (fetched === ABORTED || cause !== null) {
       const fetchedAt = context.now().toISOString();
-      const detail = cause === 'budget'
-        ? `fetch: GET ${source.url}: gave up when the source's time budget of ${budget.budgetMs / 1000} s ran out (sourceBudgetSeconds)`
-        : `fetch: GET ${source.url}: the refresh was aborted`;
+      const detail =
+        cause === 'budget'
+          ? `fetch: GET ${source.url}: gave up when the source's time budget of ${budget.budgetMs / 1000} s ran out (sourceBudgetSeconds)`
+          : `fetch: GET ${source.url}: the refresh was aborted`;
       const code = cause === 'budget' ? 'CHECK_BUDGET' : 'REFRESH_ABORTED';
-      return { kind: 'failed', verdict: 'unreadable', code, detail, provenance: emptyProvenance(source, fetchedAt, 0), httpStatus: null, sha256: null, fetchedAt };
+      return {
+        kind: 'failed',
+        verdict: 'unreadable',
+        code,
+        detail,
+        provenance: emptyProvenance(source, fetchedAt, 0),
+        httpStatus: null,
+        sha256: null,
+        fetchedAt,
+      };
     }
     context.hooks?.afterFetch?.(source.id);
     if (fetched.kind === 'unreadable') {
-      return { kind: 'failed', verdict: 'unreadable', code: fetched.code, detail: fetched.reason, provenance: emptyProvenance(source, fetched.fetchedAt, fetched.status ?? 0), httpStatus: fetched.status ?? null, sha256: null, fetchedAt: fetched.fetchedAt };
+      return {
+        kind: 'failed',
+        verdict: 'unreadable',
+        code: fetched.code,
+        detail: fetched.reason,
+        provenance: emptyProvenance(source, fetched.fetchedAt, fetched.status ?? 0),
+        httpStatus: fetched.status ?? null,
+        sha256: null,
+        fetchedAt: fetched.fetchedAt,
+      };
     }
-    if (fetched.kind === 'not-modified') return { kind: 'not-modified', provenance: emptyProvenance(source, fetched.fetchedAt, 304), fetchedAt: fetched.fetchedAt };
+    if (fetched.kind === 'not-modified')
+      return { kind: 'not-modified', provenance: emptyProvenance(source, fetched.fetchedAt, 304), fetchedAt: fetched.fetchedAt };
     const provenance: Provenance = {
-      url: fetched.finalUrl, fetchedAt: fetched.fetchedAt, httpStatus: fetched.status, sha256: fetched.sha256,
-      watcher: kind.id, watcherVersion: kind.version,
+      url: fetched.finalUrl,
+      fetchedAt: fetched.fetchedAt,
+      httpStatus: fetched.status,
+      sha256: fetched.sha256,
+      watcher: kind.id,
+      watcherVersion: kind.version,
     };
     const failed = (verdict: 'unreadable' | 'extraction-failed', code: string, detail: string): Acquired => ({
-      kind: 'failed', verdict, code, detail, provenance, httpStatus: fetched.status, sha256: fetched.sha256, fetchedAt: fetched.fetchedAt,
+      kind: 'failed',
+      verdict,
+      code,
+      detail,
+      provenance,
+      httpStatus: fetched.status,
+      sha256: fetched.sha256,
+      fetchedAt: fetched.fetchedAt,
     });
     const known = knownUnchanged(source, fetched, memory, scope);
     if (known !== undefined) return { kind: 'known', detail: known.detail, provenance, fetch: fetched };
@@ -136,7 +178,11 @@ export function isSpoolFile(name: string): boolean {
 
 export function emptyProvenance(source: WatchedSource, fetchedAt: string, status: number): Provenance {
   return {
-    url: source.url, fetchedAt, httpStatus: status, sha256: createHash('sha256').update('').digest('hex'),
-    watcher: source.kind.id, watcherVersion: source.kind.version,
+    url: source.url,
+    fetchedAt,
+    httpStatus: status,
+    sha256: createHash('sha256').update('').digest('hex'),
+    watcher: source.kind.id,
+    watcherVersion: source.kind.version,
   };
 }

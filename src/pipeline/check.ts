@@ -47,7 +47,13 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   const clean = acquired.kind !== 'failed';
 
   const write: CheckWrite = {
-    runId: context.runId, sourceId: source.id, checkedAt, verdict, detail, code: acquired.kind === 'failed' ? acquired.code : null, url: source.url,
+    runId: context.runId,
+    sourceId: source.id,
+    checkedAt,
+    verdict,
+    detail,
+    code: acquired.kind === 'failed' ? acquired.code : null,
+    url: source.url,
     httpStatus: acquired.kind === 'failed' ? acquired.httpStatus : 'fetch' in acquired ? acquired.fetch.status : 304,
     sha256: acquired.kind === 'failed' ? acquired.sha256 : 'fetch' in acquired ? acquired.fetch.sha256 : null,
     fetchedAt: 'fetch' in acquired ? acquired.fetch.fetchedAt : acquired.fetchedAt,
@@ -90,7 +96,13 @@ function verdictOf(acquired: Acquired, news: number): Verdict {
 }
 
 /** Every document whose record is new or differs from its baseline, classified. */
-function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 'records' }>, memory: SourceMemory, context: CheckContext, checkedAt: string): Change[] {
+function findChanges(
+  source: WatchedSource,
+  acquired: Extract<Acquired, { kind: 'records' }>,
+  memory: SourceMemory,
+  context: CheckContext,
+  checkedAt: string,
+): Change[] {
   const firstCheck = !(memory.state?.baselined ?? false) || memory.baselines.size === 0;
   const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
   const newly = newlyWatched(scope, memory.state?.scope ?? null);
@@ -102,11 +114,23 @@ function findChanges(source: WatchedSource, acquired: Extract<Acquired, { kind: 
     const rules = ruleContext(source, record, context);
     const observed = (classification: Classification | null, fieldChanges: FieldChange[]): Change => ({
       record,
-      observation: classification === null ? null : {
-        sourceId: source.id, docKey: source.config.sameAs ?? record.key, seq: 0, documentUrl: source.kind.documentUrl(record.key, source.spec),
-        reference: record.reference, stage: record.stage ?? null, phase: record.phase, observedAt: checkedAt, classification, changes: fieldChanges,
-        provenance: acquired.provenance, licence: source.licence,
-      },
+      observation:
+        classification === null
+          ? null
+          : {
+              sourceId: source.id,
+              docKey: source.config.sameAs ?? record.key,
+              seq: 0,
+              documentUrl: source.kind.documentUrl(record.key, source.spec),
+              reference: record.reference,
+              stage: record.stage ?? null,
+              phase: record.phase,
+              observedAt: checkedAt,
+              classification,
+              changes: fieldChanges,
+              provenance: acquired.provenance,
+              licence: source.licence,
+            },
     });
     if (before === undefined) {
       // A followed document the source lists for the first time after its first check is news
@@ -168,9 +192,20 @@ export function recordInternalFailure(source: WatchedSource, error: unknown, con
     const checkedAt = context.now().toISOString();
     const { health, transition } = nextHealth(state, { verdict: 'internal', detail, checkedAt }, context.degradedAfter);
     context.store.recordCheck({
-      runId: context.runId, sourceId: source.id, checkedAt, verdict: 'internal', detail, code, url: source.url, httpStatus: null, sha256: null,
-      fetchedAt: null, readRevision: state?.revision ?? 0, baselines: [],
-      observations: (_seq, checkId) => (transition === null ? [] : [healthObservation(source, transition, checkedAt, emptyProvenance(source, checkedAt, 0), checkId)]),
+      runId: context.runId,
+      sourceId: source.id,
+      checkedAt,
+      verdict: 'internal',
+      detail,
+      code,
+      url: source.url,
+      httpStatus: null,
+      sha256: null,
+      fetchedAt: null,
+      readRevision: state?.revision ?? 0,
+      baselines: [],
+      observations: (_seq, checkId) =>
+        transition === null ? [] : [healthObservation(source, transition, checkedAt, emptyProvenance(source, checkedAt, 0), checkId)],
       state: {
         ...health,
         lastCode: code,

@@ -15,10 +15,7 @@ export interface CleanupReport {
 }
 
 export async function cleanUpInterruptedRuns(deps: { dataDir: string; store: Store; progress?: (line: string) => void }): Promise<CleanupReport> {
-  const removed = [
-    ...(await removeMatching(deps.dataDir, 'tmp', isSpoolFile)),
-    ...(await removeMatching(deps.dataDir, 'public', isPublishTempFile)),
-  ];
+  const removed = [...(await removeMatching(deps.dataDir, 'tmp', isSpoolFile)), ...(await removeMatching(deps.dataDir, 'public', isPublishTempFile))];
   const interruptedRuns = deps.store.closeInterruptedRuns();
   if (removed.length > 0) {
     const megabytes = (removed.reduce((sum, file) => sum + file.bytes, 0) / (1024 * 1024)).toFixed(1);

@@ -25,7 +25,10 @@ function leadOrder(sourceOrder: ReadonlyMap<string, number>) {
   const rank = (o: Observation) => sourceOrder.get(o.sourceId) ?? Number.MAX_SAFE_INTEGER;
   const baseline = (o: Observation) => (o.classification.severity === 'baseline' ? 1 : 0);
   return (a: Observation, b: Observation): number =>
-    baseline(a) - baseline(b) || filterRank(a.classification.severity) - filterRank(b.classification.severity) || rank(a) - rank(b) || a.sourceId.localeCompare(b.sourceId);
+    baseline(a) - baseline(b) ||
+    filterRank(a.classification.severity) - filterRank(b.classification.severity) ||
+    rank(a) - rank(b) ||
+    a.sourceId.localeCompare(b.sourceId);
 }
 
 /**
@@ -51,7 +54,10 @@ export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<strin
   const [lead] = folding.flatMap((f) => f.told ?? []).sort(leadOrder(sourceOrder));
   if (lead === undefined) return { item: null, toldBy, state: null };
   // A source whose findings were all told elsewhere still saw the document: named, never leading.
-  const others = group.map((o, i) => folding[i]!.told ?? o).filter((o) => o !== lead).sort(leadOrder(sourceOrder));
+  const others = group
+    .map((o, i) => folding[i]!.told ?? o)
+    .filter((o) => o !== lead)
+    .sort(leadOrder(sourceOrder));
   const alsoEvents = new Set<EventType>(lead.classification.alsoEvents);
   for (const event of [...others.map((o) => o.classification.event), ...folding.flatMap((f) => f.folded.map((x) => x.event))]) {
     if (event !== lead.classification.event && event !== 'baseline') alsoEvents.add(event);

@@ -16,7 +16,12 @@ export interface KnownBody {
   detail: string | null;
 }
 
-export function knownUnchanged(source: WatchedSource, body: { sha256: string; finalUrl: string }, memory: SourceMemory, scope: WatchScope): KnownBody | undefined {
+export function knownUnchanged(
+  source: WatchedSource,
+  body: { sha256: string; finalUrl: string },
+  memory: SourceMemory,
+  scope: WatchScope,
+): KnownBody | undefined {
   const { state, lastClean } = memory;
   // The latest clean check must have read a body: after a 304 the stored scope is the 304's.
   if (state === undefined || lastClean === undefined || lastClean.sha256 === null) return undefined;

@@ -74,10 +74,16 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
   const runId = deps.store.beginRun(options.trigger, deps.now().toISOString());
   try {
     const context: CheckContext = {
-      runId, store: deps.store, fetcher: deps.fetcher, now: deps.now, spoolDir,
+      runId,
+      store: deps.store,
+      fetcher: deps.fetcher,
+      now: deps.now,
+      spoolDir,
       watch: runWatch(all, (id) => deps.store.baselines(id)),
-      degradedAfter: deps.config.degradedAfter, sourceBudgetMs: deps.config.sourceBudgetSeconds * 1000,
-      ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      degradedAfter: deps.config.degradedAfter,
+      sourceBudgetMs: deps.config.sourceBudgetSeconds * 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(deps.hooks ? { hooks: deps.hooks } : {}),
     };
     const outcomes = await checkAll(sources, deps, context);
     if (options.signal?.aborted) {
@@ -86,19 +92,27 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
       throw new RefreshAbortedError(abortReason(options.signal), checked, sources.length);
     }
     const sourceOrder = new Map(deps.config.sources.map((s, i) => [s.id, i]));
-    const { created: itemsCreated, createdItems, refused } = deps.store.composeItems(itemComposer(sourceOrder), joinsNewestItem, outboxFor(deps.config.notify, deps.now()));
+    const {
+      created: itemsCreated,
+      createdItems,
+      refused,
+    } = deps.store.composeItems(itemComposer(sourceOrder), joinsNewestItem, outboxFor(deps.config.notify, deps.now()));
     for (const reason of refused) deps.progress?.(`compose: item refused, kept pending: ${reason}`);
     deps.hooks?.afterCompose?.();
     const published = await publishFromStore(deps.store, deps.config, join(deps.dataDir, 'public'), deps.site, deps.hooks?.afterPublishFile);
-    const notified = await deps.notifier?.afterPublish(published, createdItems, { ...(options.signal ? { signal: options.signal } : {}), ...(deps.hooks?.afterSend ? { afterSend: deps.hooks.afterSend } : {}) });
+    const notified = await deps.notifier?.afterPublish(published, createdItems, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(deps.hooks?.afterSend ? { afterSend: deps.hooks.afterSend } : {}),
+    });
     const failed = outcomes.filter((o) => !CHECKED.has(o.verdict)).length;
     deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
     return { runId, outcomes, itemsCreated, published, ...(notified ? { notified } : {}) };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
-    const outcome = error instanceof RefreshAbortedError
-      ? `aborted (${error.reason}): ${error.checked} of ${error.total} sources checked`
-      : `failed: ${(error as Error).message}`;
+    const outcome =
+      error instanceof RefreshAbortedError
+        ? `aborted (${error.reason}): ${error.checked} of ${error.total} sources checked`
+        : `failed: ${(error as Error).message}`;
     try {
       deps.store.finishRun(runId, deps.now().toISOString(), outcome.slice(0, 500));
     } catch {
@@ -112,8 +126,15 @@ const CHECKED = new Set(['changed', 'unchanged']);
 
 /** The refresh's signal was aborted: it stopped between checks and published nothing. */
 export class RefreshAbortedError extends RegwatchError<'REGWATCH_REFRESH_ABORTED'> {
-  constructor(readonly reason: string, readonly checked: number, readonly total: number) {
-    super('REGWATCH_REFRESH_ABORTED', `refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`);
+  constructor(
+    readonly reason: string,
+    readonly checked: number,
+    readonly total: number,
+  ) {
+    super(
+      'REGWATCH_REFRESH_ABORTED',
+      `refresh: aborted (${reason}): ${checked} of ${total} sources checked; they are stored, the rest are checked next time, and nothing was published`,
+    );
   }
 }
 

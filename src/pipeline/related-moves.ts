@@ -31,7 +31,10 @@ export function movedOnTheirOwn(run: readonly Observation[]): Set<string> {
  * run (null when nothing of the document's own is left), the folded findings and the documents
  * whose items tell them.
  */
-export function withoutRelatedMoves(observation: Observation, moved: ReadonlySet<string>): { told: Observation | null; folded: DatedFinding[]; into: string[] } {
+export function withoutRelatedMoves(
+  observation: Observation,
+  moved: ReadonlySet<string>,
+): { told: Observation | null; folded: DatedFinding[]; into: string[] } {
   const findings = observation.classification.findings;
   const toldElsewhere = (f: DatedFinding) => f.about !== undefined && f.about !== observation.docKey && moved.has(f.about);
   const folded = (findings ?? []).filter(toldElsewhere);

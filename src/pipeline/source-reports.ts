@@ -14,7 +14,11 @@ export function sourceReports(store: Store, config: Config): SourceReport[] {
     const documents = [...own.values()]
       .sort((a, b) => a.key.localeCompare(b.key))
       .map((record) => ({
-        key: record.key, reference: record.reference, status: record.status, stage: record.stage ?? null, phase: record.phase,
+        key: record.key,
+        reference: record.reference,
+        status: record.status,
+        stage: record.stage ?? null,
+        phase: record.phase,
         url: source.kind.documentUrl(record.key, source.spec),
       }));
     return {
@@ -41,7 +45,11 @@ export function sourceReports(store: Store, config: Config): SourceReport[] {
  * Where another source reports the same document at another stage (e.g. the page lags the
  * catalogue): the harmonized codes where both have one, else the common phases.
  */
-function disagreements(sourceId: string, own: ReadonlyMap<string, DocumentRecord>, all: ReadonlyMap<string, ReadonlyMap<string, DocumentRecord>>): SourceReport['disagreements'] {
+function disagreements(
+  sourceId: string,
+  own: ReadonlyMap<string, DocumentRecord>,
+  all: ReadonlyMap<string, ReadonlyMap<string, DocumentRecord>>,
+): SourceReport['disagreements'] {
   const out: SourceReport['disagreements'] = [];
   for (const [otherSource, theirs] of all) {
     if (otherSource === sourceId) continue;

@@ -41,10 +41,12 @@ export function runWatch(sources: readonly WatchedSource[], baselinesOf: (source
       if (record !== undefined && !references.has(key)) references.set(key, record.reference);
     }
   }
-  const requirementsReferences = new Set([...requirementsKeys].flatMap((key) => {
-    const reference = references.get(key);
-    return reference === undefined ? [] : [undatedReference(reference)];
-  }));
+  const requirementsReferences = new Set(
+    [...requirementsKeys].flatMap((key) => {
+      const reference = references.get(key);
+      return reference === undefined ? [] : [undatedReference(reference)];
+    }),
+  );
   return { keys, references, requirementsKeys, requirementsReferences, scopes };
 }
 

@@ -16,5 +16,9 @@ export async function publishFromStore(store: Store, config: Config, publicDir: 
 }
 
 function newestCheck(sources: SourceReport[]): string | undefined {
-  return sources.map((s) => s.lastCheckedAt).filter((t): t is string => t !== null).sort().at(-1);
+  return sources
+    .map((s) => s.lastCheckedAt)
+    .filter((t): t is string => t !== null)
+    .sort()
+    .at(-1);
 }

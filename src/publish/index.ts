@@ -163,7 +163,8 @@ function checkedLanguage(language: string): string {
 
 function checkedHubUrl(hub: string): string {
   const url = URL.parse(hub);
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new PublishError(`site.websubHub is not an http(s) URL: ${JSON.stringify(hub)}`);
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new PublishError(`site.websubHub is not an http(s) URL: ${JSON.stringify(hub)}`);
   return url.href;
 }
 

@@ -47,8 +47,7 @@ function sections(item: Item): Section[] {
   out.push({
     heading: 'Provenance',
     lines: seenBy.map(
-      ({ source, provenance: p }) =>
-        `${source}: ${p.url} fetched ${p.fetchedAt}, HTTP ${p.httpStatus}, sha256 ${p.sha256}, ${p.watcher} ${p.watcherVersion}`,
+      ({ source, provenance: p }) => `${source}: ${p.url} fetched ${p.fetchedAt}, HTTP ${p.httpStatus}, sha256 ${p.sha256}, ${p.watcher} ${p.watcherVersion}`,
     ),
   });
   const licence = [`${item.licence.rights} (${item.licence.tag})`, item.licence.attribution];
@@ -80,4 +79,3 @@ export function itemHtml(item: Item): string {
   const body = sections(item).map((s) => `<h4>${html(s.heading)}</h4>\n<ul>\n${s.lines.map((l) => `<li>${html(l)}</li>`).join('\n')}\n</ul>`);
   return [`<p>${html(item.summary)}</p>`, ...body].join('\n');
 }
-

@@ -27,7 +27,8 @@ function withPublishableUris(item: Item): Item {
   const provenance = (p: Item['provenance']) => (p && typeof p.url === 'string' ? { ...p, url: publishableUri(p.url) } : p);
   const out: Item = { ...item, provenance: provenance(item.provenance) };
   if (item.document && typeof item.document.url === 'string') out.document = { ...item.document, url: publishableUri(item.document.url) };
-  if (Array.isArray(item.alsoSeenBy)) out.alsoSeenBy = item.alsoSeenBy.map((seen) => (seen && typeof seen === 'object' ? { ...seen, provenance: provenance(seen.provenance) } : seen));
+  if (Array.isArray(item.alsoSeenBy))
+    out.alsoSeenBy = item.alsoSeenBy.map((seen) => (seen && typeof seen === 'object' ? { ...seen, provenance: provenance(seen.provenance) } : seen));
   if (item.licence && typeof item.licence.uri === 'string') out.licence = { ...item.licence, uri: publishableUri(item.licence.uri) };
   return out;
 }

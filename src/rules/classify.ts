@@ -19,11 +19,27 @@ export type DatedFinding = Finding & Pick<Classification, 'effectiveDate' | 'eff
 
 /** Null when no rule found news and the kind keeps such changes quiet (watchers/kind.ts unclassifiedChanges). */
 export function classifyChange(
-  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[], unclassified: 'record-corrected' | 'quiet',
+  before: DocumentRecord,
+  after: DocumentRecord,
+  changes: FieldChange[],
+  context: RuleContext,
+  rules: readonly Rule[],
+  unclassified: 'record-corrected' | 'quiet',
 ): Classification | null;
-export function classifyChange(before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[]): Classification;
 export function classifyChange(
-  before: DocumentRecord, after: DocumentRecord, changes: FieldChange[], context: RuleContext, rules: readonly Rule[], unclassified: 'record-corrected' | 'quiet' = 'record-corrected',
+  before: DocumentRecord,
+  after: DocumentRecord,
+  changes: FieldChange[],
+  context: RuleContext,
+  rules: readonly Rule[],
+): Classification;
+export function classifyChange(
+  before: DocumentRecord,
+  after: DocumentRecord,
+  changes: FieldChange[],
+  context: RuleContext,
+  rules: readonly Rule[],
+  unclassified: 'record-corrected' | 'quiet' = 'record-corrected',
 ): Classification | null {
   const t: Transition = { before, after, changes, context };
   const findings: Finding[] = rules.flatMap((rule) => {
@@ -42,18 +58,41 @@ export function classifyChange(
 /** The strongest finding leads; the others are named in the same summary (composing rule 1). */
 export function summarise(reference: string, findings: readonly DatedFinding[]): Classification {
   // Stable: among equal severities the rule list's order (spec order) decides.
-  const ordered = findings.map((f, i) => ({ f, i })).sort((a, b) => filterRank(a.f.severity) - filterRank(b.f.severity) || a.i - b.i).map((x) => x.f);
+  const ordered = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => filterRank(a.f.severity) - filterRank(b.f.severity) || a.i - b.i)
+    .map((x) => x.f);
   const lead = ordered[0];
   if (lead === undefined) throw new Error('classify: nothing to summarise');
-  const others = [...new Set(ordered.slice(1).map((f) => f.event).filter((e) => e !== lead.event))];
-  const otherWords = ordered.slice(1).filter((f) => f.event !== lead.event || f.words !== lead.words).map((f) => f.words);
+  const others = [
+    ...new Set(
+      ordered
+        .slice(1)
+        .map((f) => f.event)
+        .filter((e) => e !== lead.event),
+    ),
+  ];
+  const otherWords = ordered
+    .slice(1)
+    .filter((f) => f.event !== lead.event || f.words !== lead.words)
+    .map((f) => f.words);
   let summary = `${reference}: ${lead.words}`;
   if (otherWords.length > 0) summary += `; also ${otherWords.join('; ')}`;
-  return { event: lead.event, severity: lead.severity, alsoEvents: others, summary: clip(summary), effectiveDate: lead.effectiveDate, effectiveDateKind: lead.effectiveDateKind };
+  return {
+    event: lead.event,
+    severity: lead.severity,
+    alsoEvents: others,
+    summary: clip(summary),
+    effectiveDate: lead.effectiveDate,
+    effectiveDateKind: lead.effectiveDateKind,
+  };
 }
 
 export function classifyFirstObservation(
-  record: DocumentRecord, kind: 'baseline' | 'new-project', context: RuleContext, describe: (record: DocumentRecord) => string = describeState,
+  record: DocumentRecord,
+  kind: 'baseline' | 'new-project',
+  context: RuleContext,
+  describe: (record: DocumentRecord) => string = describeState,
 ): Classification {
   const words = describe(record);
   if (kind === 'baseline') {
@@ -61,10 +100,22 @@ export function classifyFirstObservation(
   }
   // A new row of a watched document's family says more than "new project" (spec/severity.md).
   if (context.family?.role === 'amendment') {
-    return { event: 'amendment-registered', severity: context.requirements ? 'major' : 'minor', alsoEvents: [], summary: clip(`${record.reference}: amendment project registered, ${words}`), ...dateOf(record) };
+    return {
+      event: 'amendment-registered',
+      severity: context.requirements ? 'major' : 'minor',
+      alsoEvents: [],
+      summary: clip(`${record.reference}: amendment project registered, ${words}`),
+      ...dateOf(record),
+    };
   }
   if (context.family?.role === 'revision') {
-    return { event: 'revision-registered', severity: 'major', alsoEvents: [], summary: clip(`${record.reference}: revision project registered, ${words}`), ...dateOf(record) };
+    return {
+      event: 'revision-registered',
+      severity: 'major',
+      alsoEvents: [],
+      summary: clip(`${record.reference}: revision project registered, ${words}`),
+      ...dateOf(record),
+    };
   }
   return {
     event: 'new-project',
@@ -90,7 +141,8 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
 
 function dateOf(record: DocumentRecord): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
   if (record.stageDate !== undefined) return { effectiveDate: record.stageDate, effectiveDateKind: 'stage-date' };
-  if (record.phase === 'published' && record.publicationDate !== undefined) return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
+  if (record.phase === 'published' && record.publicationDate !== undefined)
+    return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
   return { effectiveDate: null, effectiveDateKind: null };
 }
 

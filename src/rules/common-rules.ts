@@ -41,8 +41,15 @@ export function movedRelations(t: Transition, kind: Relation['kind']): Array<{ b
 
 /** critical: a document that replaces the watched one is out. */
 export const newEditionPublished: Rule = (t) => {
-  const published = movedRelations(t, 'replaced-by').filter(({ before, after }) => isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before)));
-  return published.map(({ after }): Finding => ({ event: 'new-edition', severity: 'critical', words: `new edition ${after.reference} published`, ...about(after) }));
+  const published = movedRelations(t, 'replaced-by').filter(
+    ({ before, after }) => isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before)),
+  );
+  return published.map(({ after }): Finding => ({
+    event: 'new-edition',
+    severity: 'critical',
+    words: `new edition ${after.reference} published`,
+    ...about(after),
+  }));
 };
 
 /** Amendments and corrigenda of the watched document: published, registered, abandoned, progressing. */
@@ -50,9 +57,19 @@ export const supplementsMoved: Rule = (t) => {
   const findings: Finding[] = [];
   for (const { before, after } of movedRelations(t, 'amendment')) {
     if (isPublishedRelation(after) && (before === undefined || !isPublishedRelation(before))) {
-      findings.push({ event: 'amendment-published', severity: t.context.requirements ? 'critical' : 'major', words: `amendment ${after.reference} published`, ...about(after) });
+      findings.push({
+        event: 'amendment-published',
+        severity: t.context.requirements ? 'critical' : 'major',
+        words: `amendment ${after.reference} published`,
+        ...about(after),
+      });
     } else if (before === undefined) {
-      findings.push({ event: 'amendment-registered', severity: t.context.requirements ? 'major' : 'minor', words: `amendment project ${describeRelation(after)} registered`, ...about(after) });
+      findings.push({
+        event: 'amendment-registered',
+        severity: t.context.requirements ? 'major' : 'minor',
+        words: `amendment project ${describeRelation(after)} registered`,
+        ...about(after),
+      });
     } else if (after.status === 'deleted') {
       // the pending amendment of the watched document was abandoned
       findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted`, ...about(after) });
@@ -89,7 +106,11 @@ export const committeeChanged: Rule = (t) => {
     return { event: 'committee-changed', severity: 'minor', words: `committee ${t.after.committee ?? 'none'}, was ${t.before.committee ?? 'none'}` };
   }
   if (changed(t, 'committeeTitle')) {
-    return { event: 'committee-changed', severity: 'minor', words: `committee title "${t.after.committeeTitle ?? 'none'}", was "${t.before.committeeTitle ?? 'none'}"` };
+    return {
+      event: 'committee-changed',
+      severity: 'minor',
+      words: `committee title "${t.after.committeeTitle ?? 'none'}", was "${t.before.committeeTitle ?? 'none'}"`,
+    };
   }
   return null;
 };
@@ -106,7 +127,8 @@ export const publicationDateChanged: Rule = (t) =>
     ? { event: 'publication-date', severity: 'info', words: `publication date ${t.after.publicationDate ?? 'none'}, was ${t.before.publicationDate ?? 'none'}` }
     : null;
 
-export const pagesChanged: Rule = (t) => (changed(t, 'pages') ? { event: 'pages-changed', severity: 'info', words: `pages ${t.after.pages ?? 'none'}, was ${t.before.pages ?? 'none'}` } : null);
+export const pagesChanged: Rule = (t) =>
+  changed(t, 'pages') ? { event: 'pages-changed', severity: 'info', words: `pages ${t.after.pages ?? 'none'}, was ${t.before.pages ?? 'none'}` } : null;
 export const icsChanged: Rule = (t) => (changed(t, 'ics') ? { event: 'ics-changed', severity: 'info', words: 'ICS changed' } : null);
 export const languagesChanged: Rule = (t) => (changed(t, 'languages') ? { event: 'languages-changed', severity: 'info', words: 'languages changed' } : null);
 

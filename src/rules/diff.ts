@@ -8,9 +8,32 @@ import type { FieldChange } from '../model/item.js';
 // (WD → CD → DIS) is one changed relation, not one removed and one added. `phase` is never a field
 // change of its own: it is derived from the stage or the publisher's words, which are.
 
-type ScalarField = 'reference' | 'title' | 'status' | 'stage' | 'stageLabel' | 'stageDate' | 'publicationDate' | 'edition' | 'version' | 'pages' | 'committee' | 'committeeTitle';
+type ScalarField =
+  | 'reference'
+  | 'title'
+  | 'status'
+  | 'stage'
+  | 'stageLabel'
+  | 'stageDate'
+  | 'publicationDate'
+  | 'edition'
+  | 'version'
+  | 'pages'
+  | 'committee'
+  | 'committeeTitle';
 const SCALAR_FIELDS: ScalarField[] = [
-  'reference', 'title', 'status', 'stage', 'stageLabel', 'stageDate', 'publicationDate', 'edition', 'version', 'pages', 'committee', 'committeeTitle',
+  'reference',
+  'title',
+  'status',
+  'stage',
+  'stageLabel',
+  'stageDate',
+  'publicationDate',
+  'edition',
+  'version',
+  'pages',
+  'committee',
+  'committeeTitle',
 ];
 const TEXT_FIELDS = new Set<ScalarField>(['title', 'committeeTitle']);
 
@@ -88,7 +111,8 @@ let diff: typeof Diff | undefined;
 
 function wordDiff(a: string, b: string): string {
   diff ??= createRequire(import.meta.url)('diff') as typeof Diff;
-  return diff.diffWords(a, b)
+  return diff
+    .diffWords(a, b)
     .map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value))
     .join('')
     .slice(0, 2000);

@@ -1,8 +1,16 @@
 import type { Finding, Rule, Transition } from '../model/rule.js';
 import { describeStage, stageOrdinal, stagePhase } from './harmonized-stages.js';
 import {
-  committeeChanged, icsChanged, languagesChanged, newEditionPublished, pagesChanged, publicationDateChanged, relationsOf, revisionsMoved,
-  supplementsMoved, titleChanged,
+  committeeChanged,
+  icsChanged,
+  languagesChanged,
+  newEditionPublished,
+  pagesChanged,
+  publicationDateChanged,
+  relationsOf,
+  revisionsMoved,
+  supplementsMoved,
+  titleChanged,
 } from './common-rules.js';
 
 // spec/severity.md's main table: the rows written on harmonized ISO/IEC stage codes, in spec order,
@@ -80,8 +88,14 @@ const draftProgress: Rule = (t) => {
   return draftMove ? { event: 'draft-progress', severity: 'minor', words: stageWords(t) } : null;
 };
 
-const at = (event: Finding['event'], severity: Finding['severity'], ...codes: string[]): Rule => (t) => (movedTo(t, ...codes) ? { event, severity, words: stageWords(t) } : null);
-const forwardTo = (event: Finding['event'], ...codes: string[]): Rule => (t) => (movedTo(t, ...codes) && !isBackwards(t) ? { event, severity: 'major', words: stageWords(t) } : null);
+const at =
+  (event: Finding['event'], severity: Finding['severity'], ...codes: string[]): Rule =>
+  (t) =>
+    movedTo(t, ...codes) ? { event, severity, words: stageWords(t) } : null;
+const forwardTo =
+  (event: Finding['event'], ...codes: string[]): Rule =>
+  (t) =>
+    movedTo(t, ...codes) && !isBackwards(t) ? { event, severity: 'major', words: stageWords(t) } : null;
 
 export const HARMONIZED_RULES: readonly Rule[] = [
   // critical: the reference you certify against changed or ended

@@ -27,7 +27,10 @@ export function prepareDataDirForWriting(dataDir: string): void {
       accessSync(path, constants.W_OK);
     } catch (error) {
       const what = path === dataDir ? '' : ` ${path}`;
-      throw new OperatorError('REGWATCH_DATA_DIR', `--data ${dataDir}:${what} cannot be written (${errorCode(error)}): regwatch keeps its database and the feeds there`);
+      throw new OperatorError(
+        'REGWATCH_DATA_DIR',
+        `--data ${dataDir}:${what} cannot be written (${errorCode(error)}): regwatch keeps its database and the feeds there`,
+      );
     }
   }
 }
@@ -50,7 +53,10 @@ function refuseNonFolder(dataDir: string): void {
       return;
     }
     if (isFolder) return;
-    throw new OperatorError('REGWATCH_DATA_DIR', path === dataDir ? `--data ${dataDir}: is a file, not a folder` : `--data ${dataDir}: ${path} is a file, not a folder`);
+    throw new OperatorError(
+      'REGWATCH_DATA_DIR',
+      path === dataDir ? `--data ${dataDir}: is a file, not a folder` : `--data ${dataDir}: ${path} is a file, not a folder`,
+    );
   }
 }
 

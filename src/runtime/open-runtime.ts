@@ -66,10 +66,14 @@ export function buildFetcher(config: Config, hostState: Store['hostState'], over
     sleep: (ms: number, signal?: AbortSignal) =>
       new Promise<void>((done, fail) => {
         const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          fail(signal.reason);
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            fail(signal.reason);
+          },
+          { once: true },
+        );
       }),
     random: Math.random,
   });
@@ -91,7 +95,15 @@ export function openRuntime(options: { configFile?: string; dataDir?: string; lo
     fetcher,
     site: siteFor(config),
     now,
-    notifier: createNotifier({ config, store, env: process.env, userAgent: userAgent(config), now, random: Math.random, ...(options.log ? { log: options.log } : {}) }),
+    notifier: createNotifier({
+      config,
+      store,
+      env: process.env,
+      userAgent: userAgent(config),
+      now,
+      random: Math.random,
+      ...(options.log ? { log: options.log } : {}),
+    }),
     warnings: notifyWarnings(config, process.env),
     async close() {
       await fetcher.close();

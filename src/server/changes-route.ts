@@ -23,7 +23,10 @@ export interface ChangesQuery {
 
 /** A /changes.json query parameter the server cannot use: answered 400 with `{error, parameter}`. */
 export class QueryError extends RegwatchError<'REGWATCH_BAD_QUERY'> {
-  constructor(readonly parameter: string, message: string) {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
     super('REGWATCH_BAD_QUERY', `${parameter}: ${message}`);
   }
 }
@@ -40,7 +43,9 @@ function sinceInstant(text: string): string | null {
   const dateOnly = DATE.exec(text);
   const match = dateOnly ?? DATE_TIME.exec(text);
   if (match === null) return null;
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match.slice(1).map((f) => (f === undefined ? 0 : Number(f)));
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = match
+    .slice(1)
+    .map((f) => (f === undefined ? 0 : Number(f)));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return null;
   const instant = Date.parse(dateOnly !== null ? `${text}T00:00:00Z` : text);
@@ -55,7 +60,10 @@ function daysInMonth(year: number, month: number): number {
 function querySchema(sourceIds: readonly string[]) {
   return z
     .object({
-      source: z.string().refine((id) => sourceIds.includes(id), { message: `is not a configured source (known: ${sourceIds.join(', ')})` }).optional(),
+      source: z
+        .string()
+        .refine((id) => sourceIds.includes(id), { message: `is not a configured source (known: ${sourceIds.join(', ')})` })
+        .optional(),
       'min-severity': z.enum(SEVERITY_ORDER as [Severity, ...Severity[]], { message: `must be one of ${SEVERITY_ORDER.join(', ')}` }).optional(),
       since: z
         .string()
@@ -64,7 +72,11 @@ function querySchema(sourceIds: readonly string[]) {
         })
         .transform((s) => sinceInstant(s)!)
         .optional(),
-      cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor value from a previous page').transform(Number).optional(),
+      cursor: z
+        .string()
+        .regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor value from a previous page')
+        .transform(Number)
+        .optional(),
       limit: z
         .string()
         .regex(/^\d{1,7}$/, `must be a whole number from 1 to ${MAX_PAGE}`)

@@ -67,7 +67,9 @@ export function limitConnections(server: Server, limits: ConnectionLimits, log: 
       unanswered.set(socket, waiting);
       res.once('close', () => unanswered.set(socket, (unanswered.get(socket) ?? 1) - 1));
       if (waiting <= limits.maxPipelinedRequests) return true;
-      noteGreedy(`serve: dropped a connection from ${socket.remoteAddress ?? 'unknown'}: more than ${limits.maxPipelinedRequests} unanswered requests pipelined`);
+      noteGreedy(
+        `serve: dropped a connection from ${socket.remoteAddress ?? 'unknown'}: more than ${limits.maxPipelinedRequests} unanswered requests pipelined`,
+      );
       socket.destroy();
       return false;
     },

@@ -40,10 +40,15 @@ export const RECENT_CHANGES_ON_PAGE = 20;
 
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function requestHandler(deps: ServerDeps, guard?: ResponseGuard, published: PublishedFiles = publishedFiles(deps.publicDir)): (req: IncomingMessage, res: ServerResponse) => void {
-  const refresh = deps.config.refreshToken === undefined
-    ? null
-    : refreshRoute({ token: deps.config.refreshToken, minIntervalSeconds: deps.config.manualRefreshIntervalSeconds, runner: deps.runner, now: deps.now });
+export function requestHandler(
+  deps: ServerDeps,
+  guard?: ResponseGuard,
+  published: PublishedFiles = publishedFiles(deps.publicDir),
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const refresh =
+    deps.config.refreshToken === undefined
+      ? null
+      : refreshRoute({ token: deps.config.refreshToken, minIntervalSeconds: deps.config.manualRefreshIntervalSeconds, runner: deps.runner, now: deps.now });
   const cacheControl = () => feedCacheControl(deps.now(), deps.schedule.nextRun());
   const sourceIds = deps.config.sources.map((s) => s.id);
 
@@ -148,10 +153,7 @@ export interface RunningServer {
   closeAllConnections(): void;
 }
 
-export async function startHttpServer(
-  deps: ServerDeps,
-  listen: { port: number; host: string; limits?: Partial<ConnectionLimits> },
-): Promise<RunningServer> {
+export async function startHttpServer(deps: ServerDeps, listen: { port: number; host: string; limits?: Partial<ConnectionLimits> }): Promise<RunningServer> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...listen.limits };
   const server = createServer(serverOptions(limits));
   const guard = limitConnections(server, limits, deps.log ?? (() => {}));

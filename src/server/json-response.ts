@@ -12,6 +12,12 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(res.req?.method === 'HEAD' ? undefined : body);
 }
 
-export function sendError(res: ServerResponse, status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { error: message, ...extra }, { 'Cache-Control': 'no-store', ...headers });
 }

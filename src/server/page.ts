@@ -28,7 +28,6 @@ const SEVERITY_COLOURS: Record<Severity, { fg: string; bg: string }> = {
   baseline: { fg: '#1a1a1a', bg: '#d7d7d7' },
 };
 
-
 function link(url: string, text: string): string {
   return /^https?:\/\//i.test(url) ? `<a href="${html(url)}">${html(text)}</a>` : html(text);
 }
@@ -67,7 +66,8 @@ function whatChanged(item: Item): string {
 function changesTable(id: string, items: Item[]): string {
   if (items.length === 0) return '<p>No changes recorded yet.</p>';
   const rows = items.map(
-    (item) => `<tr><td class="date"><time datetime="${html(item.observedAt)}">${html(item.observedAt.slice(0, 10))}</time></td>` +
+    (item) =>
+      `<tr><td class="date"><time datetime="${html(item.observedAt)}">${html(item.observedAt.slice(0, 10))}</time></td>` +
       `<td><span class="severity sev-${html(item.severity)}">${html(item.severity)}</span></td><td>${whatChanged(item)}</td></tr>`,
   );
   return `<table class="recent-changes" id="changes-${html(id)}">
@@ -129,7 +129,9 @@ export function renderPage(input: PageInput): string {
   const alternates = [
     ...FEEDS.map((f) => `<link rel="alternate" type="${f.type}" title="${html(`${input.site.title} (${f.label})`)}" href="${f.file}">`),
     ...input.sources.flatMap(({ report }) =>
-      FEEDS.map((f) => `<link rel="alternate" type="${f.type}" title="${html(`${report.id} (${f.label})`)}" href="${html(sourceFeedPath(report.id, f.file))}">`),
+      FEEDS.map(
+        (f) => `<link rel="alternate" type="${f.type}" title="${html(`${report.id} (${f.label})`)}" href="${html(sourceFeedPath(report.id, f.file))}">`,
+      ),
     ),
   ];
   const next = input.schedule.nextRun === null ? 'not scheduled' : time(input.schedule.nextRun);

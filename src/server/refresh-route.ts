@@ -40,13 +40,20 @@ export function refreshRoute(deps: RefreshRouteDeps): RefreshRoute {
     const waitMs = lastManualAt === null ? 0 : lastManualAt + deps.minIntervalSeconds * 1000 - now;
     if (waitMs > 0) {
       const retryAfter = Math.ceil(waitMs / 1000);
-      sendError(res, 429, `a manual refresh ran less than ${deps.minIntervalSeconds} s ago; try again in ${retryAfter} s`, { retryAfter }, { 'Retry-After': String(retryAfter) });
+      sendError(
+        res,
+        429,
+        `a manual refresh ran less than ${deps.minIntervalSeconds} s ago; try again in ${retryAfter} s`,
+        { retryAfter },
+        { 'Retry-After': String(retryAfter) },
+      );
       return;
     }
     const start = await deps.runner.start('http');
     if (!start.started) {
       if (start.reason === 'stopping') sendError(res, 503, 'the server is shutting down', {}, { Connection: 'close' });
-      else sendError(res, 409, start.reason === 'running' ? `a refresh is already running (${start.run.trigger}, started ${start.run.startedAt})` : start.detail);
+      else
+        sendError(res, 409, start.reason === 'running' ? `a refresh is already running (${start.run.trigger}, started ${start.run.startedAt})` : start.detail);
       return;
     }
     lastManualAt = now;

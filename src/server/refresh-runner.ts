@@ -43,7 +43,12 @@ export interface RefreshRunner {
   abandon(): Promise<void>;
 }
 
-export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () => Promise<RunLock>; now: () => Date; log?: (line: string) => void }): RefreshRunner {
+export function createRefreshRunner(deps: {
+  refresh: RefreshFn;
+  acquireLock: () => Promise<RunLock>;
+  now: () => Date;
+  log?: (line: string) => void;
+}): RefreshRunner {
   let current: RunRecord | null = null;
   let running: Promise<unknown> = Promise.resolve();
   let last: RunRecord | null = null;
@@ -71,16 +76,18 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
       last = run;
       return { ...run };
     };
-    const finished = Promise.resolve().then(() => deps.refresh(run.trigger, controller.signal)).then(
-      (result): Partial<RunRecord> => {
-        const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed');
-        return { outcome: failed ? 'sources-failed' : 'ok', runId: result.runId, itemsCreated: result.itemsCreated };
-      },
-      (error: unknown): Partial<RunRecord> => {
-        if (!abandoned) deps.log?.(`refresh (${run.trigger}) failed: ${(error as Error).stack ?? String(error)}`);
-        return { outcome: 'failed', error: (error as Error).message };
-      },
-    );
+    const finished = Promise.resolve()
+      .then(() => deps.refresh(run.trigger, controller.signal))
+      .then(
+        (result): Partial<RunRecord> => {
+          const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed');
+          return { outcome: failed ? 'sources-failed' : 'ok', runId: result.runId, itemsCreated: result.itemsCreated };
+        },
+        (error: unknown): Partial<RunRecord> => {
+          if (!abandoned) deps.log?.(`refresh (${run.trigger}) failed: ${(error as Error).stack ?? String(error)}`);
+          return { outcome: 'failed', error: (error as Error).message };
+        },
+      );
     underway = finished;
     const fields = await Promise.race([finished, abandonedNow.then((): Partial<RunRecord> => ({ outcome: 'abandoned' }))]);
     return settle(fields);
@@ -91,7 +98,15 @@ export function createRefreshRunner(deps: { refresh: RefreshFn; acquireLock: () 
       if (stopped) return { started: false, reason: 'stopping' };
       if (current !== null) return { started: false, reason: 'running', run: { ...current } };
       // Claimed before the first await, so two requests in the same tick cannot both start.
-      const run: RunRecord = { trigger, startedAt: deps.now().toISOString(), finishedAt: null, outcome: 'running', runId: null, itemsCreated: null, error: null };
+      const run: RunRecord = {
+        trigger,
+        startedAt: deps.now().toISOString(),
+        finishedAt: null,
+        outcome: 'running',
+        runId: null,
+        itemsCreated: null,
+        error: null,
+      };
       current = run;
       let lock: RunLock;
       try {

@@ -41,7 +41,13 @@ function gzipTag(etag: string): string {
 }
 
 /** Sends the representation, or 304 when the request's validators still match it. */
-export function sendRepresentation(req: IncomingMessage, res: ServerResponse, rep: Representation, cacheControl: string, extraHeaders: Record<string, string> = {}): void {
+export function sendRepresentation(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rep: Representation,
+  cacheControl: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   const gzip = acceptsGzip(req.headers['accept-encoding']);
   res.setHeader('Content-Type', rep.contentType);
   res.setHeader('ETag', gzip ? gzipTag(rep.etag) : rep.etag);

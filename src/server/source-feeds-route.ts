@@ -31,7 +31,12 @@ export function storeFeed(deps: { store: Store; config: Config; site: FeedSite }
   const generatedAt = items[0]?.observedAt ?? NEVER;
   const qualifiers = [filter.source, filter.minSeverity === undefined ? undefined : `${filter.minSeverity} and above`].filter((q) => q !== undefined);
   const files = renderFeeds(
-    { site: { ...deps.site, title: qualifiers.length === 0 ? deps.site.title : `${deps.site.title} (${qualifiers.join(', ')})` }, items, feedItems: deps.config.feedItems, generatedAt },
+    {
+      site: { ...deps.site, title: qualifiers.length === 0 ? deps.site.title : `${deps.site.title} (${qualifiers.join(', ')})` },
+      items,
+      feedItems: deps.config.feedItems,
+      generatedAt,
+    },
     {
       basePath: filter.source === undefined ? '' : `sources/${filter.source}/`,
       query: filter.minSeverity === undefined ? '' : new URLSearchParams({ 'min-severity': filter.minSeverity }).toString(),

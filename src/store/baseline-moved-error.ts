@@ -6,7 +6,14 @@ import { RegwatchError } from '../model/errors.js';
 // stale baseline. The write is refused whole.
 
 export class BaselineMovedError extends RegwatchError<'REGWATCH_BASELINE_MOVED'> {
-  constructor(readonly sourceId: string, readonly readRevision: number, readonly storedRevision: number) {
-    super('REGWATCH_BASELINE_MOVED', `store: ${sourceId}: another check of this source was stored since this one read its baselines (revision ${readRevision}, now ${storedRevision}); nothing of this check was written`);
+  constructor(
+    readonly sourceId: string,
+    readonly readRevision: number,
+    readonly storedRevision: number,
+  ) {
+    super(
+      'REGWATCH_BASELINE_MOVED',
+      `store: ${sourceId}: another check of this source was stored since this one read its baselines (revision ${readRevision}, now ${storedRevision}); nothing of this check was written`,
+    );
   }
 }

@@ -144,44 +144,46 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
 
     /** One check, all or nothing; refused whole when the source moved since the check read it. Returns the check id. */
     recordCheck(write: CheckWrite): number {
-      return db.transaction(() => {
-        const stored = (statements.revision.get(write.sourceId) as { revision: number } | undefined)?.revision ?? 0;
-        if (stored !== write.readRevision) throw new BaselineMovedError(write.sourceId, write.readRevision, stored);
-        const checkId = Number(
-          statements.insertCheck.run({
-            runId: write.runId,
+      return db
+        .transaction(() => {
+          const stored = (statements.revision.get(write.sourceId) as { revision: number } | undefined)?.revision ?? 0;
+          if (stored !== write.readRevision) throw new BaselineMovedError(write.sourceId, write.readRevision, stored);
+          const checkId = Number(
+            statements.insertCheck.run({
+              runId: write.runId,
+              sourceId: write.sourceId,
+              checkedAt: write.checkedAt,
+              verdict: write.verdict,
+              detail: write.detail,
+              code: write.code,
+              url: write.url,
+              httpStatus: write.httpStatus,
+              sha256: write.sha256,
+              fetchedAt: write.fetchedAt,
+            }).lastInsertRowid,
+          );
+          if (write.verdict === 'changed' || write.verdict === 'unchanged') statements.touchDocuments.run(write.checkedAt, write.sourceId);
+          for (const record of write.baselines) {
+            statements.upsertDocument.run({ source: write.sourceId, key: record.key, json: JSON.stringify(canonicalRecord(record)), at: write.checkedAt });
+          }
+          const seqOf = (docKey: string): number => {
+            const row = statements.changeCount.get(write.sourceId, docKey) as { change_count: number } | undefined;
+            return row?.change_count ?? 0;
+          };
+          for (const observation of write.observations(seqOf, checkId)) {
+            statements.insertObservation.run(write.runId, checkId, write.sourceId, observation.docKey, observation.seq, JSON.stringify(observation));
+          }
+          statements.upsertState.run({
             sourceId: write.sourceId,
-            checkedAt: write.checkedAt,
-            verdict: write.verdict,
-            detail: write.detail,
-            code: write.code,
-            url: write.url,
-            httpStatus: write.httpStatus,
-            sha256: write.sha256,
-            fetchedAt: write.fetchedAt,
-          }).lastInsertRowid,
-        );
-        if (write.verdict === 'changed' || write.verdict === 'unchanged') statements.touchDocuments.run(write.checkedAt, write.sourceId);
-        for (const record of write.baselines) {
-          statements.upsertDocument.run({ source: write.sourceId, key: record.key, json: JSON.stringify(canonicalRecord(record)), at: write.checkedAt });
-        }
-        const seqOf = (docKey: string): number => {
-          const row = statements.changeCount.get(write.sourceId, docKey) as { change_count: number } | undefined;
-          return row?.change_count ?? 0;
-        };
-        for (const observation of write.observations(seqOf, checkId)) {
-          statements.insertObservation.run(write.runId, checkId, write.sourceId, observation.docKey, observation.seq, JSON.stringify(observation));
-        }
-        statements.upsertState.run({
-          sourceId: write.sourceId,
-          ...write.state,
-          degraded: write.state.degraded ? 1 : 0,
-          baselined: write.state.baselined ? 1 : 0,
-          revision: stored + 1,
-        });
-        onTransaction?.('check');
-        return checkId;
-      }).immediate();
+            ...write.state,
+            degraded: write.state.degraded ? 1 : 0,
+            baselined: write.state.baselined ? 1 : 0,
+            revision: stored + 1,
+          });
+          onTransaction?.('check');
+          return checkId;
+        })
+        .immediate();
     },
   };
 }

@@ -13,7 +13,10 @@ export function databaseProblem(error: unknown, path: string): OperatorError | n
     return new OperatorError('REGWATCH_DATABASE_UNUSABLE', `${path}: is not a regwatch database (${cause}); move it away or give another --data`);
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return new OperatorError('REGWATCH_DATABASE_DAMAGED', `${path}: the database is damaged (${cause}); restore it from a backup, or move it away to start afresh`);
+    return new OperatorError(
+      'REGWATCH_DATABASE_DAMAGED',
+      `${path}: the database is damaged (${cause}); restore it from a backup, or move it away to start afresh`,
+    );
   }
   if (code.startsWith('SQLITE_CANTOPEN')) return new OperatorError('REGWATCH_DATABASE_UNUSABLE', `${path}: cannot be opened (${cause})`);
   if (code.startsWith('SQLITE_READONLY')) return new OperatorError('REGWATCH_DATABASE_UNUSABLE', `${path}: cannot be written (${cause})`);

@@ -84,7 +84,9 @@ export function deliveriesTable(db: Database.Database) {
         ORDER BY id LIMIT @limit)
       RETURNING ${COLUMNS}`),
     release: db.prepare("UPDATE deliveries SET claimed_until = NULL WHERE id = ? AND state = 'pending'"),
-    sent: db.prepare("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_attempt_at = @at, done_at = @at, claimed_until = NULL WHERE id = @id"),
+    sent: db.prepare(
+      "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_attempt_at = @at, done_at = @at, claimed_until = NULL WHERE id = @id",
+    ),
     retry: db.prepare(`UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = @at, next_attempt_at = @next, last_code = @code, last_error = @error,
       claimed_until = NULL WHERE id = @id`),
     dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_attempt_at = @at, done_at = @at, last_code = @code, last_error = @error,
@@ -146,7 +148,14 @@ export function deliveriesTable(db: Database.Database) {
     },
 
     countsByChannel(): ChannelCounts[] {
-      const rows = statements.counts.all() as Array<{ channel_id: string; pending: number; sent: number; dead: number; next_attempt_at: string | null; last_failure: string | null }>;
+      const rows = statements.counts.all() as Array<{
+        channel_id: string;
+        pending: number;
+        sent: number;
+        dead: number;
+        next_attempt_at: string | null;
+        last_failure: string | null;
+      }>;
       return rows.map((r) => {
         const [lastError, lastCode] = r.last_failure === null ? [null, null] : (JSON.parse(r.last_failure) as [string, string | null]);
         return { channelId: r.channel_id, pending: r.pending, sent: r.sent, dead: r.dead, nextAttemptAt: r.next_attempt_at, lastError, lastCode };

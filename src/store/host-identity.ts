@@ -6,7 +6,11 @@ import { hostname } from 'node:os';
 // namespace; a restarted machine has a new boot id. Off Linux the hostname and machine id stand in.
 
 export function hostIdentity(): string {
-  const boot = firstReadable(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'), () => readFileSync('/etc/machine-id', 'utf8')) ?? 'unknown-boot';
+  const boot =
+    firstReadable(
+      () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'),
+      () => readFileSync('/etc/machine-id', 'utf8'),
+    ) ?? 'unknown-boot';
   const pidNamespace = firstReadable(() => readlinkSync('/proc/self/ns/pid')) ?? 'unknown-pid-namespace';
   return `${hostname() || 'unknown-host'}/${boot}/${pidNamespace}`.replace(/\s+/g, '');
 }

@@ -32,7 +32,12 @@ export function hostStateTable(db: Database.Database) {
     getRobots(host: string): RobotsEntry | undefined {
       const row = hostRow(host);
       if (row?.robots_fetched_at == null || row.robots_status == null) return undefined;
-      return { fetchedAt: row.robots_fetched_at, body: row.robots_body, status: row.robots_status, ...(row.robots_failure === null ? {} : { failure: row.robots_failure }) };
+      return {
+        fetchedAt: row.robots_fetched_at,
+        body: row.robots_body,
+        status: row.robots_status,
+        ...(row.robots_failure === null ? {} : { failure: row.robots_failure }),
+      };
     },
     setRobots(host: string, value: RobotsEntry): void {
       statements.setRobots.run(host, value.fetchedAt, value.status, value.body, value.failure ?? null);

@@ -69,7 +69,16 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
     storedJson.validate(observationSchema, { table: 'observations', row: `id ${row.id}`, column: 'observation_json' }, row.observation_json);
 
   function insertItem(item: Item, runId: number, state: string | null): { seq: number; id: string; inserted: boolean } {
-    const result = statements.insertItem.run(item.id, runId, item.source, item.document?.key ?? null, item.observedAt, filterRank(item.severity), JSON.stringify(item), state);
+    const result = statements.insertItem.run(
+      item.id,
+      runId,
+      item.source,
+      item.document?.key ?? null,
+      item.observedAt,
+      filterRank(item.severity),
+      JSON.stringify(item),
+      state,
+    );
     if (result.changes === 1) return { seq: Number(result.lastInsertRowid), id: item.id, inserted: true };
     const existing = statements.itemSeq.get(item.id) as { seq: number };
     return { seq: existing.seq, id: item.id, inserted: false };
@@ -129,7 +138,14 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
         const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
         for (const group of ordered) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
-          const { item: candidate, toldBy, state } = compose(group.map((g) => g.observation), runOf(group[0]!.runId));
+          const {
+            item: candidate,
+            toldBy,
+            state,
+          } = compose(
+            group.map((g) => g.observation),
+            runOf(group[0]!.runId),
+          );
           if (toldBy.length > 0) toldElsewhere.push({ group, toldBy, hasItem: candidate !== null });
           if (candidate === null) continue;
           const parsed = itemSchema.safeParse(candidate);
@@ -200,10 +216,12 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
     /** The items with these ids, in the order asked for; ids not stored are left out. */
     itemsById(ids: readonly string[]): Item[] {
       const rows = statements.itemsById.all(JSON.stringify(ids)) as Array<{ seq: number; item_json: string }>;
-      const byId = new Map(rows.map((row) => {
-        const item = storedItem(row);
-        return [item.id, item] as const;
-      }));
+      const byId = new Map(
+        rows.map((row) => {
+          const item = storedItem(row);
+          return [item.id, item] as const;
+        }),
+      );
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
 

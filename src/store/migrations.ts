@@ -211,5 +211,8 @@ export function migrate(db: Database.Database, name: string = db.name): void {
 
 export function refuseNewerSchema(version: number, name: string): void {
   if (version <= MIGRATIONS.length) return;
-  throw new OperatorError('REGWATCH_SCHEMA_NEWER', `store: ${name}: database schema version ${version} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`);
+  throw new OperatorError(
+    'REGWATCH_SCHEMA_NEWER',
+    `store: ${name}: database schema version ${version} is newer than this regwatch (${MIGRATIONS.length}); upgrade regwatch`,
+  );
 }

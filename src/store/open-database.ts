@@ -55,7 +55,10 @@ function openReadOnly(path: string): Database.Database {
       openReadWrite(path).close();
     } catch (error) {
       const why = databaseProblem(error, path)?.message ?? (error as Error).message;
-      throw new OperatorError('REGWATCH_DATABASE_UNUSABLE', `store: ${path}: database schema version ${version} is older than this regwatch (${MIGRATIONS.length}) and cannot be upgraded from here (${why}); run regwatch refresh once`);
+      throw new OperatorError(
+        'REGWATCH_DATABASE_UNUSABLE',
+        `store: ${path}: database schema version ${version} is older than this regwatch (${MIGRATIONS.length}) and cannot be upgraded from here (${why}); run regwatch refresh once`,
+      );
     }
     db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
@@ -80,7 +83,10 @@ function cannotShareWal(error: unknown): boolean {
 function snapshot(path: string): Database.Database {
   const wal = `${path}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0) {
-    throw new OperatorError('REGWATCH_DATABASE_UNUSABLE', `${path}: cannot be read from here: its latest changes are in ${wal}, which only a user who can write ${dirname(path)} can read (run as the user that runs refresh)`);
+    throw new OperatorError(
+      'REGWATCH_DATABASE_UNUSABLE',
+      `${path}: cannot be read from here: its latest changes are in ${wal}, which only a user who can write ${dirname(path)} can read (run as the user that runs refresh)`,
+    );
   }
   const bytes = readFileSync(path);
   // File format bytes 18-19 (sqlite.org/fileformat.html): 2 is WAL, which an in-memory copy cannot

@@ -12,7 +12,10 @@ import type { LockRow, RunLockTable } from './run-lock-table.js';
 //   the lease (it died, or lost the volume).
 
 export class LockBusyError extends RegwatchError<'REGWATCH_LOCK_BUSY'> {
-  constructor(readonly ownerPid: number, detail = '') {
+  constructor(
+    readonly ownerPid: number,
+    detail = '',
+  ) {
     super('REGWATCH_LOCK_BUSY', `refresh: another refresh is running (pid ${ownerPid}${detail}); try again when it has finished`);
   }
 }
@@ -70,15 +73,18 @@ function tryAcquire(table: RunLockTable, token: string, host: string, leaseMs: n
 }
 
 function heldLock(table: RunLockTable, token: string, leaseMs: number, now: () => number): RunLock {
-  const heartbeat = setInterval(() => {
-    if (!table.isOpen()) return clearInterval(heartbeat);
-    try {
-      // No row with our token: another host took the lease over; never take it back from here.
-      if (!table.renew(token, now())) clearInterval(heartbeat);
-    } catch {
-      // busy for longer than busy_timeout: the next beat tries again, well inside the lease
-    }
-  }, Math.max(1, Math.floor(leaseMs / 4)));
+  const heartbeat = setInterval(
+    () => {
+      if (!table.isOpen()) return clearInterval(heartbeat);
+      try {
+        // No row with our token: another host took the lease over; never take it back from here.
+        if (!table.renew(token, now())) clearInterval(heartbeat);
+      } catch {
+        // busy for longer than busy_timeout: the next beat tries again, well inside the lease
+      }
+    },
+    Math.max(1, Math.floor(leaseMs / 4)),
+  );
   heartbeat.unref();
   let released = false;
   return {

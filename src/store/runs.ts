@@ -41,7 +41,8 @@ export function runsTable(db: Database.Database) {
 
     /** The newest run, whoever started it; survives restarts. */
     lastRun(): RunRow | null {
-      const row = statements.lastRun.get() as { id: number; trigger: string; started_at: string; finished_at: string | null; outcome: string | null } | undefined;
+      const row = statements.lastRun.get() as
+        { id: number; trigger: string; started_at: string; finished_at: string | null; outcome: string | null } | undefined;
       return row === undefined ? null : { id: row.id, trigger: row.trigger, startedAt: row.started_at, finishedAt: row.finished_at, outcome: row.outcome };
     },
   };

@@ -6,8 +6,16 @@ import { OperatorError } from '../model/operator-error.js';
 // on or silently left out.
 
 export class StoredRowError extends OperatorError {
-  constructor(readonly table: string, readonly row: string, databasePath: string, problem: string) {
-    super('REGWATCH_DATABASE_DAMAGED', `store: ${databasePath}: ${table} ${row}: ${problem}; the database was damaged or edited by hand: restore it from a backup`);
+  constructor(
+    readonly table: string,
+    readonly row: string,
+    databasePath: string,
+    problem: string,
+  ) {
+    super(
+      'REGWATCH_DATABASE_DAMAGED',
+      `store: ${databasePath}: ${table} ${row}: ${problem}; the database was damaged or edited by hand: restore it from a backup`,
+    );
   }
 }
 

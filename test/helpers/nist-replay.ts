@@ -88,7 +88,17 @@ export const SPEC_SEVERITY: Partial<Record<EventType, Severity>> = {
 };
 
 /** Among events of one severity, which leads (the order of the watcher's rules). */
-const LEAD_ORDER: EventType[] = ['baseline', 'new-edition', 'withdrawn', 'final-published', 'update-published', 'draft-released', 'draft-retired', 'comment-period-changed', 'publication-date'];
+const LEAD_ORDER: EventType[] = [
+  'baseline',
+  'new-edition',
+  'withdrawn',
+  'final-published',
+  'update-published',
+  'draft-released',
+  'draft-retired',
+  'comment-period-changed',
+  'publication-date',
+];
 
 /**
  * expected.json's labels → spec/severity.md's events. `null`: no event of its own (folded into the

@@ -23,9 +23,19 @@ const store = openStore(databasePath(dataDir), { onTransaction: (name) => pauseA
 const fetcher = buildFetcher(config, store.hostState);
 const result = await refresh(
   {
-    config, store, fetcher, now: () => new Date(clock), dataDir, site: siteFor(config),
+    config,
+    store,
+    fetcher,
+    now: () => new Date(clock),
+    dataDir,
+    site: siteFor(config),
     notifier: createNotifier({ config, store, env: process.env, userAgent: 'regwatch/test', now: () => new Date(clock), random: () => 0.5 }),
-    hooks: { afterFetch: () => pauseAt('fetch'), afterCompose: () => pauseAt('compose'), afterPublishFile: () => pauseAt('publish'), afterSend: () => pauseAt('send') },
+    hooks: {
+      afterFetch: () => pauseAt('fetch'),
+      afterCompose: () => pauseAt('compose'),
+      afterPublishFile: () => pauseAt('publish'),
+      afterSend: () => pauseAt('send'),
+    },
   },
   { trigger: 'test' },
 );

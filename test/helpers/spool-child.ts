@@ -31,7 +31,10 @@ const fetcher = createFetcher(testFetcherDeps(fakeClock(), { openSpool: slowDisk
 for (let run = 0; run < Number(runs); run++) {
   const spoolTo = join(spoolDir, `run-${run}.download`);
   const result = await fetcher.get(url, { maxBytes: 50_000_000, spoolTo });
-  const line = result.kind === 'ok' ? { kind: result.kind, bytes: result.bytes, sha256: result.sha256 } : { kind: result.kind, code: 'code' in result ? result.code : undefined };
+  const line =
+    result.kind === 'ok'
+      ? { kind: result.kind, bytes: result.bytes, sha256: result.sha256 }
+      : { kind: result.kind, code: 'code' in result ? result.code : undefined };
   writeSync(1, `${JSON.stringify(line)}\n`);
 }
 await fetcher.close();

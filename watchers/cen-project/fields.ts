@@ -43,7 +43,8 @@ export function readFields($: CheerioAPI): ReadResult {
   const statusWords = cellText(project.get('status'));
   if (statusWords !== undefined) {
     const status = statusFromWords(statusWords);
-    if (status === undefined) problems.push(statusWords.length <= 40 ? `status words "${statusWords}" not in CEN's vocabulary` : 'status cell not in CEN\'s vocabulary');
+    if (status === undefined)
+      problems.push(statusWords.length <= 40 ? `status words "${statusWords}" not in CEN's vocabulary` : "status cell not in CEN's vocabulary");
     else Object.assign(record, { status: status.status, phase: status.phase, stageLabel: statusWords });
   }
 

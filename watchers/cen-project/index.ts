@@ -18,7 +18,6 @@ export const CEN_PROJECT_LICENCE: Licence = {
     'Catalogue metadata from standards.cencenelec.eu (designation, title, committee, status, dates); the standards are © CEN-CENELEC and its national members, who sell them.',
 };
 
-
 export const cenProjectKind: PageKind<CenProjectOptions> = {
   input: 'text',
   id: 'cen-project',
@@ -36,7 +35,8 @@ export const cenProjectKind: PageKind<CenProjectOptions> = {
   },
   rules: [...CEN_PROJECT_RULES, ...FIELD_RULES],
   // A regional adoption names the standard it adopts (EN ISO/IEC 42001 → ISO/IEC 42001).
-  describe: (record) => [record.stageLabel ?? record.phase, ...(record.relations ?? []).filter((r) => r.kind === 'adopts').map((r) => `adopts ${r.reference}`)].join('; '),
+  describe: (record) =>
+    [record.stageLabel ?? record.phase, ...(record.relations ?? []).filter((r) => r.kind === 'adopts').map((r) => `adopts ${r.reference}`)].join('; '),
   extract: async (body, context) => (await import('./extract.js')).extractCenProject(body, context),
 };
 

@@ -57,10 +57,12 @@ export function hasBlock($: CheerioAPI, name: string): boolean {
 
 /** Whether the page has a block whose name matches (the search page's `ADVSEARCH_*` blocks). */
 export function hasBlockLike($: CheerioAPI, name: RegExp): boolean {
-  return findComment($.root().get(0)!, (data) => {
-    const found = data.trim().match(/^#BeginEditable "([^"]*)"$/);
-    return found !== null && name.test(found[1]!);
-  }) !== undefined;
+  return (
+    findComment($.root().get(0)!, (data) => {
+      const found = data.trim().match(/^#BeginEditable "([^"]*)"$/);
+      return found !== null && name.test(found[1]!);
+    }) !== undefined
+  );
 }
 
 export function blockText($: CheerioAPI, name: string): string | undefined {

@@ -43,7 +43,9 @@ export const published: Rule = (t) => {
   const adopts = relations(t.after, 'adopts');
   if (adopts.length > 0) words.push(`adopts ${adopts.map((relation) => relation.reference).join(', ')}`);
   const adoptsRequirements = adopts.some(
-    (relation) => (relation.key !== undefined && t.context.requirementsKeys.has(relation.key)) || t.context.requirementsReferences.has(undatedReference(relation.reference)),
+    (relation) =>
+      (relation.key !== undefined && t.context.requirementsKeys.has(relation.key)) ||
+      t.context.requirementsReferences.has(undatedReference(relation.reference)),
   );
   return { event: 'published', severity: adoptsRequirements || t.context.requirements ? 'critical' : 'major', words: words.join('; ') };
 };
@@ -58,8 +60,7 @@ export const ojCitation: Rule = (t) => {
   const before = t.before.legal?.ojeuCitation;
   const after = t.after.legal?.ojeuCitation;
   if (before === after || (!cites(before) && !cites(after))) return null;
-  const words =
-    after === undefined ? `Citation in OJEU removed, was ${before}` : `Citation in OJEU: ${after}, was ${before ?? NONE}`;
+  const words = after === undefined ? `Citation in OJEU removed, was ${before}` : `Citation in OJEU: ${after}, was ${before ?? NONE}`;
   return { event: 'oj-citation', severity: 'critical', words };
 };
 
@@ -144,7 +145,17 @@ export function isEuropeanStandard(reference: string): boolean {
   return /^(?:(?:Fpr|pr)?EN|HD)\s/.test(reference);
 }
 
-export const CEN_PROJECT_RULES: readonly Rule[] = [enquiry, formalVote, published, ojCitation, newEdition, withdrawn, successorProgressed, mandateChanged, datesChanged];
+export const CEN_PROJECT_RULES: readonly Rule[] = [
+  enquiry,
+  formalVote,
+  published,
+  ojCitation,
+  newEdition,
+  withdrawn,
+  successorProgressed,
+  mandateChanged,
+  datesChanged,
+];
 
 function relations(record: DocumentRecord, kind: Relation['kind']): Relation[] {
   return (record.relations ?? []).filter((relation) => relation.kind === kind);
@@ -159,4 +170,3 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const right = new Set(b);
   return left.size === right.size && [...left].every((entry) => right.has(entry));
 }
-

@@ -20,7 +20,11 @@ export function unreadableReason(body: string, $: CheerioAPI): string | undefine
   if ($('.a-Error').length > 0 || /application not found/i.test($('body').text())) {
     return `an APEX error page (title "${title}")`;
   }
-  const targets = [...$('script').text().matchAll(/window\.location(?:\.href)?\s*=\s*["']([^"']{1,200})["']/g)].map((match) => match[1]!);
+  const targets = [
+    ...$('script')
+      .text()
+      .matchAll(/window\.location(?:\.href)?\s*=\s*["']([^"']{1,200})["']/g),
+  ].map((match) => match[1]!);
   const redirect = targets.find((target) => target.includes('standards.')) ?? targets[0];
   if (redirect !== undefined && $('table').length === 0) return `a script redirect to ${redirect} (title "${title}")`;
   if (ERROR_TITLES.test(title)) return `an error or challenge page (title "${title}")`;

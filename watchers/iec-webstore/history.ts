@@ -34,16 +34,20 @@ interface Row {
   variant: boolean;
 }
 
-export type HistoryReading =
-  | { kind: 'records'; records: Array<Partial<DocumentRecord>> }
-  | { kind: 'unreadable' | 'extraction-failed'; reason: string };
+export type HistoryReading = { kind: 'records'; records: Array<Partial<DocumentRecord>> } | { kind: 'unreadable' | 'extraction-failed'; reason: string };
 
 export function readHistory(body: string, pubid: string | undefined): HistoryReading {
   if (body.trim() === '') return { kind: 'unreadable', reason: 'empty body' };
   if (!/^\s*(?:<\?xml[^>]*\?>\s*)?<RES[\s/>]/.test(body)) {
     // The H1 URL answered a 200 "Not Found" HTML page in 2019 (iec-history-161-2019-09-19.html).
-    const title = body.match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]?.replace(/\s+/g, ' ').trim();
-    return { kind: 'unreadable', reason: title === undefined ? 'not the publication history XML' : `HTML page instead of the history XML (title "${title.slice(0, 80)}")` };
+    const title = body
+      .match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]
+      ?.replace(/\s+/g, ' ')
+      .trim();
+    return {
+      kind: 'unreadable',
+      reason: title === undefined ? 'not the publication history XML' : `HTML page instead of the history XML (title "${title.slice(0, 80)}")`,
+    };
   }
 
   const $ = load(body, { xml: true });
@@ -112,7 +116,11 @@ function currentEdition(rows: readonly Row[]): CurrentEdition | undefined {
   const publishedEditions = rows.filter((row) => row.status === 'PUBLISHED' && !row.variant && supplementOf(row.reference) === undefined);
   const edition = newest(publishedEditions);
   if (edition !== undefined) {
-    return { reference: edition.reference, ...(edition.edition !== undefined && { edition: edition.edition }), ...(edition.pubDate !== undefined && { publicationDate: edition.pubDate }) };
+    return {
+      reference: edition.reference,
+      ...(edition.edition !== undefined && { edition: edition.edition }),
+      ...(edition.pubDate !== undefined && { publicationDate: edition.pubDate }),
+    };
   }
   const supplement = newest(rows.filter((row) => row.status === 'PUBLISHED' && !row.variant && supplementOf(row.reference) !== undefined));
   if (supplement !== undefined) return { reference: supplementOf(supplement.reference)!.base };
@@ -123,7 +131,11 @@ function currentEdition(rows: readonly Row[]): CurrentEdition | undefined {
 /** Latest first by publication date, then edition, then pubid: the same answer whatever the row order. */
 function newest(rows: readonly Row[]): Row | undefined {
   return [...rows].sort(
-    (a, b) => (b.pubDate ?? '').localeCompare(a.pubDate ?? '') || (b.edition ?? 0) - (a.edition ?? 0) || Number(b.pubid ?? 0) - Number(a.pubid ?? 0) || a.reference.localeCompare(b.reference),
+    (a, b) =>
+      (b.pubDate ?? '').localeCompare(a.pubDate ?? '') ||
+      (b.edition ?? 0) - (a.edition ?? 0) ||
+      Number(b.pubid ?? 0) - Number(a.pubid ?? 0) ||
+      a.reference.localeCompare(b.reference),
   )[0];
 }
 
@@ -150,7 +162,9 @@ function relationsOf(rows: readonly Row[], current: string): Relation[] {
     if (row.status === 'PUBLISHED' && row.pubDate !== undefined) relation.date = row.pubDate;
     relations.set(`${kind}\u0000${relation.key ?? relation.reference}`, relation);
   }
-  return [...relations.values()].sort((a, b) => `${a.kind}\u0000${a.reference}\u0000${a.key ?? ''}`.localeCompare(`${b.kind}\u0000${b.reference}\u0000${b.key ?? ''}`));
+  return [...relations.values()].sort((a, b) =>
+    `${a.kind}\u0000${a.reference}\u0000${a.key ?? ''}`.localeCompare(`${b.kind}\u0000${b.reference}\u0000${b.key ?? ''}`),
+  );
 }
 
 function statusOf(row: Row): Status | undefined {

@@ -22,7 +22,6 @@ export const IEC_WEBSTORE_LICENCE: Licence = {
   attribution: 'Catalogue metadata from the IEC Webstore (webstore.iec.ch); the publications themselves are © IEC and sold by IEC and its National Committees.',
 };
 
-
 export const iecWebstore: PageKind<IecWebstoreOptions> = {
   input: 'text',
   id: 'iec-webstore',

@@ -19,9 +19,7 @@ import { publicationIdFromHref, readSourceUrl } from './source-url.js';
 //   publication is the complete list, with stages: a source on it reports the amendments.
 // - price and file size (noise), the publication type and the preview.
 
-export type PageReading =
-  | { kind: 'record'; record: Partial<DocumentRecord> }
-  | { kind: 'unreadable' | 'extraction-failed'; reason: string };
+export type PageReading = { kind: 'record'; record: Partial<DocumentRecord> } | { kind: 'unreadable' | 'extraction-failed'; reason: string };
 
 export function readPublicationPage(body: string, url: string): PageReading {
   const $ = load(body);
@@ -42,7 +40,10 @@ export function readPublicationPage(body: string, url: string): PageReading {
   if (pubid === undefined) return { kind: 'extraction-failed', reason: 'no publication id: neither link[rel=canonical] nor the URL is /publication/<id>' };
   const withdrawn = heading.find('span').filter((_, span) => isRed($(span).attr('style')) && /\bwithdrawn\b/i.test($(span).text())).length > 0;
   const committee = readCommittee($, [...rows].find(([label]) => /^tc\b/.test(label))?.[1]);
-  const stability = rows.get('stability date')?.text().match(/\b\d{4}\b/)?.[0];
+  const stability = rows
+    .get('stability date')
+    ?.text()
+    .match(/\b\d{4}\b/)?.[0];
   const withdrawal = dateIn(rows.get('withdrawal date'));
   const dates = { ...(withdrawal !== undefined && { withdrawal }), ...(stability !== undefined && { stability }) };
   const relations = replacedBy($);
@@ -79,7 +80,10 @@ function detailRows($: CheerioAPI): Map<string, Cheerio<AnyNode>> {
 
 /** "TC 65/SC 65A - System aspects" → committee "TC 65/SC 65A", title "System aspects". */
 function readCommittee($: CheerioAPI, cell: Cheerio<AnyNode> | undefined): { committee: string; title?: string } | undefined {
-  const link = cell?.find('a').filter((_, a) => /\bsearchform\b|ComNumber/i.test($(a).attr('href') ?? '')).first();
+  const link = cell
+    ?.find('a')
+    .filter((_, a) => /\bsearchform\b|ComNumber/i.test($(a).attr('href') ?? ''))
+    .first();
   const fromRow = link === undefined || link.length === 0 ? '' : text(link);
   const match = fromRow.match(/^(.+?)\s+-\s+(.+)$/);
   if (match !== null) return { committee: match[1]!, title: match[2]! };
@@ -97,7 +101,13 @@ function readIcs($: CheerioAPI, cell: Cheerio<AnyNode> | undefined): string[] | 
   if (cell === undefined) return undefined;
   const codes = cell
     .find('a')
-    .map((_, a) => text($(a)).match(/^\d{2}(?:\.\d{3}(?:\.\d{2})?)?(?=\s|$)/)?.[0] ?? $(a).attr('href')?.match(/ICSNumber=(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)\b/)?.[1])
+    .map(
+      (_, a) =>
+        text($(a)).match(/^\d{2}(?:\.\d{3}(?:\.\d{2})?)?(?=\s|$)/)?.[0] ??
+        $(a)
+          .attr('href')
+          ?.match(/ICSNumber=(\d{2}(?:\.\d{3}(?:\.\d{2})?)?)\b/)?.[1],
+    )
     .get()
     .filter((code): code is string => typeof code === 'string');
   return codes.length > 0 ? [...new Set(codes)] : undefined;
@@ -124,7 +134,12 @@ const LANGUAGES: Readonly<Record<string, string>> = {
 function languageCodes(cell: string | undefined): string[] | undefined {
   const names = (cell ?? '')
     .split(/[/,;]/)
-    .map((name) => name.replace(/[\s\u00a0]+/g, ' ').trim().toLowerCase())
+    .map((name) =>
+      name
+        .replace(/[\s\u00a0]+/g, ' ')
+        .trim()
+        .toLowerCase(),
+    )
     .filter((name) => name !== '');
   if (names.length === 0 || !names.every((name) => Object.hasOwn(LANGUAGES, name))) return undefined;
   return [...new Set(names.map((name) => LANGUAGES[name]!))].sort();
@@ -150,7 +165,8 @@ function replacedBy($: CheerioAPI): Relation[] {
   return relations;
 }
 
-const ERROR_TITLES = /not found|error|access denied|forbidden|captcha|just a moment|attention required|too many requests|unavailable|bad gateway|time-?out|maintenance/i;
+const ERROR_TITLES =
+  /not found|error|access denied|forbidden|captcha|just a moment|attention required|too many requests|unavailable|bad gateway|time-?out|maintenance/i;
 
 /** Why the body is not a publication page at all (an error or challenge page served with 200), if it is not one. */
 function unreadableReason(body: string, $: CheerioAPI): string | undefined {
@@ -180,7 +196,10 @@ function positiveInteger(cellText: string | undefined): number | undefined {
 }
 
 function text(node: Cheerio<AnyNode>): string {
-  return node.text().replace(/[\s\u00a0]+/g, ' ').trim();
+  return node
+    .text()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
 }
 
 function withoutAbsentFields<T extends object>(record: T): T {

@@ -54,7 +54,11 @@ const supplements: Rule = (t) => {
     if (isPublished(after) && (before === undefined || !isPublished(before))) {
       const was = before?.stageLabel === undefined ? '' : `, was ${describeIecStage(before.stageLabel)}`;
       const date = after.date === undefined ? '' : ` ${after.date}`;
-      findings.push({ event: 'amendment-published', severity: t.context.requirements ? 'critical' : 'major', words: `amendment ${after.reference} published${date}${was}` });
+      findings.push({
+        event: 'amendment-published',
+        severity: t.context.requirements ? 'critical' : 'major',
+        words: `amendment ${after.reference} published${date}${was}`,
+      });
     } else if (after.status === 'under-development' || after.status === 'deleted') {
       const finding = workInProgress(t, 'amendment', before, after);
       if (finding !== null) findings.push(finding);

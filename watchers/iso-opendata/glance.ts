@@ -46,7 +46,13 @@ function readFacts(text: string, required: readonly RegExp[]): Glance | null {
   return {
     id: id === null ? null : Number(id[1]),
     committee: committee === null ? null : unescape(committee[1]!),
-    replaces: replaces === null ? [] : replaces.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0),
+    replaces:
+      replaces === null
+        ? []
+        : replaces
+            .split(',')
+            .map(Number)
+            .filter((n) => Number.isInteger(n) && n > 0),
     supplementReference: reference === null ? null : unescape(reference[1]!),
   };
 }

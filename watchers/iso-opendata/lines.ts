@@ -3,10 +3,7 @@ import { createReadStream } from 'node:fs';
 // Streams a file line by line as raw bytes with each line's byte offset, so that a row seen once
 // can be read again later by position without being kept. Memory: one chunk plus one line.
 
-export type LinesOutcome =
-  | { kind: 'read'; lines: number }
-  | { kind: 'stopped'; lines: number }
-  | { kind: 'line-too-long'; offset: number };
+export type LinesOutcome = { kind: 'read'; lines: number } | { kind: 'stopped'; lines: number } | { kind: 'line-too-long'; offset: number };
 
 /**
  * Calls `onLine` with each line minus its `\n` (a `\r` is left for the caller); `complete` is false

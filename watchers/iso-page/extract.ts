@@ -59,7 +59,10 @@ function readRecord($: CheerioAPI, url: string): Partial<DocumentRecord> {
 
 /** `<meta name="pubdate" content="20190613">`: the date of the latest stage change. */
 function stageDate($: CheerioAPI): string | undefined {
-  const digits = $('meta[name=pubdate]').attr('content')?.trim().match(/^(\d{4})(\d{2})(\d{2})$/);
+  const digits = $('meta[name=pubdate]')
+    .attr('content')
+    ?.trim()
+    .match(/^(\d{4})(\d{2})(\d{2})$/);
   return digits ? `${digits[1]}-${digits[2]}-${digits[3]}` : undefined;
 }
 

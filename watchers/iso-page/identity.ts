@@ -10,8 +10,12 @@ import { collapseWhitespace, joinTitleParts, withoutBracketNotes } from './page-
  */
 export function readKey($: CheerioAPI, pageUrl: string): string | undefined {
   const fromPage = [
-    ...$('[id^=csNumber], [itemprop=productID]').map((_, el) => collapseWhitespace($(el).text())).get(),
-    $('[id^=indexReference]').attr('data-index')?.match(/^\s*(\d+)\s+-/)?.[1] ?? '',
+    ...$('[id^=csNumber], [itemprop=productID]')
+      .map((_, el) => collapseWhitespace($(el).text()))
+      .get(),
+    $('[id^=indexReference]')
+      .attr('data-index')
+      ?.match(/^\s*(\d+)\s+-/)?.[1] ?? '',
   ].find((text) => /^\d{1,9}$/.test(text));
   if (fromPage !== undefined) return `iso:${fromPage}`;
 
@@ -38,7 +42,11 @@ export function readReference($: CheerioAPI): string | undefined {
     $('[id^=itemReference]').first().text(),
     $('#docRef').first().text(),
     $('h1.stdTitle span').first().text(),
-    $('h1').first().contents().filter((_, node) => node.type === 'text').text(),
+    $('h1')
+      .first()
+      .contents()
+      .filter((_, node) => node.type === 'text')
+      .text(),
   ].map(withoutBracketNotes);
   const reference = candidates.find((text) => text !== '');
   if (reference === undefined) return undefined;

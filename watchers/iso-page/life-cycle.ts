@@ -14,8 +14,12 @@ import { statusFromWords } from './status-words.js';
 export function readLifeCycleStage($: CheerioAPI): string | undefined {
   const candidates = [
     $('a.current-stage strong').first().text(),
-    ...$('ul.stages > li > a .stage-code strong').map((_, el) => $(el).text()).get(),
-    ...$('ul.stages li.active > a .stage-code').map((_, el) => $(el).text()).get(),
+    ...$('ul.stages > li > a .stage-code strong')
+      .map((_, el) => $(el).text())
+      .get(),
+    ...$('ul.stages li.active > a .stage-code')
+      .map((_, el) => $(el).text())
+      .get(),
   ].map(collapseWhitespace);
   return candidates.find((text) => /^\d{2}\.\d{2}$/.test(text));
 }

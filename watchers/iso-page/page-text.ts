@@ -7,7 +7,13 @@ export function collapseWhitespace(text: string): string {
 
 /** A label as a lookup key: "État actuel&nbsp;:" → "etat actuel". */
 export function foldLabel(text: string): string {
-  return collapseWhitespace(text.replace(/[’‘]/g, "'").normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/:/g, ' ')).toLowerCase();
+  return collapseWhitespace(
+    text
+      .replace(/[’‘]/g, "'")
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/:/g, ' '),
+  ).toLowerCase();
 }
 
 /** "ISO/IEC 2382:2015 [ISO/IEC 2382:2015]" → "ISO/IEC 2382:2015": bracketed notes are not part of a reference. */

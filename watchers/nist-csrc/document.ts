@@ -16,7 +16,10 @@ interface Version {
 
 /** `SP 800-53 Rev. 5` as CSRC writes it, without a draft marker, `White Paper`, `NIST` or an update suffix. */
 export function csrcReference(identifier: string): string {
-  return cleanIdentifier(identifier).replace(/^NIST\s+/i, '').replace(/\s*-?upd\d+$/i, '').trim();
+  return cleanIdentifier(identifier)
+    .replace(/^NIST\s+/i, '')
+    .replace(/\s*-?upd\d+$/i, '')
+    .trim();
 }
 
 export function buildDocument(key: string, rows: readonly Row[]): DocumentRecord | string {
@@ -125,7 +128,13 @@ function draftLabel(iteration: string | null, ordinal: number): string {
 }
 
 function reissued(row: Row): boolean {
-  return row.uri.includes('/publications/detail/') && row.updated !== undefined && row.published !== undefined && row.issued !== undefined && row.published.slice(0, 7) > row.issued.slice(0, 7);
+  return (
+    row.uri.includes('/publications/detail/') &&
+    row.updated !== undefined &&
+    row.published !== undefined &&
+    row.issued !== undefined &&
+    row.published.slice(0, 7) > row.issued.slice(0, 7)
+  );
 }
 
 function versionStatus(row: Row): Status {

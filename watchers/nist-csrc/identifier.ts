@@ -48,7 +48,7 @@ export function cleanIdentifier(text: string): string {
   s = s.replace(/\s*\((?:retired\s+)?draft\)$/i, '');
   s = s.replace(/^White Paper\b\s*/i, '');
   // `NIST AI NIST AI 100-2e2023 ipd` → `NIST AI 100-2e2023 ipd`
-  for (let previous = ''; previous !== s; ) {
+  for (let previous = ''; previous !== s;) {
     previous = s;
     s = s.replace(/^(NIST [A-Z]+) \1\b/i, '$1');
   }

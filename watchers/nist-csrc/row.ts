@@ -58,8 +58,12 @@ export function readRow(raw: unknown): Row | string {
     supersededBy: [],
   };
   const dates: Array<[keyof Row, string]> = [
-    ['published', 'published-date'], ['issued', 'issued-date'], ['updated', 'updated-date'], ['obsoleted', 'obsoleted-date'],
-    ['commentFrom', 'comment-from'], ['commentTo', 'comment-to'],
+    ['published', 'published-date'],
+    ['issued', 'issued-date'],
+    ['updated', 'updated-date'],
+    ['obsoleted', 'obsoleted-date'],
+    ['commentFrom', 'comment-from'],
+    ['commentTo', 'comment-to'],
   ];
   for (const [field, name] of dates) {
     const value = r[name];
@@ -70,7 +74,10 @@ export function readRow(raw: unknown): Row | string {
   }
   const title = [r['title-main'], r['title-sub']].filter((t): t is string => typeof t === 'string' && t.trim() !== '').map(oneLine);
   if (title.length > 0) row.title = title.join(': ');
-  for (const [field, name] of [['supersedes', 'supersedes'], ['supersededBy', 'superseded-by']] as const) {
+  for (const [field, name] of [
+    ['supersedes', 'supersedes'],
+    ['supersededBy', 'superseded-by'],
+  ] as const) {
     const links = r[name] ?? [];
     if (!Array.isArray(links)) return `${name} is not a list`;
     for (const link of links) {

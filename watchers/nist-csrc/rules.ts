@@ -93,7 +93,9 @@ const identity = (r: Relation) => r.key ?? r.reference;
 export const draftReleased: Rule = (t) => {
   const moves = versionMoves(t.before, t.after);
   // a placeholder draft gets its real date (and comment period); a pre-2023 draft replaced in place
-  const redated = moves.kept.filter((p) => p.after.class === 'draft' && p.after.date !== undefined && (p.before.date === undefined || !refines(p.before.date, p.after.date)));
+  const redated = moves.kept.filter(
+    (p) => p.after.class === 'draft' && p.after.date !== undefined && (p.before.date === undefined || !refines(p.before.date, p.after.date)),
+  );
   const draft = newest([...moves.added.filter((v) => v.class === 'draft'), ...redated.map((p) => p.after)]);
   const from = t.after.dates?.commentFrom;
   const to = t.after.dates?.commentTo;
@@ -160,7 +162,9 @@ export const draftRetired: Rule = (t) => {
     const how = t.after.stageLabel === 'retired draft' ? 'retired' : 'withdrawn with no later version';
     return { event: 'draft-retired', severity: 'minor', words: `${versionWords(t.after.version ?? 'draft')} ${how}${on}, ${was(t)}` };
   }
-  const retired = versionMoves(t.before, t.after).kept.filter((p) => p.after.class === 'draft' && p.after.status === 'deleted' && p.before.status !== 'deleted');
+  const retired = versionMoves(t.before, t.after).kept.filter(
+    (p) => p.after.class === 'draft' && p.after.status === 'deleted' && p.before.status !== 'deleted',
+  );
   if (retired.length === 0 || t.after.status === 'deleted') return null;
   return { event: 'draft-retired', severity: 'minor', words: `${retired.map((p) => versionWords(p.after.label)).join(', ')} retired` };
 };
@@ -198,5 +202,8 @@ export function classify(rules: readonly Rule[], t: Transition): Finding[] {
     const found = rule(t);
     return found === null ? [] : Array.isArray(found) ? found : [found];
   });
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i).map(({ f }) => f);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f);
 }

@@ -26,9 +26,7 @@ export interface ZipLimits {
 }
 
 export type ZipEntryOutcome =
-  | { kind: 'entry'; bytes: Buffer; sha256: string }
-  | { kind: 'unreadable'; reason: string }
-  | { kind: 'extraction-failed'; reason: string };
+  { kind: 'entry'; bytes: Buffer; sha256: string } | { kind: 'unreadable'; reason: string } | { kind: 'extraction-failed'; reason: string };
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
@@ -56,16 +54,23 @@ export async function readZipEntry(path: string, wanted: string, limits: ZipLimi
     if (directory.kind !== 'entries') return directory;
     const entry = directory.entries.find((e) => e.name === wanted || e.name.endsWith(`/${wanted}`));
     if (entry === undefined) {
-      const names = directory.entries.map((e) => e.name).slice(0, 5).join(', ') || 'nothing';
+      const names =
+        directory.entries
+          .map((e) => e.name)
+          .slice(0, 5)
+          .join(', ') || 'nothing';
       return failed(`the zip holds no ${wanted} (it holds ${names})`);
     }
     if ((entry.flags & 0x1) !== 0) return failed(`${entry.name} is encrypted`);
     if (entry.method !== 0 && entry.method !== 8) return failed(`${entry.name} uses compression method ${entry.method}, not deflate`);
-    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) return unreadable(`${entry.name} is a ZIP64 entry: far beyond the ${mb(limits.maxBytes)} cap`);
+    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff)
+      return unreadable(`${entry.name} is a ZIP64 entry: far beyond the ${mb(limits.maxBytes)} cap`);
     if (entry.size > limits.maxBytes) return unreadable(`${entry.name} declares ${mb(entry.size)} inflated, over the ${mb(limits.maxBytes)} cap (a zip bomb?)`);
     const ratio = entry.size / Math.max(entry.compressedSize, 1);
     if (ratio > limits.maxRatio) {
-      return unreadable(`${entry.name} declares a compression ratio of ${Math.round(ratio)}:1, beyond the ${limits.maxRatio}:1 a catalogue reaches (a zip bomb?)`);
+      return unreadable(
+        `${entry.name} declares a compression ratio of ${Math.round(ratio)}:1, beyond the ${limits.maxRatio}:1 a catalogue reaches (a zip bomb?)`,
+      );
     }
     const dataStart = await localDataStart(handle, entry, size);
     if (typeof dataStart === 'string') return unreadable(dataStart);
@@ -98,7 +103,8 @@ async function readCentralDirectory(handle: FileHandle, size: number): Promise<D
   const eocdOffset = size - tailLength + at;
   if (tail.readUInt16LE(at + 4) !== 0 || tail.readUInt16LE(at + 6) !== 0) return unreadable('the zip spans several disks');
   if (entries === 0xffff || centralOffset === 0xffffffff) return unreadable('the zip is a ZIP64 archive: far beyond what the catalogue needs');
-  if (entries > MAX_ENTRIES || centralSize > MAX_CENTRAL_BYTES) return unreadable(`the zip's central directory is too large (${entries} entries, ${centralSize} bytes)`);
+  if (entries > MAX_ENTRIES || centralSize > MAX_CENTRAL_BYTES)
+    return unreadable(`the zip's central directory is too large (${entries} entries, ${centralSize} bytes)`);
   if (centralOffset + centralSize > eocdOffset) return unreadable('the zip central directory lies outside the file: the download is cut short or corrupt');
 
   const central = await readAt(handle, centralOffset, centralSize);

@@ -25,7 +25,10 @@ export function extractTechpubs(body: string, context: ExtractContext<TechpubsOp
     const record = toRecord(key, versions);
     const parsed = recordSchema.safeParse(record);
     if (!parsed.success) {
-      return { kind: 'extraction-failed', reason: `nist-techpubs: ${record.reference}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ')}` };
+      return {
+        kind: 'extraction-failed',
+        reason: `nist-techpubs: ${record.reference}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ')}`,
+      };
     }
     records.push(parsed.data);
   }

@@ -16,7 +16,6 @@ import { draftReleased, finalPublished, unlistedRecord } from '../nist-csrc/rule
 // the recordings — `error: NIST AI 100-1`, `NIST AI NIST AI 100-2e2023 ipd`, `2023` becoming
 // `January 2023`, titles and authors rewritten — change no key and raise no event.
 
-
 export const nistTechpubs: PageKind<TechpubsOptions> = {
   id: 'nist-techpubs',
   version: '1',

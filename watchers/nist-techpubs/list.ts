@@ -22,9 +22,7 @@ export interface ListEntry {
 }
 
 export type ListOutcome =
-  | { kind: 'entries'; series: string; entries: ListEntry[] }
-  | { kind: 'unreadable'; reason: string }
-  | { kind: 'extraction-failed'; reason: string };
+  { kind: 'entries'; series: string; entries: ListEntry[] } | { kind: 'unreadable'; reason: string } | { kind: 'extraction-failed'; reason: string };
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
@@ -38,7 +36,8 @@ export function readList(body: string): ListOutcome {
   if (moved !== null) return { kind: 'unreadable', reason: moved };
   const heading = $('#content h3.type-head').first();
   const series = heading.attr('id')?.trim() ?? heading.text().trim();
-  if (heading.length === 0 || series === '') return { kind: 'extraction-failed', reason: 'no series heading (h3.type-head) in #content: has the page changed?' };
+  if (heading.length === 0 || series === '')
+    return { kind: 'extraction-failed', reason: 'no series heading (h3.type-head) in #content: has the page changed?' };
   const papers = $('#content div.report-paper').toArray();
   if (papers.length === 0) return { kind: 'extraction-failed', reason: `no entries (div.report-paper) under the ${series} heading: has the page changed?` };
 
@@ -47,7 +46,10 @@ export function readList(body: string): ListOutcome {
     const field = (selector: string): string => {
       const span = $(paper).find(selector).first().clone();
       span.find('label').remove();
-      return span.text().replace(/[\s\u00a0]+/g, ' ').trim();
+      return span
+        .text()
+        .replace(/[\s\u00a0]+/g, ' ')
+        .trim();
     };
     const title = field('span.titles');
     const doi = field('span.doi_data').replace(/^(?:https?:\/\/(?:dx\.)?doi\.org\/)?10\.6028\//i, '');
@@ -55,7 +57,10 @@ export function readList(body: string): ListOutcome {
     const fromDoi = doi === '' ? null : parseIdentifier(doi);
     const id = fromDoi ?? parseIdentifier(reportNumber);
     if (id === null) {
-      return { kind: 'extraction-failed', reason: `entry ${i + 1} (${JSON.stringify(title.slice(0, 60))}) has neither a DOI nor a report number that names a publication` };
+      return {
+        kind: 'extraction-failed',
+        reason: `entry ${i + 1} (${JSON.stringify(title.slice(0, 60))}) has neither a DOI nor a report number that names a publication`,
+      };
     }
     const stage = id.stage ?? parseIdentifier(reportNumber)?.stage ?? stageWord(reportNumber) ?? 'final';
     const entry: ListEntry = { id: { ...id, stage: undefined }, stage };
@@ -75,9 +80,15 @@ export function readList(body: string): ListOutcome {
  */
 function movedNotice($: CheerioAPI): string | null {
   const outdated = $('#content .outdated').first().text().replace(/\s+/g, ' ').trim();
-  const notice = $('#content h2.links').toArray().map((h) => $(h).text().replace(/\s+/g, ' ').trim()).find((t) => /now available on/i.test(t));
+  const notice = $('#content h2.links')
+    .toArray()
+    .map((h) => $(h).text().replace(/\s+/g, ' ').trim())
+    .find((t) => /now available on/i.test(t));
   if (outdated === '' && notice === undefined) return null;
-  return `the list says it has moved (${[notice, outdated].filter((t) => t !== undefined && t !== '').map((t) => JSON.stringify(t)).join(', ')}): a frozen copy would hide every later publication`;
+  return `the list says it has moved (${[notice, outdated]
+    .filter((t) => t !== undefined && t !== '')
+    .map((t) => JSON.stringify(t))
+    .join(', ')}): a frozen copy would hide every later publication`;
 }
 
 function stageWord(reportNumber: string): string | undefined {
