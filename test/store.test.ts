@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { openStore, type Store } from '../src/store/store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { StoredRowError } from '../src/store/stored-json.js';
-import { itemComposer } from '../src/pipeline/compose.js';
+import { itemComposer, pendingGroups } from '../src/pipeline/compose.js';
+import type { PendingObservation } from '../src/model/composition.js';
 import { joinsNewestItem, type JoinRule } from '../src/pipeline/join-rule.js';
 import { itemSchema, type Item } from '../src/model/item.js';
 import type { Observation } from '../src/model/observation.js';
@@ -297,5 +298,45 @@ describe('JSON read back from the database', () => {
       }),
     );
     store.close();
+  });
+});
+
+describe('composing observations that several runs left pending', () => {
+  it('makes their items run by run, by number (run 10 after run 9), so the newest item is the newest move and a later source joins it', () => {
+    const store = openStore(tempDb());
+    const fdisRegistered: Observation = {
+      ...ISO_PAGE_OBSERVATION,
+      seq: 1,
+      stage: '50.00',
+      classification: { ...ISO_PAGE_OBSERVATION.classification, summary: 'ISO/IEC FDIS 42005: FDIS registered for formal approval [50.00]' },
+    };
+    // Nine runs that saw nothing, then run 9 (50.00) and run 10 (50.20), both left pending (a serve
+    // refresh aborted, a kill between checks and compose): the next refresh composes them together.
+    for (let day = 1; day <= 8; day += 1) store.beginRun('test', `2025-03-0${day}T06:00:00.000Z`);
+    observe(store, '2025-03-09T06:00:00.000Z', [fdisRegistered]);
+    observe(store, '2025-03-10T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, seq: 2 }]);
+    expect(store.composeItems(compose, joinsNewestItem)).toMatchObject({ created: 2 });
+    expect(store.items().items[0]!.summary).toMatch(/\[50\.20\]/);
+
+    observe(store, '2025-03-11T06:00:00.000Z', [{ ...ISO_PAGE_OBSERVATION, sourceId: 'iso_catalogue', seq: 1 }]);
+    expect(store.composeItems(compose, joinsNewestItem)).toMatchObject({ created: 0 });
+    store.close();
+  });
+
+  it('orders groups by run number, then by key within a run (a health observation keyed by its row)', () => {
+    const pending = (rowId: number, runId: number, docKey: string | null): PendingObservation => ({
+      rowId,
+      runId,
+      observation: { ...ISO_PAGE_OBSERVATION, docKey },
+    });
+    const groups = pendingGroups([
+      pending(1, 10, 'iso:2'),
+      pending(2, 9, 'iso:3'),
+      pending(3, 10, null),
+      pending(4, 10, 'iso:1'),
+      pending(5, 9, 'iso:3'),
+      pending(6, 10, null),
+    ]);
+    expect(groups.map((g) => g.map((p) => p.rowId))).toEqual([[2, 5], [3], [6], [4], [1]]);
   });
 });

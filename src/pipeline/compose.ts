@@ -3,6 +3,7 @@ import { filterRank } from '../model/item.js';
 import type { Observation } from '../model/observation.js';
 import { movedOnTheirOwn, withoutRelatedMoves } from './related-moves.js';
 import { encodeItemState, itemStateOf } from './join-rule.js';
+import type { Composed, Composer, PendingObservation } from '../model/composition.js';
 
 // Items are composed from observations: one per document per run, the strongest observation
 // leading and the other sources that saw the same document named in `alsoSeenBy`; a related
@@ -31,17 +32,7 @@ function leadOrder(sourceOrder: ReadonlyMap<string, number>) {
     a.sourceId.localeCompare(b.sourceId);
 }
 
-/**
- * A group's item, null when all it says is told by other documents' items of the run, and those
- * documents (`toldBy`): their items are filed under this group's sources too, so each source's feed
- * still shows the change. `state`: where the item leaves its document, stored with it so that a
- * later source reporting the same move joins it (join-rule.ts); null without an item or a document.
- */
-export interface Composed {
-  item: Item | null;
-  toldBy: string[];
-  state: string | null;
-}
+export type { Composed } from '../model/composition.js';
 
 /**
  * Composes one document's item from its observations of one run. `movedInRun`: the documents that
@@ -87,14 +78,43 @@ export function composeItem(group: Observation[], sourceOrder: ReadonlyMap<strin
  * The compose step of a refresh: `run` is every observation of the group's run, the same array for
  * each group of that run, so what moved in it is worked out once per run.
  */
-export function itemComposer(sourceOrder: ReadonlyMap<string, number>): (group: Observation[], run: readonly Observation[]) => Composed {
+export function itemComposer(sourceOrder: ReadonlyMap<string, number>): Composer {
   const movedByRun = new WeakMap<readonly Observation[], Set<string>>();
-  return (group, run) => {
-    let moved = movedByRun.get(run);
-    if (moved === undefined) {
-      moved = movedOnTheirOwn(run);
-      movedByRun.set(run, moved);
-    }
-    return composeItem(group, sourceOrder, moved);
+  return {
+    groups: pendingGroups,
+    compose(group, run) {
+      let moved = movedByRun.get(run);
+      if (moved === undefined) {
+        moved = movedOnTheirOwn(run);
+        movedByRun.set(run, moved);
+      }
+      return composeItem(group, sourceOrder, moved);
+    },
   };
+}
+
+/**
+ * One group per document per run (a health observation alone), runs oldest first — by number: run
+ * 10 after run 9, or an older run's move would read as the newest — and within a run in key order
+ * (health items by their row), so item order never depends on which host answered first.
+ */
+export function pendingGroups(pending: readonly PendingObservation[]): PendingObservation[][] {
+  const groups = new Map<string, { runId: number; key: string; rows: PendingObservation[] }>();
+  for (const row of pending) {
+    const key = row.observation.docKey ?? `health\u0000${row.rowId}`;
+    const group = groups.get(`${row.runId}\u0000${key}`) ?? { runId: row.runId, key, rows: [] };
+    group.rows.push(row);
+    groups.set(`${row.runId}\u0000${key}`, group);
+  }
+  return [...groups.values()].sort((a, b) => a.runId - b.runId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((group) => group.rows);
+}
+  const documentOf = (group: PendingObservation[]) => group[0]!.observation.docKey;
+  return [...groups.values()].sort((a, b) => {
+    const [x, y] = [a[0]!, b[0]!];
+    if (x.runId !== y.runId) return x.runId - y.runId;
+    const [dx, dy] = [documentOf(a), documentOf(b)];
+    if (dx !== null && dy !== null) return dx < dy ? -1 : dx > dy ? 1 : 0;
+    if (dx === null && dy === null) return x.rowId - y.rowId;
+    return dx === null ? 1 : -1;
+  });
 }

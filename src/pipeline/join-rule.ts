@@ -1,6 +1,7 @@
 import type { Observation } from '../model/observation.js';
 import { PHASES, type Phase } from '../model/record.js';
 import { phaseOfStage } from '../rules/harmonized-stages.js';
+import type { JoinRule } from '../model/composition.js';
 
 // One change seen by several sources on different days is one item. Every item of a document keeps
 // where it left the document (items.state); a later group of observations joins the document's
@@ -48,19 +49,7 @@ export function sameMove(a: ItemState, b: ItemState): boolean {
   return a.stage === b.stage;
 }
 
-/** What the store knows of a document's newest item: its stored state (null on health items) and every source that reported it. */
-export interface NewestItem {
-  state: string | null;
-  sources: readonly string[];
-}
-
-/** A composed item looking for a home: its encoded state and the sources of its observations. */
-export interface JoiningItem {
-  state: string;
-  sources: readonly string[];
-}
-
-export type JoinRule = (newest: NewestItem, candidate: JoiningItem) => boolean;
+export type { JoiningItem, JoinRule, NewestItem } from '../model/composition.js';
 
 /**
  * A source never reports one change twice: if it already reported the newest item, this is a new

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import { filterRank, itemSchema, storedItemSchema, type Item, type Severity } from '../model/item.js';
 import { observationSchema, type Observation } from '../model/observation.js';
-import type { Composed } from '../pipeline/compose.js';
-import type { JoiningItem, JoinRule } from '../pipeline/join-rule.js';
+import type { Composer, JoiningItem, JoinRule, PendingObservation } from '../model/composition.js';
 import type { StoredJsonReader } from './stored-json.js';
 import type { DeliveriesTable, PlannedDelivery } from './deliveries.js';
 
@@ -29,12 +28,6 @@ export interface Outbox {
   plan(created: readonly Item[]): PlannedDelivery[];
   /** When they were queued (ISO 8601): due at once. */
   at: string;
-}
-
-interface Pending {
-  rowId: number;
-  runId: number;
-  observation: Observation;
 }
 
 export function itemsTables(db: Database.Database, storedJson: StoredJsonReader, deliveries: DeliveriesTable, onTransaction?: (name: 'compose') => void) {
@@ -103,23 +96,13 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
      * Every item created here is queued for the notification channels that want it (`outbox`), in
      * this transaction: an item is created once, so it is queued once, whichever refresh composes it.
      */
-    composeItems(
-      compose: (group: Observation[], run: readonly Observation[]) => Composed,
-      joins: JoinRule,
-      outbox?: Outbox,
-    ): { created: number; createdItems: Item[]; refused: string[] } {
+    composeItems(composer: Composer, joins: JoinRule, outbox?: Outbox): { created: number; createdItems: Item[]; refused: string[] } {
       // Checked against itemSchema before they were written, which is stricter than storedItemSchema:
       // once committed, the publish that follows need not check them again.
       const inserted: number[] = [];
       const composed = db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
-        const groups = new Map<string, Pending[]>();
-        for (const row of rows) {
-          const key = row.doc_key === null ? `${row.run_id}\u0000health\u0000${row.id}` : `${row.run_id}\u0000${row.doc_key}`;
-          const group = groups.get(key) ?? [];
-          group.push({ rowId: row.id, runId: row.run_id, observation: observation(row) });
-          groups.set(key, group);
-        }
+        const pending = rows.map((row): PendingObservation => ({ rowId: row.id, runId: row.run_id, observation: observation(row) }));
         const runs = new Map<number, Observation[]>();
         const runOf = (runId: number): Observation[] => {
           let run = runs.get(runId);
@@ -130,19 +113,16 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
           return run;
         };
         const itemOfDocument = new Map<string, { seq: number; id: string }>();
-        const toldElsewhere: Array<{ group: Pending[]; toldBy: string[]; hasItem: boolean }> = [];
+        const toldElsewhere: Array<{ group: PendingObservation[]; toldBy: string[]; hasItem: boolean }> = [];
         const createdItems: Item[] = [];
         const refused: string[] = [];
-        // Documents in key order within a run (health items by their row), so item order never
-        // depends on which host answered first.
-        const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
-        for (const group of ordered) {
+        for (const group of composer.groups(pending)) {
           // An item that fails validation (a bug) stays pending, named, and never blocks the others.
           const {
             item: candidate,
             toldBy,
             state,
-          } = compose(
+          } = composer.compose(
             group.map((g) => g.observation),
             runOf(group[0]!.runId),
           );
