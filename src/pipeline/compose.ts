@@ -108,13 +108,3 @@ export function pendingGroups(pending: readonly PendingObservation[]): PendingOb
   }
   return [...groups.values()].sort((a, b) => a.runId - b.runId || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((group) => group.rows);
 }
-  const documentOf = (group: PendingObservation[]) => group[0]!.observation.docKey;
-  return [...groups.values()].sort((a, b) => {
-    const [x, y] = [a[0]!, b[0]!];
-    if (x.runId !== y.runId) return x.runId - y.runId;
-    const [dx, dy] = [documentOf(a), documentOf(b)];
-    if (dx !== null && dy !== null) return dx < dy ? -1 : dx > dy ? 1 : 0;
-    if (dx === null && dy === null) return x.rowId - y.rowId;
-    return dx === null ? 1 : -1;
-  });
-}
