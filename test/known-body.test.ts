@@ -73,10 +73,17 @@ describeWithFixtures('a body the last clean check read is not extracted again', 
     expect(extract).toHaveBeenCalledTimes(2);
   });
 
-  it('a stored baseline that today’s rules refuse: the body is read again, as the first time', async () => {
+  it('a stored baseline that today’s rules refuse: the body is read again, and the document is a first observation again, never news', async () => {
     writeRow(h.store.path, "UPDATE documents SET record_json = json_set(record_json, '$.reference', '') WHERE source_id = 'iso_19115_1'");
+    const before = new Set(h.store.items().items.map((i) => i.id));
     expect(await refresh()).toMatchObject({ verdict: 'changed' });
     expect(extract).toHaveBeenCalledTimes(1);
+    expect(
+      h.store
+        .items()
+        .items.filter((i) => !before.has(i.id))
+        .map((i) => [i.document?.key, i.event]),
+    ).toEqual([['iso:53798', 'baseline']]);
   });
 });
 

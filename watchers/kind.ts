@@ -59,6 +59,8 @@ interface KindBase<Options> {
    * here: the same body under the same scope is taken to give the same records (src/pipeline/known-body.ts).
    */
   watches(source: SourceSpec<Options>, watchedElsewhere: ReadonlySet<string>): WatchScope;
+  /** Whether a record belongs to a watched group (default: its committee is the group). */
+  inGroup?(record: DocumentRecord, group: string): boolean;
   /** Followed documents that are requirements standards (beyond a source marked `requirements`). */
   requirementsKeys?(source: SourceSpec<Options>): string[];
   /** The public page of a document this source reports (a feed item links to it). */

@@ -29,7 +29,7 @@ export async function checkSource(source: WatchedSource, context: CheckContext):
   const memory: SourceMemory = {
     state,
     baselines: context.store.baselines(source.id),
-    storedDocuments: context.store.documentCount(source.id),
+    storedKeys: context.store.documentKeys(source.id),
     lastClean: context.store.lastCleanCheck(source.id),
   };
   const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
@@ -103,9 +103,12 @@ function findChanges(
   context: CheckContext,
   checkedAt: string,
 ): Change[] {
-  const firstCheck = !(memory.state?.baselined ?? false) || memory.baselines.size === 0;
+  const firstCheck = !(memory.state?.baselined ?? false);
   const scope = context.watch.scopes.get(source.id) ?? { keys: [], groups: [] };
   const newly = newlyWatched(scope, memory.state?.scope ?? null);
+  // Documents stored before whose record today's schema refuses (a rule grew stricter): seen again, a baseline.
+  const refused = new Set([...memory.storedKeys].filter((key) => !memory.baselines.has(key)));
+  const inGroup = source.kind.inGroup ?? ((record: DocumentRecord, group: string) => record.committee === group);
   const quiet = source.kind.unclassifiedChanges ?? 'record-corrected';
   const changes: Change[] = [];
   for (const extracted of acquired.records) {
@@ -133,15 +136,17 @@ function findChanges(
             },
     });
     if (before === undefined) {
-      // A followed document the source lists for the first time after its first check is news
-      // where the kind says what "not listed yet" looks like (a NIST draft released).
-      const placeholder = !firstCheck && scope.keys.includes(record.key) ? source.kind.placeholder?.(record.key) : undefined;
+      // A document the source already followed at its last check and lists for the first time is
+      // news where the kind says what "not listed yet" looks like (a NIST draft released); one the
+      // user has just added to the watch is a first observation, whatever it holds.
+      const followedBefore = newly.known && scope.keys.includes(record.key) && !newly.keys.has(record.key);
+      const placeholder = !firstCheck && followedBefore && !refused.has(record.key) ? source.kind.placeholder?.(record.key) : undefined;
       if (placeholder !== undefined) {
         const fieldChanges = diffRecords(canonicalRecord(placeholder), record);
         changes.push(observed(classifyChange(placeholder, record, fieldChanges, rules, source.kind.rules, quiet), fieldChanges));
         continue;
       }
-      const kind = firstCheck || cameIntoScope(record, newly, acquired.records) ? 'baseline' : 'new-project';
+      const kind = firstCheck || refused.has(record.key) || cameIntoScope(record, newly, acquired.records, inGroup) ? 'baseline' : 'new-project';
       changes.push(observed(classifyFirstObservation(record, kind, rules, source.kind.describe), baselineChanges(record)));
       continue;
     }

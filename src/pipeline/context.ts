@@ -38,8 +38,8 @@ export interface CheckContext {
 export interface SourceMemory {
   state: StoredSourceState | undefined;
   baselines: ReadonlyMap<string, DocumentRecord>;
-  /** Its stored documents, counted: baselines leaves out one that a stricter rule now refuses. */
-  storedDocuments: number;
+  /** The keys of its stored documents: `baselines` leaves out one whose stored record a stricter rule now refuses. */
+  storedKeys: ReadonlySet<string>;
   /** The latest check that ended `changed` or `unchanged` (known-body.ts). */
   lastClean: LastCleanCheck | undefined;
 }

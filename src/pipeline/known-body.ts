@@ -35,7 +35,7 @@ export function knownUnchanged(
     // validated against another source's baselines, which may have moved since
     source.config.sameAs === undefined &&
     // every stored baseline still passes today's checks: a stricter rule would refuse the records again
-    memory.storedDocuments === memory.baselines.size &&
+    memory.storedKeys.size === memory.baselines.size &&
     [...memory.baselines.values()].every((record) => record.stage === undefined || isValidStage(record.stage));
   return sameReading ? { detail: lastClean.detail } : undefined;
 }

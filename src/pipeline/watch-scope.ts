@@ -9,6 +9,8 @@ import { familyOf } from '../rules/family.js';
 export interface NewlyWatched {
   keys: Set<string>;
   groups: Set<string>;
+  /** Whether the previous check's scope is known (one recorded by a version before kinds of source is not). */
+  known: boolean;
 }
 
 export function serializeScope(scope: WatchScope): string {
@@ -21,10 +23,11 @@ export function serializeScope(scope: WatchScope): string {
  */
 export function newlyWatched(now: WatchScope, previous: string | null): NewlyWatched {
   const before = previous === null ? null : parseScope(previous);
-  if (before === null) return { keys: new Set(), groups: new Set() };
+  if (before === null) return { keys: new Set(), groups: new Set(), known: false };
   return {
     keys: new Set(now.keys.filter((key) => !before.keys.includes(key))),
     groups: new Set(now.groups.filter((group) => !before.groups.includes(group))),
+    known: true,
   };
 }
 
@@ -33,10 +36,18 @@ function parseScope(text: string): WatchScope | null {
   return Array.isArray(value.keys) && Array.isArray(value.groups) ? { keys: value.keys, groups: value.groups } : null;
 }
 
-/** A document first seen because the user widened the watch, rather than because it is new. */
-export function cameIntoScope(record: DocumentRecord, newly: NewlyWatched, records: readonly DocumentRecord[]): boolean {
+/**
+ * A document first seen because the user widened the watch, rather than because it is new.
+ * `inGroup`: whether a record belongs to a watched group (a committee, a NIST series: the kind says).
+ */
+export function cameIntoScope(
+  record: DocumentRecord,
+  newly: NewlyWatched,
+  records: readonly DocumentRecord[],
+  inGroup: (record: DocumentRecord, group: string) => boolean,
+): boolean {
   if (newly.keys.has(record.key)) return true;
-  if (record.committee !== undefined && newly.groups.has(record.committee)) return true;
+  if ([...newly.groups].some((group) => inGroup(record, group))) return true;
   if (newly.keys.size === 0) return false;
   const newlyFollowed = new Map(records.filter((r) => newly.keys.has(r.key)).map((r) => [r.key, r.reference]));
   return familyOf(record, newlyFollowed) !== null;

@@ -70,7 +70,7 @@ export interface CheckWrite {
 export function checksTables(db: Database.Database, storedJson: StoredJsonReader, onTransaction?: (name: 'check') => void) {
   const statements = {
     baselines: db.prepare('SELECT doc_key, record_json FROM documents WHERE source_id = ? ORDER BY doc_key'),
-    documentCount: db.prepare('SELECT count(*) AS n FROM documents WHERE source_id = ?'),
+    documentKeys: db.prepare('SELECT doc_key FROM documents WHERE source_id = ?'),
     lastCleanCheck: db.prepare("SELECT sha256, url, detail FROM checks WHERE source_id = ? AND verdict IN ('changed', 'unchanged') ORDER BY id DESC LIMIT 1"),
     changeCount: db.prepare('SELECT change_count FROM documents WHERE source_id = ? AND doc_key = ?'),
     upsertDocument: db.prepare(`
@@ -128,9 +128,9 @@ export function checksTables(db: Database.Database, storedJson: StoredJsonReader
       return out;
     },
 
-    /** Documents stored for the source, whether baselines() still accepts them or not. */
-    documentCount(sourceId: string): number {
-      return (statements.documentCount.get(sourceId) as { n: number }).n;
+    /** The keys of the documents stored for the source, whether baselines() still accepts them or not. */
+    documentKeys(sourceId: string): Set<string> {
+      return new Set((statements.documentKeys.all(sourceId) as Array<{ doc_key: string }>).map((row) => row.doc_key));
     },
 
     lastCleanCheck(sourceId: string): LastCleanCheck | undefined {

@@ -73,6 +73,7 @@ export const nistCsrc: FileKind<CsrcOptions> = {
   documentUrl: (key) => csrcDocumentUrl(key),
   watches: ({ options }) => ({ keys: followedKeys(options), groups: [...(options.series ?? [])] }),
   placeholder: unlistedRecord,
+  inGroup: (record, group) => record.key.startsWith(SERIES_PREFIX[group as (typeof CSRC_SERIES)[number]] ?? '\u0000'),
   // NIST's own rows read every life-cycle fact (a re-dated final included); the rest (titles made
   // more precise, relabelled drafts, moved URLs) is CSRC's housekeeping, kept quiet.
   rules: NIST_RULES,
