@@ -591,3 +591,18 @@ describeWithFixtures('a CEN adoption names the standard it adopts', () => {
     expect(first.summary).toBe('CEN ISO/TS 21003-7:2019: first observed, Published; adopts ISO/TS 21003-7:2019');
   });
 });
+
+describeWithFixtures('a CEN project page that lost one of its blocks', () => {
+  // A redesign that drops or renames a block must never read as that block's fields emptied: the
+  // legal block gone would otherwise be an OJEU citation or a mandate withdrawn (critical, minor).
+  it.each(['DASHBOARD_CONTENT_LEGAL', 'DASHBOARD_CONTENT_IMPLEMENTATIONDATES', 'DASHBOARD_CONTENT_RELATIONS', 'DASHBOARD_COM_TITLE'])(
+    'without %s is extraction-failed, naming the block',
+    (name) => {
+      const row = rowByFile.get('cen-19677-2021-05-21.html')!;
+      const body = readFixture(row.dir, row.file).replaceAll(`"${name}"`, `"${name}_RENAMED"`);
+      const outcome = extractBody(body, row.url);
+      expect(outcome.kind).toBe('extraction-failed');
+      expect(outcome.kind === 'extraction-failed' && outcome.reason).toContain(`no "${name}" block`);
+    },
+  );
+});

@@ -14,7 +14,10 @@ export function extractCenProject(body: string, context: ExtractContext<CenProje
   const unreadable = unreadableReason(body, $);
   if (unreadable !== undefined) return { kind: 'unreadable', reason: `cen-project: ${unreadable}` };
   const failed = (why: string): ExtractOutcome => ({ kind: 'extraction-failed', reason: `cen-project: ${context.url}: ${why}` });
-  if (!hasBlock($, BLOCKS.project)) return failed(`no "${BLOCKS.project}" block (has the markup changed?)`);
+  // Every block is on every project page of every era: one gone is a redesign, never empty fields
+  // (a lost legal block would read as an OJEU citation withdrawn).
+  const gone = Object.values(BLOCKS).filter((name) => !hasBlock($, name));
+  if (gone.length > 0) return failed(`no ${gone.map((name) => `"${name}"`).join(', ')} block (has the markup changed?)`);
 
   const fromUrl = projectKey(context.url);
   const declared = declaredProject($);
