@@ -175,15 +175,18 @@ describe('the outbox plan', () => {
 describe('channelWants', () => {
   it('compares severities strongest first (baseline below info) and filters by source', () => {
     const major = { minSeverity: 'major' as const, sources: undefined };
-    expect(['critical', 'major', 'minor', 'info', 'baseline'].map((severity) => channelWants(major, { severity: severity as never, source: 's' }))).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
-    expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'baseline', source: 'a' })).toBe(true);
-    expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'critical', source: 'b' })).toBe(false);
+    expect(
+      ['critical', 'major', 'minor', 'info', 'baseline'].map((severity) => channelWants(major, { severity: severity as never, source: 's', alsoSeenBy: [] })),
+    ).toEqual([true, true, false, false, false]);
+    expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'baseline', source: 'a', alsoSeenBy: [] })).toBe(true);
+    expect(channelWants({ minSeverity: 'baseline', sources: ['a'] }, { severity: 'critical', source: 'b', alsoSeenBy: [] })).toBe(false);
+  });
+
+  it('delivers an item to a channel of any source that saw it, not only the one that leads it (a joint standard seen on iso.org and the IEC webstore)', () => {
+    const seen = (source: string) => ({ source, provenance: {} as never });
+    const item = { severity: 'critical' as const, source: 'iso_42001', alsoSeenBy: [seen('iec_42001')] };
+    expect(channelWants({ minSeverity: 'major', sources: ['iec_42001'] }, item)).toBe(true);
+    expect(channelWants({ minSeverity: 'major', sources: ['nist_csrc'] }, item)).toBe(false);
   });
 });
 

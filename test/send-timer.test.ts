@@ -62,4 +62,26 @@ describe('the send timer', () => {
     await timer.stop();
     expect(lines).toEqual(['notify: 2 sent, 1 to retry, 0 given up, 0 left for a later pass']);
   });
+
+  it('logs a pass that throws and keeps ticking', async () => {
+    const lines: string[] = [];
+    let calls = 0;
+    let secondPass!: () => void;
+    const passedAgain = new Promise<void>((resolve) => (secondPass = resolve));
+    const notifier: Notifier = {
+      enabled: true,
+      afterPublish: async () => EMPTY,
+      sendDue: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('database disk image is malformed');
+        secondPass();
+        return EMPTY;
+      },
+    };
+    const timer = startSendTimer({ notifier, intervalMs: 5, budgetMs: 1000, log: (line) => lines.push(line) });
+    await passedAgain;
+    await timer.stop();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^notify: the pass failed: Error: database disk image is malformed/);
+  });
 });

@@ -113,6 +113,15 @@ describe('POST /refresh', () => {
     expect((await post('/refresh', TOKEN)).status).toBe(200);
   });
 
+  it('reports a source that hit an internal error as a source failure, not a clean run', async () => {
+    server = await startTestServer({
+      config: serveConfig({ manualRefreshIntervalSeconds: 0 }),
+      refresh: async () => ({ ...RESULT, outcomes: [{ sourceId: 'iso_42001', verdict: 'internal', detail: 'internal: a bug', summaries: [] }] }),
+    });
+    const res = await post('/refresh', TOKEN);
+    expect(JSON.parse(res.text).run).toMatchObject({ outcome: 'sources-failed' });
+  });
+
   it('answers a refresh abandoned at shutdown with 503', async () => {
     server = await startTestServer({ refresh: () => new Promise<RefreshResult>(() => {}) });
     const pending = post('/refresh', TOKEN);

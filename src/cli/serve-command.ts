@@ -6,7 +6,7 @@ import { refresh } from '../pipeline/refresh.js';
 import { publishFromStore } from '../publish/from-store.js';
 import { PUBLISHED_FILES } from '../publish/published-files.js';
 import { createRefreshRunner } from '../server/refresh-runner.js';
-import { acquireRunLock } from '../store/run-lock.js';
+import { acquireRunLock, LockBusyError } from '../store/run-lock.js';
 import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
 import { startHttpServer } from '../server/http-server.js';
 import { OperatorError } from '../model/operator-error.js';
@@ -103,8 +103,20 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   for (const warning of runtime.warnings) stderr(`regwatch: serve: ${warning}`);
   const publicDir = join(runtime.dataDir, 'public');
   if (PUBLISHED_FILES.some((file) => !existsSync(join(publicDir, file)))) {
-    // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds.
-    await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
+    // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds. It
+    // writes the public files, so it holds the run lock; a refresh under way publishes them itself.
+    const lock = await acquireRunLock(runtime.store.runLock, 0).catch((error: unknown) => {
+      if (error instanceof LockBusyError) return null;
+      throw error;
+    });
+    if (lock === null) log('serve: a refresh in another process holds the run lock; it publishes the feeds');
+    else {
+      try {
+        await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
+      } finally {
+        lock.release();
+      }
+    }
   }
 
   const runner = createRefreshRunner({

@@ -1,8 +1,12 @@
 import { filterRank, type Item } from '../model/item.js';
 import type { NotifyChannel } from './channel-config.js';
 
-/** Whether a channel delivers this item: at least its minSeverity, and of one of its sources when it lists any. */
-export function channelWants(channel: Pick<NotifyChannel, 'minSeverity' | 'sources'>, item: Pick<Item, 'severity' | 'source'>): boolean {
+/**
+ * Whether a channel delivers this item: at least its minSeverity, and seen by one of its sources when
+ * it lists any (the lead or any source in alsoSeenBy: the item is in each of their feeds too).
+ */
+export function channelWants(channel: Pick<NotifyChannel, 'minSeverity' | 'sources'>, item: Pick<Item, 'severity' | 'source' | 'alsoSeenBy'>): boolean {
   if (filterRank(item.severity) > filterRank(channel.minSeverity)) return false;
-  return channel.sources === undefined || channel.sources.includes(item.source);
+  if (channel.sources === undefined) return true;
+  return [item.source, ...item.alsoSeenBy.map((seen) => seen.source)].some((source) => channel.sources!.includes(source));
 }

@@ -6,7 +6,7 @@ import type { EmailChannel, NotifyChannel } from './channel-config.js';
 import { messagesFor, send, type Outbound } from './index.js';
 import { NotifyError, type DeliveryOutcome } from './outcome.js';
 import { nextStep, NOTIFY_BACKOFF } from './retry-policy.js';
-import { smtpPassword, type Env } from './secrets.js';
+import { smtpPassword, type Env, missingSecrets } from './secrets.js';
 
 // The outbox's sender: claims the deliveries that are due, rebuilds each message from its items
 // (messagesFor is deterministic: same bytes, same signature, same X-Regwatch-Delivery), sends it,
@@ -72,16 +72,33 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
     options.limit ?? 500,
   );
   const byChannel = new Map<string, Delivery[]>();
+  const recorded = new Set<number>();
   for (const delivery of claimed) byChannel.set(delivery.channelId, [...(byChannel.get(delivery.channelId) ?? []), delivery]);
   const transports: Transporter[] = [];
   try {
-    await Promise.all([...byChannel].map(([id, deliveries]) => sendChannel(channels.get(id)!, deliveries)));
+    // One channel's trouble, even a bug, never touches another's deliveries while they are sent.
+    const settled = await Promise.allSettled([...byChannel].map(([id, deliveries]) => sendChannel(channels.get(id)!, deliveries)));
+    settled.forEach((result, index) => {
+      if (result.status === 'fulfilled') return;
+      const [id, deliveries] = [...byChannel][index]!;
+      deps.log?.(
+        `notify: ${id}: this pass stopped on an unexpected error, its deliveries wait for the next one: ${(result.reason as Error)?.stack ?? String(result.reason)}`,
+      );
+      leave(deliveries.filter((d) => !recorded.has(d.id)));
+    });
   } finally {
     for (const transport of transports) transport.close();
   }
   return report;
 
   async function sendChannel(channel: NotifyChannel, deliveries: Delivery[]): Promise<void> {
+    // A secret missing from the environment is the operator's to fix, not the deliveries' fault:
+    // they wait, unattempted, and the pass says which variable (never a value) is missing.
+    const missing = missingSecrets([channel], deps.env, { allowPrivateNetwork: deps.allowPrivateNetwork });
+    if (missing.length > 0) {
+      deps.log?.(`notify: ${channel.id}: not sent, ${missing.join('; ').replace(/^notify\[0\]\./, '')}; ${deliveries.length} deliveries wait`);
+      return leave(deliveries);
+    }
     let transport: Transporter | undefined;
     const emailTransport = (): Transporter => {
       if (transport === undefined) {
@@ -137,6 +154,7 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
   }
 
   function record(channel: NotifyChannel, delivery: Delivery, outcome: DeliveryOutcome): void {
+    recorded.add(delivery.id);
     const at = deps.now();
     const step = nextStep(outcome, delivery.attempts + 1, { random: deps.random, maxAttempts: deps.maxAttempts, backoff: deps.backoff ?? NOTIFY_BACKOFF });
     const deliveries = deps.store.deliveries;

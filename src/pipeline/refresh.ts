@@ -163,7 +163,8 @@ async function checkAll(sources: WatchedSource[], deps: RefreshDeps, context: Ch
           // A bug or a storage error in one source's check must not stop the others; nothing of
           // the check itself was committed, so the next refresh checks it again.
           deps.progress?.(`${source.id}: internal error: ${(error as Error).stack ?? String(error)}`);
-          // Another refresh stored a check of this source meanwhile: that one stands, and this is no failure of the source.
+          // Another refresh stored a check of this source meanwhile: that one stands and this one is
+          // dropped. Nothing is recorded against the source, but the run reports it as not checked.
           if (error instanceof BaselineMovedError) return { sourceId: source.id, verdict: 'internal', detail: `internal: ${error.message}`, summaries: [] };
           return recordInternalFailure(source, error, context);
         });

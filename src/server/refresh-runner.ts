@@ -80,7 +80,7 @@ export function createRefreshRunner(deps: {
       .then(() => deps.refresh(run.trigger, controller.signal))
       .then(
         (result): Partial<RunRecord> => {
-          const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed');
+          const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed' || o.verdict === 'internal');
           return { outcome: failed ? 'sources-failed' : 'ok', runId: result.runId, itemsCreated: result.itemsCreated };
         },
         (error: unknown): Partial<RunRecord> => {

@@ -20,6 +20,9 @@ export function startSendTimer(options: { notifier: Notifier; intervalMs: number
           options.log(`notify: ${report.sent} sent, ${report.retrying} to retry, ${report.dead} given up, ${report.left} left for a later pass`);
         }
       })
+      // A pass that throws (a damaged database, a bug) must not become an unhandled rejection
+      // that stops the server; the next tick tries again.
+      .catch((error: unknown) => options.log(`notify: the pass failed: ${(error as Error).stack ?? String(error)}`))
       .finally(() => {
         running = null;
       });
