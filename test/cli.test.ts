@@ -162,6 +162,7 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
       JSON.stringify({
         allowPrivateNetwork: true,
         hostIntervalSeconds: 0,
+        feedTitle: 'Fire safety watch: ISO 14460',
         sources: [
           { id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` },
           { id: 'iso_blocked', watcher: 'iso-page', url: `${server.origin}/standard/99999.html` },
@@ -208,6 +209,10 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
 
     const sources = await run(['sources'], dir);
     expect(sources.stdout).toMatch(/^iso_14460\s+ok\s+changed/m);
+    // The config names the feeds' title; the description stays the default.
+    const feed = JSON.parse(readFileSync(join(dir, 'data', 'public', 'feed.json'), 'utf8')) as { title: string; description: string };
+    expect(feed.title).toBe('Fire safety watch: ISO 14460');
+    expect(feed.description).toMatch(/^Life-cycle changes of ISO\/IEC 42001/);
   });
 
   it('waits for a running refresh, then exits 4 with a clear message', async () => {

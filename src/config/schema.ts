@@ -70,6 +70,14 @@ const settingsSchema = z
     feedItems: z.number().int().min(1).max(10_000).default(100),
     /** Items in the published changes.json (`regwatch changes` and /changes.json page through all). */
     changelogItems: z.number().int().min(1).max(100_000).default(1000),
+    /** The feeds' and the page's title and description: a watch list of other documents names its own. */
+    feedTitle: z.string().trim().min(1).max(200).default('regwatch: ISO/IEC 42001 family, recent changes'),
+    feedDescription: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .default('Life-cycle changes of ISO/IEC 42001 and related standards (ISO/IEC JTC 1/SC 42), with provenance and licence of every fact.'),
     /** Public base URL of the published feeds (links, feed ids). */
     publicUrl: withoutUserInfo(z.string().url('must be a URL')).default('http://127.0.0.1:8080/'),
     /** Channels that are told of new items (webhook, Slack, Teams, email): src/notify/channel-config.ts. */

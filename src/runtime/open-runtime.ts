@@ -34,8 +34,8 @@ export function userAgent(config: Config): string {
 
 export function siteFor(config: Config): FeedSite {
   return {
-    title: 'regwatch: ISO/IEC 42001 family, recent changes',
-    description: 'Life-cycle changes of ISO/IEC 42001 and related standards (ISO/IEC JTC 1/SC 42), with provenance and licence of every fact.',
+    title: config.feedTitle,
+    description: config.feedDescription,
     publicUrl: config.publicUrl,
     ...(config.websubHub === undefined ? {} : { websubHub: config.websubHub }),
   };
