@@ -2,6 +2,7 @@ import type { ChannelStatus } from '../notify/channel-status.js';
 import type { NotifyReport } from '../notify/notifier.js';
 import type { Delivery, DeliveryState } from '../store/store.js';
 import { visibleControls } from './terminal-text.js';
+import { textTable } from './text-table.js';
 
 // What `regwatch notify`, `regwatch sources` and a refresh say about notifications.
 
@@ -31,7 +32,7 @@ export function formatChannelStatuses(statuses: readonly ChannelStatus[]): strin
       [s.target, s.lastError].filter((t) => t !== null).join('; '),
     ].map(visibleControls),
   );
-  return table(header, rows);
+  return textTable(header, rows);
 }
 
 const STATE_TITLES: Record<DeliveryState, string> = {
@@ -49,15 +50,5 @@ export function formatDeliveries(state: DeliveryState, deliveries: readonly Deli
       visibleControls,
     ),
   );
-  return `${STATE_TITLES[state]}\n${table(header, rows)}`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return `${STATE_TITLES[state]}\n${textTable(header, rows)}`;
 }

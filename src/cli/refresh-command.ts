@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openRuntime } from '../runtime/open-runtime.js';
+import { openRuntime, refreshDeps } from '../runtime/open-runtime.js';
 import { VERSION } from '../runtime/version.js';
 import { refresh } from '../pipeline/refresh.js';
 import { databaseProblem } from '../store/database-problem.js';
@@ -34,19 +34,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   }
   try {
     progress?.(`regwatch ${VERSION}: ${runtime.config.sources.length} source(s) from ${runtime.configOrigin}; data in ${runtime.dataDir}`);
-    const result = await refresh(
-      {
-        config: runtime.config,
-        store: runtime.store,
-        fetcher: runtime.fetcher,
-        now: runtime.now,
-        dataDir: runtime.dataDir,
-        site: runtime.site,
-        progress,
-        notifier: runtime.notifier,
-      },
-      { trigger: 'cli', only: values.source },
-    );
+    const result = await refresh(refreshDeps(runtime, progress), { trigger: 'cli', only: values.source });
     output.out(formatRefreshOutcomes(result.outcomes));
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
     if (result.notified !== undefined && runtime.notifier.enabled) progress?.(formatNotifyReport(result.notified));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import { openRuntime, refreshDeps, type Runtime } from '../runtime/open-runtime.js';
 import { refresh } from '../pipeline/refresh.js';
 import { publishFromStore } from '../publish/from-store.js';
 import { PUBLISHED_FILES } from '../publish/published-files.js';
@@ -123,20 +123,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     acquireLock: () => acquireRunLock(runtime.store.runLock, 0),
     now: runtime.now,
     log,
-    refresh: (trigger, signal) =>
-      refresh(
-        {
-          config: runtime.config,
-          store: runtime.store,
-          fetcher: runtime.fetcher,
-          now: runtime.now,
-          dataDir: runtime.dataDir,
-          site: runtime.site,
-          progress: log,
-          notifier: runtime.notifier,
-        },
-        { trigger, signal },
-      ),
+    refresh: (trigger, signal) => refresh(refreshDeps(runtime, log), { trigger, signal }),
   });
   const scheduler = createCronScheduler({
     cron: o.schedule,

@@ -8,6 +8,7 @@ import type { FeedSite } from '../publish/from-store.js';
 import { databasePath, prepareDataDirForWriting } from './data-dir.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
 import { missingSecrets } from '../notify/secrets.js';
+import type { RefreshDeps } from '../pipeline/refresh.js';
 
 export { DATABASE_FILE, databasePath } from './data-dir.js';
 
@@ -26,6 +27,12 @@ export interface Runtime {
   /** Worth telling whoever starts a command: secrets the notify channels name but the environment lacks. */
   warnings: string[];
   close(): Promise<void>;
+}
+
+/** What a refresh needs of the runtime: the CLI's refresh and serve's runner pass the same. */
+export function refreshDeps(runtime: Runtime, progress?: (line: string) => void): RefreshDeps {
+  const { config, store, fetcher, now, dataDir, site, notifier } = runtime;
+  return { config, store, fetcher, now, dataDir, site, notifier, ...(progress === undefined ? {} : { progress }) };
 }
 
 export function userAgent(config: Config): string {
