@@ -8,17 +8,11 @@ import { describeChannel, type ChannelDescription } from './secrets.js';
 // anyone may read, shows less (healthChannel): no target, no error text (an SMTP refusal quotes the
 // recipients), only the counts and the stable code of the last failure.
 
-export interface ChannelStatus {
+export interface ChannelStatus extends Omit<ChannelCounts, 'channelId'> {
   id: string;
   type: ChannelDescription['type'] | null;
   target: string | null;
   configured: boolean;
-  pending: number;
-  sent: number;
-  dead: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  lastCode: string | null;
 }
 
 export function channelStatuses(channels: readonly NotifyChannel[], counts: readonly ChannelCounts[]): ChannelStatus[] {
