@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { itemSchema, type Item } from '../model/item.js';
 import { PublishError } from './publish-error.js';
 import { sanitizeDeep } from './sanitize.js';
