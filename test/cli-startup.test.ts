@@ -49,7 +49,8 @@ const HEAVY_FOR_CHANGES = /^(watchers\/|src\/(server|fetch|config|pipeline|publi
 
 const SQLITE_AND_ZOD = new Set(['node_modules/better-sqlite3', 'node_modules/bindings', 'node_modules/file-uri-to-path', 'node_modules/zod']);
 
-describe('what a command loads', () => {
+// It reads source files: under REGWATCH_TEST_CLI=dist the package test checks the build instead.
+describe.skipIf(process.env.REGWATCH_TEST_CLI === 'dist')('what a command loads', () => {
   it('--version and --help: the CLI and nothing else', async () => {
     for (const args of [['--version'], ['--help'], ['help', 'changes']]) {
       const loaded = await loadedBy(args, args.join('-'));

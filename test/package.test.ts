@@ -2,10 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/runtime/version.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { fixturePath, describeWithFixtures } from './fixtures.js';
+import { TSX_IMPORT } from './helpers/tsx.js';
 
 // The packed tarball installs and runs on its own: `npm pack` (prepack builds dist/), then one
 // install of the tarball without devDependencies into a temp folder, from the npm cache alone.
@@ -20,15 +22,21 @@ import { fixturePath, describeWithFixtures } from './fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
+const TRACER = resolve(import.meta.dirname, 'helpers/trace-imports.ts');
 
 function npm(args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: INSTALL_TIMEOUT_MS });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-function runCli(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -36,6 +44,9 @@ function runCli(bin: string, args: string[], cwd: string): Promise<{ code: numbe
     child.on('exit', (code) => done({ code, stdout, stderr }));
   });
 }
+
+const runCli = (bin: string, args: string[], cwd: string) => runProcess(bin, args, cwd);
+const runNode = (args: string[], cwd: string, env: Record<string, string>) => runProcess(process.execPath, args, cwd, env);
 
 interface LockEntry {
   version?: string;
@@ -95,24 +106,15 @@ describe('npm pack → install → run', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('packs the built CLI, the shipped watch list, the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
+  it('packs the built CLI (its entry and the chunks it loads), the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
     expect(files).toEqual(
-      expect.arrayContaining([
-        'package.json',
-        'README.md',
-        'LICENSE',
-        'bin/regwatch.js',
-        'dist/src/cli/main.js',
-        'dist/watchers/index.js',
-        'dist/watchlists/default.json',
-        'dist/demo/sc42-slice.json',
-        'schema/changes.schema.json',
-      ]),
+      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'schema/changes.schema.json']),
     );
+    expect(files.filter((f) => /^dist\/src\/chunks\/(refresh|changes)-command-\w+\.js$/.test(f))).toHaveLength(2);
     expect(
       files.filter(
         (f) =>
-          !/^(dist\/(src|watchers)\/.*\.js|dist\/watchlists\/[a-z-]+\.json|dist\/demo\/[a-z0-9-]+\.json|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
+          !/^(dist\/src\/cli\/main\.js|dist\/src\/chunks\/[a-z-]+-\w+\.js|bin\/regwatch\.js|schema\/changes\.schema\.json|package\.json|README\.md|LICENSE)$/.test(
             f,
           ),
       ),
@@ -131,6 +133,41 @@ describe('npm pack → install → run', () => {
     const out = await runCli(bin, ['--version'], work);
     expect([out.code, out.stdout.trim()]).toEqual([0, VERSION]);
   });
+
+  it('regwatch sources lists the shipped watch list, built into the CLI', async () => {
+    const out = await runCli(bin, ['sources', '--data', join(work, 'no-data')], work);
+    expect(out.code, out.stderr).toBe(0);
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'watchlists', 'default.json'), 'utf8')) as { sources: Array<{ id: string }> };
+    expect(
+      out.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(shipped.sources.map((s) => s.id));
+  });
+
+  it('keeps the lazy parts lazy once linked: --version loads no command, changes on an empty folder only its own, and neither any package', async () => {
+    const version = await builtFilesLoaded(['--version']);
+    expect(version).toContain('dist/src/cli/main.js');
+    expect(version.filter((f) => f.includes('-command-'))).toEqual([]);
+    const changes = await builtFilesLoaded(['changes', '--data', join(work, 'no-data')]);
+    expect(changes.filter((f) => f.includes('-command-'))).toEqual([expect.stringMatching(/^dist\/src\/chunks\/changes-command-\w+\.js$/)]);
+    // esbuild heads what it links from a package with its path (`// node_modules/zod/…`): zod, SQLite, the parsers.
+    const installed = join(work, 'install', 'node_modules', 'regwatch');
+    const withPackages = [...version, ...changes].filter((f) => readFileSync(join(installed, f), 'utf8').includes('\n// node_modules/'));
+    expect(withPackages).toEqual([]);
+  });
+
+  /** The installed CLI's own files (`dist/src/chunks/…`) that one run of it loaded. */
+  async function builtFilesLoaded(args: string[]): Promise<string[]> {
+    const trace = join(work, `trace-${args[0]}`);
+    const installed = pathToFileURL(join(work, 'install', 'node_modules', 'regwatch')).href;
+    const run = await runNode(['--import', TSX_IMPORT, '--import', pathToFileURL(TRACER).href, bin, ...args], work, { REGWATCH_TRACE_IMPORTS: trace });
+    expect(run.code, run.stderr).toBe(0);
+    const urls = readFileSync(trace, 'utf8').split('\n');
+    return [...new Set(urls.filter((url) => url.startsWith(`${installed}/dist/`)).map((url) => url.slice(installed.length + 1)))];
+  }
 
   it('regwatch demo replays the shipped slice from the installed package', async () => {
     const out = await runCli(bin, ['demo', '--data', join(work, 'demo')], work);

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { renderOutputs } from '../src/publish/index.js';
 import { changesJsonSchemaText } from '../src/publish/changes-schema.js';
+import { changesFileSchema } from '../src/model/item.js';
 import { REALISTIC_ITEMS, hostileItem, longestItem, realisticInput } from './publish-items.js';
 
 // schema/changes.schema.json is what consumers validate changes.json with (spec/outputs.md).
@@ -26,6 +27,11 @@ describe('schema/changes.schema.json', () => {
     const files = renderOutputs(realisticInput({ items: [longestItem(), hostileItem(1), ...REALISTIC_ITEMS] }));
     const changes = JSON.parse(files.get('changes.json')!);
     expect(validate(changes), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it('describes changes.json as rendered: the very bytes changesFileSchema rebuilds (the file is built from checked items, not parsed again)', () => {
+    const text = renderOutputs(realisticInput({ items: [longestItem(), hostileItem(1), ...REALISTIC_ITEMS] })).get('changes.json')!;
+    expect(`${JSON.stringify(changesFileSchema.parse(JSON.parse(text)), null, 2)}\n`).toBe(text);
   });
 
   it('rejects what the contract forbids: an unknown severity, an extra field, a missing licence', () => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DocumentRecord } from '../src/model/record.js';
 import type { Licence } from '../src/model/licence.js';
 import type { Rule } from '../src/model/rule.js';

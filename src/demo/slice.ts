@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import sliceData from '../../demo/sc42-slice.json' with { type: 'json' };
 
 // The facts `regwatch demo` replays (demo/sc42-slice.json, built by scripts/build-demo-slice.ts),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentKeySchema, referenceSchema } from './record.js';
 import { licenceSchema } from './licence.js';
 import { SEVERITIES } from './severity.js';

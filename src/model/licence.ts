@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The licence vocabulary of spec/licences.md: every published item carries one.
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventTypeSchema, provenanceSchema, severitySchema } from './item.js';
 import { licenceSchema } from './licence.js';
 import { phaseSchema, stageCodeSchema } from './record.js';

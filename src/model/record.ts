@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The publisher-neutral Record (issue 9): what any watcher extracts for one document, the same small
 // shape for ISO, IEC, CEN-CENELEC and NIST. Catalogue metadata only: the schema is strict (no unknown

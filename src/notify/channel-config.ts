@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isPrivateHostLiteral } from '../fetch/address-guard.js';
 import { severitySchema } from '../model/item.js';
 

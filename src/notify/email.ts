@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type * as Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Item } from '../model/item.js';
 import { SEVERITY_ORDER } from '../model/item.js';
 import { escapeHtml as html } from '../publish/html-escape.js';
@@ -106,9 +108,14 @@ export interface EmailTransportOptions {
   timeoutMs?: number;
 }
 
+// nodemailer is required with the first transport, not at every refresh's start-up (about 40 ms,
+// for the configs with no email channel).
+let nodemailer: typeof Nodemailer | undefined;
+
 /** The SMTP transport of a channel; `password` comes from the channel's passwordEnv (see smtpPassword). */
 export function createEmailTransport(channel: EmailChannel, password: string | undefined, options: EmailTransportOptions = {}): Transporter {
   const timeout = options.timeoutMs ?? 30_000;
+  nodemailer ??= createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
   return nodemailer.createTransport({
     host: channel.host,
     port: channel.port,

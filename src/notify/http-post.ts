@@ -1,4 +1,6 @@
-import { request, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { toFetchError } from '../fetch/fetch-error.js';
 import { publishableText } from '../publish/sanitize.js';
 import type { DeliveryOutcome, NotifyErrorCode } from './outcome.js';
@@ -24,6 +26,10 @@ export interface HttpPostDeps {
 
 const REASON_BODY_BYTES = 512;
 
+// undici's index (its request) is required on the first post, not at every refresh's start-up: it
+// loads all of undici, about 60 ms, and most refreshes post nothing (see src/fetch/undici-agent.ts).
+let undici: typeof Undici | undefined;
+
 /** `https://hooks.slack.com/…`: enough to tell targets apart in a log, never the credential in the path. */
 export function redactedTarget(url: string): string {
   const parsed = URL.parse(url);
@@ -34,9 +40,10 @@ export function redactedTarget(url: string): string {
 export async function postHttp(message: HttpMessage, deps: HttpPostDeps): Promise<DeliveryOutcome> {
   const target = redactedTarget(message.url);
   const scrub = (text: string) => publishableText(text.split(message.url).join(target)).replace(/\s+/g, ' ').trim();
+  undici ??= createRequire(import.meta.url)('undici') as typeof Undici;
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(message.url, {
+    response = await undici.request(message.url, {
       dispatcher: deps.dispatcher,
       method: 'POST',
       headers: { 'user-agent': deps.userAgent, ...message.headers },

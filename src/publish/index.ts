@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceReport } from '../model/source-report.js';
 import type { Item } from '../model/item.js';
 import { writeFileAtomicallyIfChanged } from './atomic-write.js';

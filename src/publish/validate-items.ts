@@ -1,15 +1,19 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { itemSchema, type Item } from '../model/item.js';
 import { PublishError } from './publish-error.js';
 import { sanitizeDeep } from './sanitize.js';
 import { publishableUri } from './uri.js';
+
+declare const checked: unique symbol;
+/** An item publishableItems returned: checked against itemSchema and rebuilt in its key order. */
+export type PublishableItem = Item & { readonly [checked]: true };
 
 /**
  * Items as every output will carry them: strings made XML-safe, then each checked against the
  * Item contract (the licence guard: no text longer than the schema allows is ever published).
  * One bad item refuses the whole publish rather than silently dropping a change.
  */
-export function publishableItems(items: readonly Item[]): Item[] {
+export function publishableItems(items: readonly Item[]): PublishableItem[] {
   const seen = new Set<string>();
   return items.map((raw, index) => {
     const result = itemSchema.safeParse(withPublishableUris(sanitizeDeep(raw)));
@@ -17,7 +21,7 @@ export function publishableItems(items: readonly Item[]): Item[] {
     if (!result.success) throw new PublishError(`${label} is not a valid item: ${describeIssue(result.error.issues[0])}`);
     if (seen.has(result.data.id)) throw new PublishError(`${label} repeats an id already published in this feed`);
     seen.add(result.data.id);
-    return result.data;
+    return result.data as PublishableItem;
   });
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DocumentRecord } from '../model/record.js';
 import type { classificationSchema } from '../model/observation.js';
 import type { Finding, Rule, RuleContext, Transition } from '../model/rule.js';

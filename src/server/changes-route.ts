@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Store } from '../store/store.js';
 import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { OperatorError } from '../model/operator-error.js';
 
 // JSON read back from SQLite is checked against the shape it was written in. A row that no longer

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Licence } from '../../src/model/licence.js';
 import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } from '../../src/model/record.js';
 import { HARMONIZED_RULES } from '../../src/rules/harmonized-rules.js';

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { collapseWhitespace, joinTitleParts, withoutBracketNotes } from './page-text.js';
+import { collapseWhitespace, firstAccepted, joinTitleParts, withoutBracketNotes } from './page-text.js';
 
 // Which document the page is about: its csnumber, the reference it gives itself and its title.
 
@@ -9,14 +9,20 @@ import { collapseWhitespace, joinTitleParts, withoutBracketNotes } from './page-
  * `/standard/<csnumber>.html` form.
  */
 export function readKey($: CheerioAPI, pageUrl: string): string | undefined {
-  const fromPage = [
-    ...$('[id^=csNumber], [itemprop=productID]')
-      .map((_, el) => collapseWhitespace($(el).text()))
-      .get(),
-    $('[id^=indexReference]')
-      .attr('data-index')
-      ?.match(/^\s*(\d+)\s+-/)?.[1] ?? '',
-  ].find((text) => /^\d{1,9}$/.test(text));
+  const fromPage = firstAccepted(
+    [
+      () =>
+        $('[id^=csNumber], [itemprop=productID]')
+          .map((_, el) => collapseWhitespace($(el).text()))
+          .get(),
+      () => [
+        $('[id^=indexReference]')
+          .attr('data-index')
+          ?.match(/^\s*(\d+)\s+-/)?.[1] ?? '',
+      ],
+    ],
+    (text) => /^\d{1,9}$/.test(text),
+  );
   if (fromPage !== undefined) return `iso:${fromPage}`;
 
   const urls = [$('link[rel=canonical]').attr('href'), $('meta[property="og:url"]').attr('content'), pageUrl];
@@ -38,17 +44,24 @@ export function keyFromStandardUrl(url: string): string | undefined {
  * the flagship heading says "ISO/IEC 27001" and, below it, "Current edition: ISO/IEC 27001:2022".
  */
 export function readReference($: CheerioAPI): string | undefined {
-  const candidates = [
-    $('[id^=itemReference]').first().text(),
-    $('#docRef').first().text(),
-    $('h1.stdTitle span').first().text(),
-    $('h1')
-      .first()
-      .contents()
-      .filter((_, node) => node.type === 'text')
-      .text(),
-  ].map(withoutBracketNotes);
-  const reference = candidates.find((text) => text !== '');
+  const firstText = (selector: string) => () => [withoutBracketNotes($(selector).first().text())];
+  const reference = firstAccepted(
+    [
+      firstText('[id^=itemReference]'),
+      firstText('#docRef'),
+      firstText('h1.stdTitle span'),
+      () => [
+        withoutBracketNotes(
+          $('h1')
+            .first()
+            .contents()
+            .filter((_, node) => node.type === 'text')
+            .text(),
+        ),
+      ],
+    ],
+    (text) => text !== '',
+  );
   if (reference === undefined) return undefined;
 
   const current = withoutBracketNotes(currentEditionText($));
@@ -78,12 +91,14 @@ export function readTitle($: CheerioAPI): string | undefined {
   const fromIndex = titleOfIndex(collapseWhitespace($('[id^=indexReference]').attr('data-index') ?? ''));
   if (fromIndex !== undefined && collapseWhitespace(fromIndex) !== '') return joinTitleParts([fromIndex]);
 
-  const headingSources = [
-    $('h1.stdTitle .lead').first(), // E7
-    $('nav.nav-relatives').first().children('h2, h3, h4'), // E2–E6, one heading per part from E6
-    $('.heading-condensed > h2').first(), // E1
-  ];
-  const headings = headingSources.find((source) => collapseWhitespace(source.text()) !== '');
+  const headings = firstAccepted(
+    [
+      () => [$('h1.stdTitle .lead').first()], // E7
+      () => [$('nav.nav-relatives').first().children('h2, h3, h4')], // E2–E6, one heading per part from E6
+      () => [$('.heading-condensed > h2').first()], // E1
+    ],
+    (source) => collapseWhitespace(source.text()) !== '',
+  );
   const title = headings === undefined ? '' : joinTitleParts(headings.map((_, h) => $(h).text()).get());
   return title === '' ? undefined : title;
 }

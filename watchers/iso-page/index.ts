@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Licence } from '../../src/model/licence.js';
 import { HARMONIZED_RULES } from '../../src/rules/harmonized-rules.js';
 import type { PageKind } from '../kind.js';

@@ -1,7 +1,7 @@
 import type { CheerioAPI, Cheerio } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import type { Relation, RelationKind, Status } from '../../src/model/record.js';
-import { collapseWhitespace, foldLabel, withoutBracketNotes } from './page-text.js';
+import { collapseWhitespace, firstAccepted, foldLabel, withoutBracketNotes } from './page-text.js';
 import { statusFromWords } from './status-words.js';
 
 // The life cycle: the current stage code and the related documents around this one.
@@ -12,16 +12,18 @@ import { statusFromWords } from './status-words.js';
 
 /** The stage code wherever the life cycle shows it: "Stage: <strong>90.93</strong>" (E3+), the active phase (E1/E2). */
 export function readLifeCycleStage($: CheerioAPI): string | undefined {
-  const candidates = [
-    $('a.current-stage strong').first().text(),
-    ...$('ul.stages > li > a .stage-code strong')
-      .map((_, el) => $(el).text())
-      .get(),
-    ...$('ul.stages li.active > a .stage-code')
-      .map((_, el) => $(el).text())
-      .get(),
-  ].map(collapseWhitespace);
-  return candidates.find((text) => /^\d{2}\.\d{2}$/.test(text));
+  const texts = (selector: string) => () =>
+    $(selector)
+      .map((_, el) => collapseWhitespace($(el).text()))
+      .get();
+  return firstAccepted(
+    [
+      () => [collapseWhitespace($('a.current-stage strong').first().text())],
+      texts('ul.stages > li > a .stage-code strong'),
+      texts('ul.stages li.active > a .stage-code'),
+    ],
+    (text) => /^\d{2}\.\d{2}$/.test(text),
+  );
 }
 
 /** The status the life cycle gives the document itself ("Now"), for pages without a Status row. */

@@ -32,6 +32,18 @@ export function withoutBracketNotes(text: string): string {
 }
 
 /**
+ * The first candidate, in order, that passes `accept`; each is read only when the ones before it
+ * failed, so a page pays for the queries of the era it belongs to and no more.
+ */
+export function firstAccepted<T>(candidates: ReadonlyArray<() => readonly T[]>, accept: (value: T) => boolean): T | undefined {
+  for (const candidate of candidates) {
+    const found = candidate().find(accept);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
  * Title parts joined the same way in every era: E1/E2 pages write "Geographic information -- Metadata",
  * later ones "Geographic information — Metadata" or one heading per part (E6).
  */

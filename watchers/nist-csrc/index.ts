@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DocumentRecord } from '../../src/model/record.js';
 import type { Licence } from '../../src/model/licence.js';
 import type { ExtractContext, ExtractOutcome, FileKind } from '../kind.js';

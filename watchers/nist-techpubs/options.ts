@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { nistIdentifierSchema } from '../nist-csrc/index.js';
 
 // The settings of a source of this kind, apart from its declaration so that the extractor, loaded
