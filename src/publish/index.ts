@@ -85,6 +85,23 @@ export async function publish(
   return { written, unchanged };
 }
 
+/**
+ * sources.json alone, for a refresh whose feeds and changes.json are already published from the
+ * same inputs (publish-state.ts): `kept` are reported unchanged, in the order publish reports them.
+ */
+export async function publishSources(
+  dir: string,
+  input: Pick<PublishInput, 'sources' | 'generatedAt'>,
+  kept: readonly PublishedFile[],
+  options: { afterFile?: (name: string) => void } = {},
+): Promise<{ written: string[]; unchanged: string[] }> {
+  const bytes = renderSourcesJson(input.sources, checkedGeneratedAt(input.generatedAt));
+  for (const name of kept) options.afterFile?.(name);
+  const outcome = await writeFileAtomicallyIfChanged(dir, 'sources.json', bytes);
+  options.afterFile?.('sources.json');
+  return outcome === 'written' ? { written: ['sources.json'], unchanged: [...kept] } : { written: [], unchanged: [...kept, 'sources.json'] };
+}
+
 function renderUnchecked(input: PublishInput): Map<PublishedFile, string> {
   const items = publishableItems(input.items);
   const generatedAt = checkedGeneratedAt(input.generatedAt);

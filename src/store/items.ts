@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { filterRank, itemSchema, storedItemSchema, type Item, type Severity } from '../model/item.js';
 import { observationSchema, type Observation } from '../model/observation.js';
@@ -44,6 +45,7 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
     sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
     itemCount: db.prepare('SELECT count(*) AS n FROM items'),
+    newestItemRows: db.prepare('SELECT seq, observed_at, item_json FROM items ORDER BY seq DESC LIMIT ?'),
     knownSources: db.prepare('SELECT source_id FROM source_state UNION SELECT source_id FROM item_sources ORDER BY 1'),
   };
 
@@ -212,6 +214,21 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
 
     itemCount(): number {
       return (statements.itemCount.get() as { n: number }).n;
+    },
+
+    /**
+     * A digest of the newest `limit` items as stored (what items({ limit }) would return) and when
+     * the newest was observed, without parsing or checking them: a publish renders from exactly
+     * these, so an equal digest means equal feeds.
+     */
+    newestItemsDigest(limit: number): { digest: string; newestObservedAt: string | null } {
+      const hash = createHash('sha256');
+      let newestObservedAt: string | null = null;
+      for (const row of statements.newestItemRows.iterate(limit) as IterableIterator<{ seq: number; observed_at: string; item_json: string }>) {
+        newestObservedAt ??= row.observed_at;
+        hash.update(`${row.seq}\n${row.item_json}\n`);
+      }
+      return { digest: hash.digest('hex'), newestObservedAt };
     },
   };
 }
