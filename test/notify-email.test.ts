@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Item } from '../src/model/item.js';
 import {
@@ -15,6 +13,7 @@ import {
   type EmailChannel,
 } from '../src/notify/index.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006, hostileItem } from './publish-items.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 // Email through a real SMTP server on 127.0.0.1 (smtp-server), each message parsed back with
 // mailparser: what a mail client would show is what is asserted.
@@ -22,47 +21,13 @@ import { BASELINE_42001, FDIS_42005, HEALTH_42006, hostileItem } from './publish
 const OPTIONS = { publicUrl: 'https://regwatch.example.org/' };
 const PASSWORD = 'smtp-pass-7Qz!';
 
-interface Smtp {
-  port: number;
-  messages: Array<{ from: string | undefined; to: string[]; user: string | undefined; mail: ParsedMail }>;
-  close(): Promise<void>;
-}
-
-const servers: Smtp[] = [];
+const servers: SmtpReceiver[] = [];
 afterEach(async () => {
   while (servers.length > 0) await servers.pop()!.close();
 });
 
-async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<Smtp> {
-  const messages: Smtp['messages'] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authOptional: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'regwatch' && auth.password === PASSWORD) return callback(null, { user: auth.username });
-      return callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          messages.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-            to: session.envelope.rcptTo.map((r) => r.address),
-            user: typeof session.user === 'string' ? session.user : undefined,
-            mail,
-          });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  const smtp: Smtp = { port, messages, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+async function startSmtp(server: Partial<SMTPServerOptions> = {}): Promise<SmtpReceiver> {
+  const smtp = await startSmtpReceiver({ credentials: { user: 'regwatch', password: PASSWORD }, server });
   servers.push(smtp);
   return smtp;
 }
