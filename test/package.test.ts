@@ -8,6 +8,8 @@ import { VERSION } from '../src/runtime/version.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { fixturePath, describeWithFixtures } from './fixtures.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
+import { startReceiver, type Receiver } from './notify-receiver.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 // The packed tarball installs and runs on its own: `npm pack` (prepack builds dist/), then one
 // install of the tarball without devDependencies into a temp folder, from the npm cache alone.
@@ -204,6 +206,84 @@ describe('npm pack → install → run', () => {
       const changes = JSON.parse(readFileSync(join(dir, 'data', 'public', 'changes.json'), 'utf8')) as { items: Array<{ event: string }> };
       expect(changes.items.map((i) => i.event)).toEqual(['baseline']);
       expect(server.requests.map((r) => r.path)).toEqual(['/robots.txt', '/standard/85870.html']);
+    });
+  });
+  describeWithFixtures('notifications and serve from the installed package (their packages are required on first use)', () => {
+    const PAGE = '/standard/74197.html';
+    const SECRET = 'package-hook-secret-5Yc';
+    const PASSWORD = 'package-smtp-pass-9Kd';
+    let server: FixtureServer;
+    let hook: Receiver;
+    let smtp: SmtpReceiver;
+    let dir: string;
+    const env = { HOOK_SECRET: SECRET, SMTP_PASSWORD: PASSWORD };
+
+    beforeAll(async () => {
+      server = await startFixtureServer();
+      hook = await startReceiver();
+      smtp = await startSmtpReceiver({ credentials: { user: 'regwatch', password: PASSWORD } });
+      dir = join(work, 'notify');
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'regwatch.config.json'),
+        JSON.stringify({
+          allowPrivateNetwork: true,
+          hostIntervalSeconds: 0,
+          sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
+          notify: [
+            { id: 'hook', type: 'webhook', url: hook.url('/hook'), secretEnv: 'HOOK_SECRET' },
+            {
+              id: 'mail',
+              type: 'email',
+              host: '127.0.0.1',
+              port: smtp.port,
+              starttls: false,
+              user: 'regwatch',
+              passwordEnv: 'SMTP_PASSWORD',
+              from: 'regwatch@example.org',
+              to: ['compliance@example.org'],
+            },
+          ],
+        }),
+      );
+    });
+    afterAll(async () => {
+      await server?.close();
+      await hook?.close();
+      await smtp?.close();
+    });
+
+    it('a refresh that finds a move sends it to a webhook (undici) and by e-mail (nodemailer)', async () => {
+      server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-74197-2020-11-02.html') });
+      const baseline = await runProcess(bin, ['refresh', '--quiet'], dir, env);
+      expect(baseline.code, baseline.stderr).toBe(0);
+      server.routes.set(PAGE, { file: fixturePath('iso-pages', 'iso-74197-2021-02-11.html') });
+      const moved = await runProcess(bin, ['refresh'], dir, env);
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(moved.stderr).toContain('notify: 2 sent');
+      expect(hook.received.map((r) => r.headers['x-regwatch-delivery'])).toEqual([expect.stringMatching(/^hook:tag:regwatch,2026:iso_22934\/iso:74197\//)]);
+      expect(smtp.messages.map((m) => [m.user, m.to])).toEqual([['regwatch', ['compliance@example.org']]]);
+      expect(smtp.messages[0]!.mail.subject).toBe('[regwatch] 1 change: 1 major');
+      expect(smtp.messages[0]!.mail.text).toContain('FDIS');
+    });
+
+    it('regwatch serve answers the published feed, then stops on SIGTERM with exit 0', async () => {
+      const child = spawn(bin, ['serve', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      try {
+        await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
+        const base = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)![1]!;
+        const feed = await fetch(new URL('feed.xml', base));
+        expect(feed.status).toBe(200);
+        expect(feed.headers.get('content-type')).toContain('application/rss+xml');
+        expect(await feed.text()).toContain('FDIS');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited, output).toBe(0);
     });
   });
 });
