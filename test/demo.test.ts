@@ -89,6 +89,7 @@ describe('regwatch demo through the CLI, loopback only', () => {
         '2024-05-03  major     ISO/IEC TS 4213:2022: to be revised [90.92], was published [60.60]',
         '2024-04-28  major     ISO/IEC DIS 12792: DIS ballot initiated [40.20], was DIS registered [40.00]',
         '2024-03-18  major     ISO/IEC 5392:2024: published [60.60], was under publication [60.00] (publication date 2024-03-01)',
+        '2024-02-26  info      ISO/IEC 5392: publication date 2024-03-01, was none', // the date is said once
         '2024-01-19  baseline  ISO/IEC 42001:2023: first observed, published [60.60] (publication date 2023-12-01)',
       ]),
     );

@@ -18,10 +18,13 @@ export function effectiveDateLabel(item: Item): string | null {
   return `${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate}`;
 }
 
-/** The summary with its labelled effective date: the "What changed" cell of every table. */
+/**
+ * The summary with its labelled effective date: the "What changed" cell of every table. Not when
+ * the summary already says it ("publication date 2024-03-01, was none").
+ */
 export function whatChanged(item: Item): string {
   const effective = effectiveDateLabel(item);
-  return effective === null ? item.summary : `${item.summary} (${effective})`;
+  return effective === null || item.summary.includes(effective) ? item.summary : `${item.summary} (${effective})`;
 }
 
 /** The document's page; a source-health item has no document, so it links to the source page. */
