@@ -95,6 +95,9 @@ describe('regwatch demo through the CLI, loopback only', () => {
     );
     const publicDir = join(dir, 'demo-data', 'public');
     expect(demo.stdout).toContain(`Published in ${publicDir}:\n  ${join(publicDir, 'feed.xml')}\n`);
+    // Its database read under the shipped watch list: the demo's source is named, not hidden.
+    const sources = await runCli(['sources', '--data', 'demo-data'], dir);
+    expect([sources.code, sources.stdout]).toEqual([0, expect.stringContaining('\nAlso in this database, not in this config: sc42_catalogue (')]);
     expect(demo.stdout).toContain('Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0');
 
     const published = changesFileSchema.parse(JSON.parse(readFileSync(join(publicDir, 'changes.json'), 'utf8')));

@@ -42,7 +42,8 @@ csv is RFC 4180, one row per item.
     text: `regwatch sources [--format table|json] [--config f] [--data d]
 
 Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change;
-then, when the config has a notify list, each channel's pending, dead and sent deliveries.`,
+names the sources the database holds that this config does not watch (a demo folder, a source since
+removed); then, when the config has a notify list, each channel's pending, dead and sent deliveries.`,
   },
   inspect: {
     synopsis: 'inspect <url|file>',

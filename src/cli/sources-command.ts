@@ -21,19 +21,28 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const { config } = loadConfig(values.config);
   const store = (await openStoreForReading(dataDirOf(values.data))) ?? openStore(':memory:');
   try {
-    const { reports, channels } = namingDatabaseProblems(store.path, () => ({
+    const { reports, channels, unconfigured } = namingDatabaseProblems(store.path, () => ({
       reports: sourceReports(store, config),
       channels: channelStatuses(config.notify, store.deliveries.countsByChannel()),
+      unconfigured: sourcesNotIn(config.sources, store.knownSources()),
     }));
-    if (format === 'json') output.out(`${jsonForTerminal(reports)}\n`);
-    else
-      output.out(
-        channels.length === 0
-          ? formatSources(reports)
-          : `${formatSources(reports)}\nNotifications (regwatch notify for the deliveries):\n${formatChannelStatuses(channels)}`,
-      );
+    if (format === 'json') {
+      output.out(`${jsonForTerminal(reports)}\n`);
+      return EXIT.ok;
+    }
+    output.out(formatSources(reports));
+    // A database filled under another config (regwatch demo, a source since removed) is not silent.
+    if (unconfigured.length > 0) {
+      output.out(`\nAlso in this database, not in this config: ${unconfigured.join(', ')} (run with the --config that watches them)\n`);
+    }
+    if (channels.length > 0) output.out(`\nNotifications (regwatch notify for the deliveries):\n${formatChannelStatuses(channels)}`);
     return EXIT.ok;
   } finally {
     store.close();
   }
+}
+
+function sourcesNotIn(configured: ReadonlyArray<{ id: string }>, known: readonly string[]): string[] {
+  const ids = new Set(configured.map((source) => source.id));
+  return known.filter((id) => !ids.has(id));
 }
