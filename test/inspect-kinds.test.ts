@@ -42,6 +42,17 @@ describeWithFixtures('regwatch inspect, every kind', () => {
     expect(JSON.parse(out.stdout)).toMatchObject({ verdict: expect.stringMatching(/^(unreadable|extraction-failed)$/) });
   });
 
+  it('without --watcher reads as iso-page and, when that fails, says how to name the kind', async () => {
+    const out = await run(['inspect', fixturePath('cen', 'cen-20626-2026-06-26.html')], cwd);
+    expect(out.code).toBe(3);
+    expect(JSON.parse(out.stdout)).toMatchObject({ verdict: 'unreadable' });
+    expect(out.stderr).toContain(
+      "read as iso-page, the default kind; another publisher's page needs --watcher (one of iso-page, iso-opendata, iec-webstore, cen-project",
+    );
+    const told = await run(['inspect', '--watcher', 'cen-project', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
+    expect(told.stderr).not.toContain('the default kind');
+  });
+
   it('names an unknown kind with exit 2', async () => {
     const out = await run(['inspect', '--watcher', 'eur-lex', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
     expect(out.code).toBe(2);

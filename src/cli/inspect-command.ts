@@ -27,6 +27,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     ...(values.url !== undefined ? { url: values.url } : {}),
   });
   output.out(`${jsonForTerminal(result.output)}\n`);
+  if (!result.ok && values.watcher === undefined) {
+    output.err(`regwatch inspect: read as ${watcher}, the default kind; another publisher's page needs --watcher (one of ${KIND_IDS.join(', ')})\n`);
+  }
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
 }
 
