@@ -108,6 +108,14 @@ describe('npm pack → install → run', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
+  /** A folder of the temp work area with a regwatch.config.json for loopback sources, unpaced. */
+  function runFolder(name: string, config: Record<string, unknown>): string {
+    const folder = join(work, name);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'regwatch.config.json'), JSON.stringify({ allowPrivateNetwork: true, hostIntervalSeconds: 0, ...config }));
+    return folder;
+  }
+
   it('packs the built CLI (its entry and the chunks it loads), the schema, README and LICENSE; no sources, tests, benches or source maps', () => {
     expect(files).toEqual(
       expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/regwatch.js', 'dist/src/cli/main.js', 'schema/changes.schema.json']),
@@ -183,16 +191,7 @@ describe('npm pack → install → run', () => {
     beforeAll(async () => {
       server = await startFixtureServer();
       server.routes.set('/standard/85870.html', { file: fixturePath('iso-pages', 'iso-85870-2022-12-01.html') });
-      dir = join(work, 'run');
-      mkdirSync(dir);
-      writeFileSync(
-        join(dir, 'regwatch.config.json'),
-        JSON.stringify({
-          allowPrivateNetwork: true,
-          hostIntervalSeconds: 0,
-          sources: [{ id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` }],
-        }),
-      );
+      dir = runFolder('run', { sources: [{ id: 'iso_14460', watcher: 'iso-page', url: `${server.origin}/standard/85870.html` }] });
     });
     afterAll(async () => {
       await server?.close();
@@ -222,30 +221,23 @@ describe('npm pack → install → run', () => {
       server = await startFixtureServer();
       hook = await startReceiver();
       smtp = await startSmtpReceiver({ credentials: { user: 'regwatch', password: PASSWORD } });
-      dir = join(work, 'notify');
-      mkdirSync(dir);
-      writeFileSync(
-        join(dir, 'regwatch.config.json'),
-        JSON.stringify({
-          allowPrivateNetwork: true,
-          hostIntervalSeconds: 0,
-          sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
-          notify: [
-            { id: 'hook', type: 'webhook', url: hook.url('/hook'), secretEnv: 'HOOK_SECRET' },
-            {
-              id: 'mail',
-              type: 'email',
-              host: '127.0.0.1',
-              port: smtp.port,
-              starttls: false,
-              user: 'regwatch',
-              passwordEnv: 'SMTP_PASSWORD',
-              from: 'regwatch@example.org',
-              to: ['compliance@example.org'],
-            },
-          ],
-        }),
-      );
+      dir = runFolder('notify', {
+        sources: [{ id: 'iso_22934', watcher: 'iso-page', url: `${server.origin}${PAGE}` }],
+        notify: [
+          { id: 'hook', type: 'webhook', url: hook.url('/hook'), secretEnv: 'HOOK_SECRET' },
+          {
+            id: 'mail',
+            type: 'email',
+            host: '127.0.0.1',
+            port: smtp.port,
+            starttls: false,
+            user: 'regwatch',
+            passwordEnv: 'SMTP_PASSWORD',
+            from: 'regwatch@example.org',
+            to: ['compliance@example.org'],
+          },
+        ],
+      });
     });
     afterAll(async () => {
       await server?.close();
