@@ -127,6 +127,20 @@ describe('a regwatch.sqlite that is not a usable database', () => {
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
 
+  it('is overwritten inside its pages: every command that opens it says so, none with a stack', async () => {
+    const data = seededDatabase('overwritten');
+    const path = databasePath(data);
+    const bytes = readFileSync(path);
+    for (let page = 4096; page < bytes.length; page += 4096) bytes.fill(0xde, page + 100, Math.min(page + 900, bytes.length));
+    writeFileSync(path, bytes);
+    writeFileSync(join(dir, 'page.md'), '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- regwatch:provenance -->\n<!-- /regwatch:provenance -->\n');
+    const damaged = `${path}: the database is damaged (database disk image is malformed); restore it from a backup, or move it away to start afresh`;
+    for (const args of [['refresh'], ['changes'], ['sources'], ['notify'], ['notify', '--send'], ['page', 'page.md', '--source', 'a']]) {
+      expectOperatorError(await runCli([...args, '--data', 'overwritten'], dir), damaged);
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
   it('was written by a newer regwatch', async () => {
     const data = seededDatabase('newer');
     const raw = new Database(databasePath(data));

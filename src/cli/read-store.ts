@@ -15,7 +15,8 @@ export function dataDirOf(data: string | undefined): string {
 export async function openStoreForReading(dataDir: string): Promise<Store | null> {
   if (!dataDirHasDatabase(dataDir)) return null;
   const { openStore } = await import('../store/store.js');
-  return openStore(databasePath(dataDir), { readonly: true });
+  const path = databasePath(dataDir);
+  return namingDatabaseProblems(path, () => openStore(path, { readonly: true }));
 }
 
 /** Runs `use` on the database at `path`, naming the file when it turns out damaged or unusable. */
