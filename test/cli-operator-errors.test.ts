@@ -107,6 +107,22 @@ describe('a regwatch.sqlite that is not a usable database', () => {
     expect(readdirSync(join(dir, 'not-db'))).toEqual(['regwatch.sqlite']);
   });
 
+  it("is another program's SQLite database: never taken over", async () => {
+    mkdirSync(join(dir, 'foreign'));
+    const path = join(dir, 'foreign', 'regwatch.sqlite');
+    const foreign = new Database(path);
+    foreign.exec("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread')");
+    foreign.close();
+    const bytes = readFileSync(path);
+    for (const command of ['refresh', 'changes', 'sources']) {
+      expectOperatorError(
+        await runCli([command, '--data', 'foreign'], dir),
+        `${path}: is not a regwatch database (it holds other tables: recipes); move it away or give another --data`,
+      );
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  });
+
   it('is truncated', async () => {
     const data = seededDatabase('truncated');
     const path = databasePath(data);

@@ -193,6 +193,7 @@ const REBUILDS_TABLES = new Set([3]);
 export function migrate(db: Database.Database, name: string = db.name): void {
   const applied = db.pragma('user_version', { simple: true }) as number;
   refuseNewerSchema(applied, name);
+  refuseForeignDatabase(db, applied, name);
   for (let version = applied; version < MIGRATIONS.length; version++) {
     const rebuild = REBUILDS_TABLES.has(version);
     // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
@@ -207,6 +208,20 @@ export function migrate(db: Database.Database, name: string = db.name): void {
       if (rebuild) db.pragma('foreign_keys = ON');
     }
   }
+}
+
+/** A SQLite file that another program made (tables, no schema version of ours) is never taken over. */
+export function refuseForeignDatabase(db: Database.Database, version: number, name: string): void {
+  if (version !== 0) return;
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
+  ).map((row) => row.name);
+  if (tables.length === 0) return;
+  const named = tables.length > 5 ? `${tables.slice(0, 5).join(', ')}, …` : tables.join(', ');
+  throw new OperatorError(
+    'REGWATCH_DATABASE_UNUSABLE',
+    `${name}: is not a regwatch database (it holds other tables: ${named}); move it away or give another --data`,
+  );
 }
 
 export function refuseNewerSchema(version: number, name: string): void {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS, migrate, refuseNewerSchema } from './migrations.js';
+import { MIGRATIONS, migrate, refuseForeignDatabase, refuseNewerSchema } from './migrations.js';
 import { databaseProblem } from './database-problem.js';
 import { OperatorError } from '../model/operator-error.js';
 
@@ -24,6 +24,8 @@ function openReadWrite(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
+    // Before WAL mode is set: that alone would rewrite another program's file.
+    refuseForeignDatabase(db, db.pragma('user_version', { simple: true }) as number, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -48,6 +50,12 @@ function openReadOnly(path: string): Database.Database {
     return snapshot(path);
   }
   refuseNewerSchema(version, path);
+  try {
+    refuseForeignDatabase(db, version, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   if (version < MIGRATIONS.length) {
     // Written by an older regwatch: upgraded in place as refresh would, when we may write it.
     db.close();
