@@ -87,7 +87,7 @@ describeWithFixtures('regwatch notify and notifications through the CLI', () => 
 
   it('names a missing secret by its variable, never a value', async () => {
     const notify = await run(['notify'], {});
-    expect(notify.stderr).toContain('config: notify[0].secretEnv: environment variable HOOK_SECRET is not set: its deliveries will fail until it is set');
+    expect(notify.stderr).toContain('config: notify[0].secretEnv: environment variable HOOK_SECRET is not set: its deliveries wait, unsent, until it is set');
     expect(notify.stderr).toContain('config: notify[1].secretEnv:');
   });
 

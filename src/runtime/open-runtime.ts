@@ -51,7 +51,7 @@ export function siteFor(config: Config): FeedSite {
 /** `notify[0].secretEnv: … environment variable REGWATCH_HOOK_SECRET is not set`: names, never values. */
 export function notifyWarnings(config: Config, env: NodeJS.ProcessEnv): string[] {
   return missingSecrets(config.notify, env, { allowPrivateNetwork: config.allowPrivateNetwork }).map(
-    (problem) => `config: ${problem}: its deliveries will fail until it is set`,
+    (problem) => `config: ${problem}: its deliveries wait, unsent, until it is set`,
   );
 }
 
