@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,6 +98,18 @@ describe('regwatch demo through the CLI, loopback only', () => {
     // Its database read under the shipped watch list: the demo's source is named, not hidden.
     const sources = await runCli(['sources', '--data', 'demo-data'], dir);
     expect([sources.code, sources.stdout]).toEqual([0, expect.stringContaining('\nAlso in this database, not in this config: sc42_catalogue (')]);
+    // A filter that leaves nothing says so, rather than that nothing was ever recorded.
+    const critical = await runCli(['changes', '--data', 'demo-data', '--min-severity', 'critical'], dir);
+    expect([critical.code, critical.stdout]).toEqual([0, 'No critical changes recorded yet.\n']);
+    const pageFile = join(dir, 'reference.md');
+    writeFileSync(pageFile, '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- regwatch:provenance -->\n<!-- /regwatch:provenance -->\n');
+    const demoConfig = join(dir, 'demo-data', 'demo.config.json');
+    const page = await runCli(
+      ['page', pageFile, '--source', 'sc42_catalogue', '--min-severity', 'critical', '--data', 'demo-data', '--config', demoConfig],
+      dir,
+    );
+    expect(page.code, page.stderr).toBe(6);
+    expect(readFileSync(pageFile, 'utf8')).toContain('<!-- regwatch:changes -->\n\nNo critical changes recorded yet.\n');
     expect(demo.stdout).toContain('Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0');
 
     const published = changesFileSchema.parse(JSON.parse(readFileSync(join(publicDir, 'changes.json'), 'utf8')));

@@ -35,7 +35,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
       }
       return store.items({ ...(values.source ? { source: values.source } : {}), ...(minSeverity ? { minSeverity } : {}), limit: last }).items;
     });
-    output.out(formatChanges(items, format));
+    output.out(formatChanges(items, format, minSeverity));
     return EXIT.ok;
   } finally {
     store.close();

@@ -1,4 +1,5 @@
 import type { Item } from '../model/item.js';
+import { noChangesText, type Severity } from '../model/severity.js';
 import { markdownText } from '../page/markdown.js';
 import { whatChanged } from '../publish/item-facts.js';
 import { formatChangesCsv } from './format-changes-csv.js';
@@ -17,14 +18,14 @@ function markdownCell(text: string): string {
   return markdownText(visibleControls(text));
 }
 
-export function formatChanges(items: Item[], format: ChangesFormat): string {
+export function formatChanges(items: Item[], format: ChangesFormat, minSeverity?: Severity): string {
   if (format === 'json') return `${jsonForTerminal(items)}\n`;
   if (format === 'csv') return formatChangesCsv(items);
   const rows = items.map((item) => [item.observedAt.slice(0, 10), item.severity, whatChanged(item)] as const);
   if (format === 'markdown') {
     return ['| Date | Severity | What changed |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.map(markdownCell).join(' | ')} |`)].join('\n') + '\n';
   }
-  if (rows.length === 0) return 'No changes recorded yet.\n';
+  if (rows.length === 0) return `${noChangesText(minSeverity)}\n`;
   const width = Math.max('Severity'.length, ...rows.map((r) => r[1].length));
   const lines = [
     `Date        ${'Severity'.padEnd(width)}  What changed`,

@@ -13,3 +13,10 @@ export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'major', 'minor'
 export function filterRank(s: Severity): number {
   return SEVERITY_ORDER.indexOf(s);
 }
+
+/** What an empty table says: under a --min-severity filter, that none is that strong, not that none exists. */
+export function noChangesText(minSeverity?: Severity): string {
+  if (minSeverity === undefined || minSeverity === 'baseline') return 'No changes recorded yet.';
+  if (minSeverity === 'critical') return 'No critical changes recorded yet.';
+  return `No changes of severity ${minSeverity} or above recorded yet.`;
+}

@@ -1,5 +1,6 @@
 import { whatChanged } from '../publish/item-facts.js';
 import { filterRank, type Item, type Severity } from '../model/item.js';
+import { noChangesText } from '../model/severity.js';
 import { markdownText } from './markdown.js';
 
 // The "Recent Changes" table of a reference page: Date | Severity | What changed. Source-health items
@@ -32,7 +33,7 @@ export function changesTableLines(items: readonly Item[], options: TableOptions)
     .filter((item) => item.event !== 'source-health')
     .filter((item) => options.minSeverity === undefined || filterRank(item.severity) <= filterRank(options.minSeverity))
     .slice(0, Math.max(0, Math.floor(options.last)));
-  if (shown.length === 0) return ['No changes recorded yet.'];
+  if (shown.length === 0) return [noChangesText(options.minSeverity)];
   return [
     '| Date | Severity | What changed |',
     '| --- | --- | --- |',
