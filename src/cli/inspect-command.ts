@@ -21,13 +21,15 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const isUrl = /^https?:\/\//i.test(target);
   if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
   if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) throw usage(`inspect: --url "${values.url}" is not an http(s) URL`);
+  for (const url of [isUrl ? target : undefined, values.url]) refuseCredentials(url);
   const result = await inspectTarget(target, watcher, {
     configFile: values.config,
     readFile: (path) => readInput(path),
     ...(values.url !== undefined ? { url: values.url } : {}),
   });
   output.out(`${jsonForTerminal(result.output)}\n`);
-  if (!result.ok && values.watcher === undefined) {
+  // The kind matters only once a body was read: a fetch that failed would fail for any kind.
+  if (!result.ok && values.watcher === undefined && !fetchFailed(result.output)) {
     output.err(`regwatch inspect: read as ${watcher}, the default kind; another publisher's page needs --watcher (one of ${KIND_IDS.join(', ')})\n`);
   }
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
@@ -40,4 +42,17 @@ async function readInput(path: string): Promise<Buffer> {
   } catch (error) {
     throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+}
+
+/** As in a config: a user name or password in a URL would be sent to every host it redirects to and printed. */
+function refuseCredentials(url: string | undefined): void {
+  if (url === undefined || !URL.canParse(url)) return;
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return;
+  throw usage(`inspect: ${parsed.protocol}//…@${parsed.host}/…: a URL must not contain a user name or password (regwatch never sends or prints them)`);
+}
+
+function fetchFailed(output: unknown): boolean {
+  const detail = (output as { detail?: unknown }).detail;
+  return typeof detail === 'string' && detail.startsWith('fetch:');
 }

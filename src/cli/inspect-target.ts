@@ -9,6 +9,7 @@ import type { ExtractOutcome } from '../../watchers/kind.js';
 import { watchedSource } from '../pipeline/sources.js';
 import { runWatch } from '../pipeline/watch.js';
 import { OperatorError } from '../model/operator-error.js';
+import { isPrivateHostLiteral } from '../fetch/address-guard.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
@@ -29,6 +30,12 @@ export async function inspectTarget(
   const source = watchedSource(sourceOfKind(config.sources, kindId, target));
   const scope = runWatch([source], () => new Map()).scopes.get(source.id)!;
   const isUrl = /^https?:\/\//i.test(target);
+  if (isUrl && !config.allowPrivateNetwork && isPrivateHostLiteral(new URL(target).hostname)) {
+    throw new OperatorError(
+      'REGWATCH_INSPECT_INPUT',
+      `inspect: ${new URL(target).host} is a private address: regwatch reaches only public addresses unless the config sets "allowPrivateNetwork": true (for loopback tests and local mirrors; give it with --config)`,
+    );
+  }
   const work = await mkdtemp(join(tmpdir(), 'regwatch-inspect-'));
   const hostStore = openStore(':memory:');
   const fetcher = buildFetcher(config, hostStore.hostState, { hostIntervalMs: 0, maxRetries: 1 });
