@@ -91,7 +91,9 @@ describeWithFixtures('a failure is never a change', () => {
   it('published exactly one source-health item when the failures reached degradedAfter, and shows degraded', () => {
     const health = store.items({ source: 'fragile' }).items.filter((i) => i.event === 'source-health');
     expect(health.map((i) => [i.severity, i.document, i.changes])).toEqual([['info', null, [{ field: 'source-state', before: 'ok', after: 'degraded' }]]]);
-    expect(health[0]!.summary).toMatch(/^Source fragile degraded: 3 checks in a row failed/);
+    expect(health[0]!.summary).toMatch(
+      /^Source fragile degraded: 3 checks in a row failed .*\. The watched documents are unchanged as far as regwatch knows\.$/,
+    );
     const report = (JSON.parse(readFileSync(join(dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] }).sources[0]!;
     expect([report.state, report.consecutiveFailures]).toEqual(['degraded', BREAKAGES.length]);
   });
@@ -125,5 +127,22 @@ describeWithFixtures('a failure is never a change', () => {
     const added = store.items({ limit: store.itemCount() - before }).items;
     expect(added.map((i) => [i.event, i.changes[0]])).toEqual([['source-health', { field: 'source-state', before: 'degraded', after: 'ok' }]]);
     expect(store.sourceState('fragile')).toMatchObject({ degraded: false, consecutiveFailures: 0, lastVerdict: 'unchanged' });
+  });
+});
+
+describeWithFixtures('a source that has never been read', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness('never-read', (origin) => [{ id: 'missing', watcher: 'iso-page', url: `${origin}/standard/1.html` }], { degradedAfter: 2 });
+    h.server.routes.set('/standard/1.html', { status: 404, body: 'not found' });
+  });
+  afterAll(async () => h?.close());
+
+  it('degrades without claiming anything about documents it never read', async () => {
+    for (const day of [1, 2]) await h.refreshAt(new Date(Date.UTC(2026, 2, day, 6)));
+    const health = h.store.items({ source: 'missing' }).items;
+    expect(health.map((i) => i.event)).toEqual(['source-health']);
+    expect(health[0]!.summary).toMatch(/^Source missing degraded: 2 checks in a row failed \(last: .*404.*\)\. regwatch has not read its documents yet\.$/);
   });
 });

@@ -24,7 +24,9 @@ export interface CheckResult {
   checkedAt: string;
 }
 
-export type HealthTransition = { kind: 'degraded'; failures: number; detail: string | null } | { kind: 'recovered'; failures: number } | null;
+export type HealthTransition =
+  /** neverRead: no check of this source has ever read its documents, so nothing is known of them. */
+  { kind: 'degraded'; failures: number; detail: string | null; neverRead: boolean } | { kind: 'recovered'; failures: number } | null;
 
 const CLEAN: ReadonlySet<Verdict> = new Set(['changed', 'unchanged']);
 
@@ -56,7 +58,7 @@ export function nextHealth(previous: Health | undefined, check: CheckResult, deg
       lastGoodAt: previous?.lastGoodAt ?? null,
       lastChangeAt: previous?.lastChangeAt ?? null,
     },
-    transition: becomesDegraded ? { kind: 'degraded', failures, detail: check.detail } : null,
+    transition: becomesDegraded ? { kind: 'degraded', failures, detail: check.detail, neverRead: (previous?.lastGoodAt ?? null) === null } : null,
   };
 }
 
@@ -79,7 +81,7 @@ export function healthObservation(
 ): Observation {
   const summary =
     transition.kind === 'degraded'
-      ? `Source ${source.id} degraded: ${transition.failures} checks in a row failed (last: ${transition.detail ?? 'unknown'}). The watched documents are unchanged as far as regwatch knows.`
+      ? `Source ${source.id} degraded: ${transition.failures} checks in a row failed (last: ${transition.detail ?? 'unknown'}). ${transition.neverRead ? 'regwatch has not read its documents yet.' : 'The watched documents are unchanged as far as regwatch knows.'}`
       : `Source ${source.id} recovered after ${transition.failures} failed checks.`;
   const degraded = transition.kind === 'degraded';
   return {
