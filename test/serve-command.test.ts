@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveCommand } from '../src/cli/serve-command.js';
+import { processSignals, serveCommand } from '../src/cli/serve-command.js';
 import { openRuntime, databasePath, type Runtime } from '../src/runtime/open-runtime.js';
 import { request, TOKEN } from './serve-seed.js';
 
@@ -297,4 +298,22 @@ describe('a source that drips its body', () => {
       source.close();
     }
   }, 120_000);
+});
+
+describe('the stop signals', () => {
+  it('the first asks for a graceful stop; a second ends the process at once and says so', async () => {
+    const target = Object.assign(new EventEmitter(), { exits: [] as number[], written: [] as string[] });
+    const fake = Object.assign(target, {
+      exit: (code: number) => void target.exits.push(code),
+      stderr: { write: (text: string) => void target.written.push(text) },
+    });
+    const stopping = processSignals(fake as unknown as Parameters<typeof processSignals>[0]);
+    fake.emit('SIGINT', 'SIGINT');
+    expect(await stopping).toBe('SIGINT');
+    expect([fake.exits, fake.written]).toEqual([[], []]);
+    fake.emit('SIGINT', 'SIGINT');
+    expect(fake.exits).toEqual([130]);
+    expect(fake.written).toEqual(['serve: SIGINT again: exiting now; a refresh under way is abandoned (the next refresh closes its run as interrupted)\n']);
+    expect(fake.listenerCount('SIGINT') + fake.listenerCount('SIGTERM')).toBe(1); // the other one-shot stays for a SIGTERM
+  });
 });

@@ -48,15 +48,27 @@ const ABANDONED_REFRESH_WAIT_MS = 2_000;
 const SEND_INTERVAL_MS = 60_000;
 const SEND_BUDGET_MS = 50_000;
 
-function processSignals(): Promise<string> {
+type SignalTarget = Pick<NodeJS.Process, 'on' | 'off' | 'once' | 'exit'> & { stderr: { write(text: string): unknown } };
+
+/**
+ * The first SIGTERM or SIGINT asks for a graceful stop; a second one ends the process at once, saying
+ * so (Node's default would end it silently), with the shell's code for that signal.
+ */
+export function processSignals(target: SignalTarget = process): Promise<string> {
   return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
+    const first = (signal: NodeJS.Signals) => {
+      target.off('SIGTERM', first);
+      target.off('SIGINT', first);
+      const again = (second: NodeJS.Signals) => {
+        target.stderr.write(`serve: ${second} again: exiting now; a refresh under way is abandoned (the next refresh closes its run as interrupted)\n`);
+        target.exit(second === 'SIGINT' ? 130 : 143);
+      };
+      target.once('SIGTERM', again);
+      target.once('SIGINT', again);
       resolve(signal);
     };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
+    target.on('SIGTERM', first);
+    target.on('SIGINT', first);
   });
 }
 
