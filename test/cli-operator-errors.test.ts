@@ -229,7 +229,10 @@ describe('a config file', () => {
   it('with a user name or password in a source URL is refused (it would be published in every feed)', async () => {
     writeFileSync(join(dir, 'userinfo.json'), JSON.stringify({ sources: [{ ...source, url: 'https://user:secret@www.iso.org/standard/81230.html' }] }));
     const run = await runCli(['sources', '--config', 'userinfo.json', '--data', 'empty'], dir);
-    expect([run.code, run.stderr]).toEqual([2, 'config: sources[0].url: must not contain a user name or password (it would be published in every feed)\n']);
+    expect([run.code, run.stderr]).toEqual([
+      2,
+      'config: userinfo.json: sources[0].url: must not contain a user name or password (it would be published in every feed)\n',
+    ]);
     expect(run.stdout).not.toContain('secret');
   });
 
@@ -251,6 +254,85 @@ describe('a config file', () => {
   it('with a request timeout under a second is refused', async () => {
     writeFileSync(join(dir, 'timeout.json'), JSON.stringify({ sources: [source], requestTimeoutSeconds: 0.001 }));
     const run = await runCli(['sources', '--config', 'timeout.json', '--data', 'empty'], dir);
-    expect([run.code, run.stderr]).toEqual([2, 'config: requestTimeoutSeconds: must be at least 1 (seconds)\n']);
+    expect([run.code, run.stderr]).toEqual([2, 'config: timeout.json: requestTimeoutSeconds: must be at least 1 (seconds)\n']);
+  });
+
+  describe('names each bad field in plain words, after the file it is in', () => {
+    const refused = async (name: string, config: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(config));
+      const run = await runCli(['sources', '--config', name, '--data', 'empty'], dir);
+      return [run.code, run.stderr];
+    };
+    const hook = { id: 'hook', type: 'webhook', url: 'https://hooks.example.org/', secretEnv: 'HOOK_KEY' };
+
+    it('lists the accepted values of an unknown licence, notify type or severity', async () => {
+      expect(await refused('licence.json', { sources: [{ ...source, licence: 'cc0' }] })).toEqual([
+        2,
+        'config: licence.json: sources[0].licence: must be one of proprietary-metadata-only, public-domain, open-attribution, share-alike-noncommercial, facts-and-quotation\n',
+      ]);
+      expect(await refused('type.json', { sources: [source], notify: [{ ...hook, type: 'sms' }] })).toEqual([
+        2,
+        'config: type.json: notify[0].type: must be one of webhook, slack, teams, email\n',
+      ]);
+      expect(await refused('severity.json', { sources: [source], notify: [{ ...hook, minSeverity: 'high' }] })).toEqual([
+        2,
+        'config: severity.json: notify[0].minSeverity: must be one of baseline, critical, major, minor, info\n',
+      ]);
+    });
+
+    it('says a missing key is required, and a wrong type what it must be', async () => {
+      const { secretEnv: _, ...withoutSecret } = hook;
+      expect(await refused('secret.json', { sources: [source], notify: [withoutSecret] })).toEqual([
+        2,
+        'config: secret.json: notify[0].secretEnv: is required\n',
+      ]);
+      expect(await refused('type-of.json', { sources: [source], requestTimeoutSeconds: '30', allowPrivateNetwork: 'yes' })).toEqual([
+        2,
+        'config: type-of.json: allowPrivateNetwork: must be true or false (got a string)\nconfig: type-of.json: requestTimeoutSeconds: must be a number (got a string)\n',
+      ]);
+    });
+
+    it("says what a whole config or a bound must be, never zod's wording", async () => {
+      expect(await refused('array.json', [source])).toEqual([2, 'config: array.json: must be a JSON object (got an array)\n']);
+      expect(await refused('bound.json', { sources: [source], hostIntervalSeconds: -1, degradedAfter: 101 })).toEqual([
+        2,
+        'config: bound.json: hostIntervalSeconds: must be at least 0\nconfig: bound.json: degradedAfter: must be at most 100\n',
+      ]);
+    });
+
+    it('names an unknown key beside the other problems of its source', async () => {
+      expect(await refused('colour.json', { sources: [{ ...source, url: 'https://user:pw@www.iso.org/standard/81230.html', colour: 'red' }] })).toEqual([
+        2,
+        'config: colour.json: sources[0].url: must not contain a user name or password (it would be published in every feed)\n' +
+          'config: colour.json: sources[0].colour: is not a setting of an iso-page source (its own settings: none)\n',
+      ]);
+      expect(await refused('kind.json', { sources: [{ ...source, watcher: 'iso-pages', colour: 'red' }] })).toEqual([
+        2,
+        'config: kind.json: sources[0].watcher: must be one of iso-page, iso-opendata, iec-webstore, cen-project, nist-csrc, nist-techpubs\n' +
+          'config: kind.json: sources[0].colour: is not a setting of any kind of source\n',
+      ]);
+    });
+
+    it('says that an http URL to a loopback or private host needs allowPrivateNetwork for both', async () => {
+      expect(await refused('http.json', { sources: [{ ...source, url: 'http://127.0.0.1:8080/standard/1.html' }] })).toEqual([
+        2,
+        'config: http.json: sources[0].url: must be an https URL, and is a loopback or private address: set allowPrivateNetwork to allow both (for tests and a local mirror)\n',
+      ]);
+      expect(await refused('http-public.json', { sources: [{ ...source, url: 'http://www.iso.org/standard/81230.html' }] })).toEqual([
+        2,
+        'config: http-public.json: sources[0].url: must be an https URL\n',
+      ]);
+    });
+
+    it('names ./regwatch.config.json when it was read without --config', async () => {
+      const implicit = join(dir, 'implicit');
+      mkdirSync(implicit, { recursive: true });
+      writeFileSync(join(implicit, 'regwatch.config.json'), JSON.stringify({ sources: [source], requestTimeoutSeconds: '30' }));
+      const run = await runCli(['sources', '--data', 'empty'], implicit);
+      expect([run.code, run.stderr]).toEqual([
+        2,
+        `config: ${join(implicit, 'regwatch.config.json')}: requestTimeoutSeconds: must be a number (got a string)\n`,
+      ]);
+    });
   });
 });

@@ -45,7 +45,7 @@ describe('regwatch CLI', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'http://www.iso.org/standard/81230.html' }] }));
     const badConfig = await run(['refresh', '--config', 'bad.json', '--data', 'd'], dir);
     expect(badConfig.code).toBe(2);
-    expect(badConfig.stderr).toContain('config: sources[0].url: must be an https URL');
+    expect(badConfig.stderr).toContain('config: bad.json: sources[0].url: must be an https URL');
     writeFileSync(join(dir, 'good.json'), JSON.stringify({ sources: [{ id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' }] }));
     const unknownSource = await run(['refresh', '--config', 'good.json', '--data', 'd', '--source', 'iso_9999'], dir);
     expect([unknownSource.code, unknownSource.stderr]).toEqual([2, expect.stringContaining('--source iso_9999: no such source (sources: a)')]);

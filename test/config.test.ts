@@ -125,6 +125,18 @@ describe('config validation names every bad field by its path', () => {
     ]);
   });
 
+  it('names the fields of the one licence form that fits the value given', () => {
+    const source = { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
+    expect(problems({ sources: [{ ...source, licence: { tag: 'public-domain', rights: '', colour: 1 } }] })).toEqual([
+      'sources[0].licence.rights: must not be empty',
+      'sources[0].licence.attribution: is required',
+      'sources[0].licence.colour: is not a known setting (known: tag, rights, attribution, uri)',
+    ]);
+    expect(problems({ sources: [{ ...source, licence: 5 }] })).toEqual([
+      'sources[0].licence: must be one of proprietary-metadata-only, public-domain, open-attribution, share-alike-noncommercial, facts-and-quotation, or a JSON object (got 5)',
+    ]);
+  });
+
   it('refuses a request timeout under a second', () => {
     const source = { id: 'a', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html' };
     for (const requestTimeoutSeconds of [0, 0.001, 0.999, -1]) {

@@ -52,7 +52,17 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
   } catch (error) {
     throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
   }
-  return { config: parseConfig(withWatchList(json, path)), origin: path };
+  return { config: parseConfigIn(path, withWatchList(json, path)), origin: path };
+}
+
+/** Field problems name the file too, as its other problems do: ./regwatch.config.json may have been read without --config. */
+function parseConfigIn(path: string, input: unknown): Config {
+  try {
+    return parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.problems.map((problem) => `${path}: ${problem.replace(/^\(root\): /, '')}`));
+    throw error;
+  }
 }
 
 /** At most MAX_CONFIG_BYTES, whatever the path is (a device that never ends). */

@@ -3,9 +3,10 @@ import { KINDS, KIND_IDS, kindOf } from '../../watchers/index.js';
 import { licenceSchema, licenceTagSchema } from '../model/licence.js';
 import { documentKeySchema } from '../model/record.js';
 import { OperatorError } from '../model/operator-error.js';
-import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
+import { isForbiddenHostLiteral } from '../fetch/address-guard.js';
 import { notifyConfigProblems, notifyListSchema, targetUrlProblem } from '../notify/channel-config.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../notify/retry-policy.js';
+import { CONFIG_PARSE, formatPath, issueLines } from './issue-text.js';
 
 // Config is validated before anything is fetched; every bad field is named by its path
 // (`config: sources[2].url: must be an https URL`). A source's own settings (`committees`,
@@ -36,6 +37,7 @@ const sourceBaseSchema = z
   })
   .strict();
 const BASE_KEYS = new Set(Object.keys(sourceBaseSchema.shape));
+const ANY_KIND_KEYS = new Set(KINDS.flatMap((kind) => ('shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [])));
 
 export type SourceConfig = z.infer<typeof sourceBaseSchema> & {
   /** The kind's own settings, validated by its `options` schema. */
@@ -101,18 +103,9 @@ export class ConfigError extends OperatorError {
   }
 }
 
-/** `sources[2].url` from zod's path array. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
-  return out || '(root)';
-}
-
-const issuesAt = (prefix: PropertyKey[], issues: z.core.$ZodIssue[]) => issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
-
 export function parseConfig(input: unknown): Config {
-  const result = configShape.safeParse(input);
-  const problems = result.success ? [] : issuesAt([], result.error.issues);
+  const result = configShape.safeParse(input, CONFIG_PARSE);
+  const problems = result.success ? [] : issueLines([], result.error.issues);
   const sources: SourceConfig[] = [];
   const rawSources =
     typeof input === 'object' && input !== null && Array.isArray((input as { sources?: unknown }).sources) ? (input as { sources: unknown[] }).sources : [];
@@ -128,27 +121,39 @@ export function parseConfig(input: unknown): Config {
   return { ...settings, sources };
 }
 
-/** One source: the fields every source has, then its kind's own settings. */
+/**
+ * One source: the fields every source has, then its kind's own settings. Both are checked whenever
+ * the kind is known, so a bad URL does not hide an unknown key beside it.
+ */
 function parseSource(raw: unknown, index: number): SourceConfig | string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`sources[${index}]: must be an object`];
   const entries = Object.entries(raw as Record<string, unknown>);
-  const base = sourceBaseSchema.safeParse(Object.fromEntries(entries.filter(([key]) => BASE_KEYS.has(key))));
-  if (!base.success) return issuesAt(['sources', index], base.error.issues);
-  const kind = kindOf(base.data.watcher);
-  const options = kind.options.safeParse(Object.fromEntries(entries.filter(([key]) => !BASE_KEYS.has(key))));
+  const base = sourceBaseSchema.safeParse(Object.fromEntries(entries.filter(([key]) => BASE_KEYS.has(key))), CONFIG_PARSE);
+  const problems = base.success ? [] : issueLines(['sources', index], base.error.issues);
+  const watcher = (raw as { watcher?: unknown }).watcher;
+  if (typeof watcher !== 'string' || !KIND_IDS.includes(watcher)) {
+    // The base schema names the watcher; a key no kind has is wrong whatever the watcher was meant to be.
+    const unknown = entries.filter(([key]) => !BASE_KEYS.has(key) && !ANY_KIND_KEYS.has(key));
+    return [...problems, ...unknown.map(([key]) => `${formatPath(['sources', index, key])}: is not a setting of any kind of source`)];
+  }
+  const kind = kindOf(watcher);
+  const options = kind.options.safeParse(Object.fromEntries(entries.filter(([key]) => !BASE_KEYS.has(key))), CONFIG_PARSE);
   if (!options.success) {
     const settings = 'shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [];
-    return options.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map(
-            (key) => `${formatPath(['sources', index, key])}: is not a setting of an ${kind.id} source (its own settings: ${settings.join(', ') || 'none'})`,
-          )
-        : issuesAt(['sources', index], [issue]),
+    problems.push(
+      ...options.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map(
+              (key) => `${formatPath(['sources', index, key])}: is not a setting of an ${kind.id} source (its own settings: ${settings.join(', ') || 'none'})`,
+            )
+          : issueLines(['sources', index], [issue]),
+      ),
     );
   }
-  if (base.data.sameAs !== undefined && kind.reports !== 'one-document') {
-    return [`sources[${index}].sameAs: only a source of one document can be the same as another's (a ${kind.id} source reports many)`];
+  if (base.success && base.data.sameAs !== undefined && kind.reports !== 'one-document') {
+    problems.push(`sources[${index}].sameAs: only a source of one document can be the same as another's (a ${kind.id} source reports many)`);
   }
+  if (!base.success || !options.success || problems.length > 0) return problems;
   return { ...base.data, options: options.data as Record<string, unknown> };
 }
 
@@ -182,12 +187,9 @@ function crossFieldProblems(input: unknown): string[] {
     const url = new URL(rawUrl);
     if (isForbiddenHostLiteral(url.hostname)) {
       problems.push(`sources[${index}].url: is a link-local or special-purpose address (never fetched, whatever allowPrivateNetwork says)`);
-    } else if (allowPrivateNetwork === true) {
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`sources[${index}].url: must be an http or https URL`);
-    } else if (url.protocol !== 'https:') {
-      problems.push(`sources[${index}].url: must be an https URL`);
-    } else if (isPrivateHostLiteral(url.hostname)) {
-      problems.push(`sources[${index}].url: is a loopback or private address (set allowPrivateNetwork for a local mirror)`);
+    } else {
+      const problem = targetUrlProblem(rawUrl, allowPrivateNetwork === true, 'a local mirror');
+      if (problem !== undefined) problems.push(`sources[${index}].url: ${problem}`);
     }
   });
   return problems;

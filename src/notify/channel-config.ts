@@ -110,12 +110,22 @@ export function notifyConfigProblems(notify: unknown, context: { allowPrivateNet
   return problems;
 }
 
-/** Why a channel's target URL may not be used, or undefined. The URL itself is never repeated: it may be a secret. */
-export function targetUrlProblem(url: string, allowPrivateNetwork: boolean): string | undefined {
+/**
+ * Why a target URL (a channel's, the hub's, a source's) may not be used, or undefined. The URL itself
+ * is never repeated: it may be a secret. allowPrivateNetwork allows both http and loopback or private
+ * hosts, so an http URL to a local host names both (it once said only "must be an https URL").
+ */
+export function targetUrlProblem(url: string, allowPrivateNetwork: boolean, localUse = 'a local receiver'): string | undefined {
   const parsed = URL.parse(url);
   if (parsed === null) return 'must be a URL';
   if (allowPrivateNetwork) return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? undefined : 'must be an http or https URL';
-  if (parsed.protocol !== 'https:') return 'must be an https URL';
-  if (isPrivateHostLiteral(parsed.hostname)) return 'is a loopback or private address (set allowPrivateNetwork for a local receiver)';
+  const local = isPrivateHostLiteral(parsed.hostname);
+  if (parsed.protocol !== 'https:') {
+    if (local && parsed.protocol === 'http:') {
+      return `must be an https URL, and is a loopback or private address: set allowPrivateNetwork to allow both (for tests and ${localUse})`;
+    }
+    return 'must be an https URL';
+  }
+  if (local) return `is a loopback or private address (set allowPrivateNetwork for ${localUse})`;
   return undefined;
 }
