@@ -212,6 +212,13 @@ describe('changes options', () => {
     expect((await runCli(['changes', '--data', 'options', '--last', '1000000'], dir)).code).toBe(0);
   });
 
+  it('checks a negative value as a value, and refuses an option given twice', async () => {
+    seededDatabase('twice');
+    expectOperatorError(await runCli(['changes', '--data', 'twice', '--last', '-1'], dir), '--last: "-1" is not a whole number from 1 to 1000000');
+    expectOperatorError(await runCli(['changes', '--data', 'twice', '--last', '2', '--last', '3'], dir), 'changes: --last is given more than once');
+    expectOperatorError(await runCli(['refresh', '--data', 'twice', '--wait-lock', '-5'], dir), '--wait-lock: "-5" is not a whole number from 0 to 86400');
+  });
+
   it('refuses a --source the database has never heard of, naming it and the sources it knows', async () => {
     const data = seededDatabase('sources');
     expectOperatorError(

@@ -61,13 +61,48 @@ export function readInvocation(argv: readonly string[]): Invocation {
 
 /** A command's arguments: the global options and its own, strictly; at most `positionals` positionals. */
 export function parseCommand<T extends ParseArgsConfig['options']>(command: string, args: string[], options: T, positionals = 0) {
+  const all = { ...GLOBAL, ...options };
   try {
-    const parsed = parseArgs({ args, options: { ...GLOBAL, ...options }, allowPositionals: positionals > 0, strict: true });
+    const parsed = parseArgs({ args: negativeValuesJoined(args, all), options: all, allowPositionals: positionals > 0, strict: true, tokens: true });
     if (parsed.positionals.length > positionals) throw usage(`${command}: unexpected argument "${parsed.positionals[positionals]}"`);
-    return parsed;
+    refuseRepeatedValues(command, parsed.tokens, all);
+    return { values: parsed.values, positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof OperatorError) throw error;
     throw usage(`${command}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `--last -1` as `--last=-1`: parseArgs would call the value ambiguous (it looks like an option),
+ * where the option's own check says what is wrong with it.
+ */
+function negativeValuesJoined(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : undefined;
+    const value = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && value !== undefined && /^-\d/.test(value)) {
+      out.push(`--${name}=${value}`);
+      i += 1;
+    } else {
+      out.push(args[i]!);
+    }
+  }
+  return out;
+}
+
+/**
+ * A command's own option given twice is a mistake to name, not a choice of the last one. The global
+ * ones may come twice: one before the command (an alias's --data) and one after it, which wins.
+ */
+function refuseRepeatedValues(command: string, tokens: ReadonlyArray<{ kind: string; name?: string }>, options: NonNullable<ParseArgsConfig['options']>): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || token.name in GLOBAL) continue;
+    if (options[token.name]?.type !== 'string' || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) throw usage(`${command}: --${token.name} is given more than once`);
+    seen.add(token.name);
   }
 }
 

@@ -15,7 +15,7 @@ export const COMMAND_HELP = {
 
 Checks each source once: fetch, extract, validate, diff against the stored baseline, classify,
 store (one transaction per source), then regenerates the feeds in <data>/public. Prints one line per
-source: id, verdict (changed | unchanged | unreadable | extraction-failed) and what changed.
+source: id, verdict (changed | unchanged | unreadable | extraction-failed | internal) and what changed.
 A source that cannot be read is reported, never published as a change.
   --source id        check only this source (repeatable)
   --wait-lock s      wait this long for a running refresh to finish (default 10), then exit 4
