@@ -212,6 +212,11 @@ describe('changes options', () => {
     expect((await runCli(['changes', '--data', 'options', '--last', '1000000'], dir)).code).toBe(0);
   });
 
+  it('refuses a --config that names no file, though changes reads only the database', async () => {
+    seededDatabase('no-config');
+    expectOperatorError(await runCli(['changes', '--data', 'no-config', '--config', 'nope.json'], dir), 'changes: --config nope.json: no such file');
+  });
+
   it('checks a negative value as a value, and refuses an option given twice', async () => {
     seededDatabase('twice');
     expectOperatorError(await runCli(['changes', '--data', 'twice', '--last', '-1'], dir), '--last: "-1" is not a whole number from 1 to 1000000');

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,6 +64,21 @@ describe('regwatch demo through the CLI, loopback only', () => {
     dir = mkdtempSync(join(tmpdir(), 'regwatch-demo-test-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses what it would not use, before replaying anything: a --config, a --serve port in use', async () => {
+    const config = await runCli(['demo', '--config', 'mine.json', '--data', 'with-config'], dir);
+    expect([config.code, config.stderr]).toEqual([2, expect.stringContaining('demo: --config is not used: the demo replays with its own config')]);
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const serve = await runCli(['demo', '--serve', '--port', String(port), '--data', 'busy-port'], dir);
+      expect([serve.code, serve.stderr]).toEqual([2, `regwatch: demo: cannot listen on 127.0.0.1:${port}: the port is in use (pick another with --port)\n`]);
+    } finally {
+      busy.close();
+    }
+    expect(existsSync(join(dir, 'with-config')) || existsSync(join(dir, 'busy-port'))).toBe(false);
+  });
 
   it('the guard it runs under does catch a process reaching past loopback', async () => {
     // The shipped watch list names iso.org and others: every name lookup is refused and reported.

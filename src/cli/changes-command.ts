@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { SEVERITY_ORDER, type Severity } from '../model/severity.js';
 import { oneOf, parseCommand, usage, wholeNumber } from './args.js';
 import { EXIT } from './exit-codes.js';
@@ -20,6 +21,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const last = wholeNumber('last', values.last, 20, 1, 1_000_000);
   const minSeverity = values['min-severity'] === undefined ? undefined : oneOf<Severity>('min-severity', values['min-severity'], SEVERITY_ORDER, 'baseline');
   const format = oneOf<ChangesFormat>('format', values.format, CHANGES_FORMATS, 'table');
+  // changes reads the database alone; a --config that names no file is still a mistake to say.
+  if (values.config !== undefined && !existsSync(values.config)) throw usage(`changes: --config ${values.config}: no such file`);
   const dataDir = dataDirOf(values.data);
   const store = await openStoreForReading(dataDir);
   if (store === null) {

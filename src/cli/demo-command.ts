@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../config/index.js';
@@ -21,6 +22,10 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const { values } = parseCommand('demo', args, { serve: { type: 'boolean' }, port: { type: 'string' } });
   if (values.help) return showHelp(output, 'demo');
   const port = wholeNumber('port', values.port, 8080, 0, 65_535);
+  if (values.config !== undefined) {
+    throw usage('demo: --config is not used: the demo replays with its own config (written to demo.config.json in its data folder)');
+  }
+  if (values.serve) await refuseBusyPort(port);
   const dataDir = values.data === undefined ? mkdtempSync(join(tmpdir(), 'regwatch-demo-')) : resolve(values.data);
   if (values.data !== undefined && dataDirHasDatabase(dataDir)) {
     throw usage(`demo: --data ${dataDir} already holds a database: the demo replays into a new folder (leave --data out for a temporary one)`);
@@ -62,5 +67,20 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     );
   } finally {
     await server.close();
+  }
+}
+
+/** Before 19 days are replayed into a new folder: a busy port is known at once. */
+async function refuseBusyPort(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  const problem = await new Promise<NodeJS.ErrnoException | null>((done) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => done(error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(null)));
+  });
+  if (problem !== null) {
+    throw usage(
+      `demo: cannot listen on 127.0.0.1:${port}: ${problem.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : problem.message}`,
+    );
   }
 }
