@@ -53,6 +53,19 @@ describeWithFixtures('regwatch inspect, every kind', () => {
     expect(told.stderr).not.toContain('the default kind');
   });
 
+  it('a saved CEN page without --url: says that its address is what names the document', async () => {
+    const out = await run(['inspect', '--watcher', 'cen-project', fixturePath('cen', 'cen-20626-2026-06-26.html')], cwd);
+    expect(out.code).toBe(3);
+    expect(out.stderr).toContain("a saved page: some kinds read the document's id from its address (CEN project pages, IEC history XML): give it with --url");
+    expect(out.stderr).not.toContain('the default kind');
+  });
+
+  it('a catalogue with no row in scope prints [] and says where the scope comes from', async () => {
+    const out = await run(['inspect', '--watcher', 'iso-opendata', fixturePath('iso-opendata', 'opendata-iso_deliverables_metadata-88821-88915.jsonl')], cwd);
+    expect([out.code, out.stdout]).toEqual([0, '[]\n']);
+    expect(out.stderr).toContain('no record in scope: the iso-opendata settings (committees, documents) come from');
+  });
+
   it('names an unknown kind with exit 2', async () => {
     const out = await run(['inspect', '--watcher', 'eur-lex', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
     expect(out.code).toBe(2);

@@ -28,9 +28,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     ...(values.url !== undefined ? { url: values.url } : {}),
   });
   output.out(`${jsonForTerminal(result.output)}\n`);
-  // The kind matters only once a body was read: a fetch that failed would fail for any kind.
-  if (!result.ok && values.watcher === undefined && !fetchFailed(result.output)) {
-    output.err(`regwatch inspect: read as ${watcher}, the default kind; another publisher's page needs --watcher (one of ${KIND_IDS.join(', ')})\n`);
+  for (const hint of inspectHints(result, { watcher, kindGiven: values.watcher !== undefined, savedFile: !isUrl && values.url === undefined })) {
+    output.err(`regwatch inspect: ${hint}\n`);
   }
   return result.ok ? EXIT.ok : EXIT.sourcesFailed;
 }
@@ -50,6 +49,23 @@ function refuseCredentials(url: string | undefined): void {
   const parsed = new URL(url);
   if (parsed.username === '' && parsed.password === '') return;
   throw usage(`inspect: ${parsed.protocol}//…@${parsed.host}/…: a URL must not contain a user name or password (regwatch never sends or prints them)`);
+}
+
+/** What to try next, when the answer alone does not say it. */
+function inspectHints(result: { ok: boolean; output: unknown }, context: { watcher: string; kindGiven: boolean; savedFile: boolean }): string[] {
+  if (result.ok) {
+    return Array.isArray(result.output) && result.output.length === 0
+      ? [
+          `no record in scope: the ${context.watcher} settings (committees, documents) come from the config's first source of that kind, else the shipped watch list`,
+        ]
+      : [];
+  }
+  // The kind and the URL matter only once a body was read: a fetch that failed would fail for any kind.
+  if (fetchFailed(result.output)) return [];
+  return [
+    ...(context.kindGiven ? [] : [`read as ${context.watcher}, the default kind; another publisher's page needs --watcher (one of ${KIND_IDS.join(', ')})`]),
+    ...(context.savedFile ? ["a saved page: some kinds read the document's id from its address (CEN project pages, IEC history XML): give it with --url"] : []),
+  ];
 }
 
 function fetchFailed(output: unknown): boolean {
