@@ -148,7 +148,12 @@ describe('publicUrl against where serve listens', () => {
     ['http://localhost:8080/', '127.0.0.1', 8080, null],
     ['http://192.168.1.5:8080/', '0.0.0.0', 8080, null],
     ['https://feeds.example.org/', '127.0.0.1', 8080, null],
-    ['http://127.0.0.1:8080/', '127.0.0.1', 9090, 'publicUrl is http://127.0.0.1:8080/, but this server listens on 127.0.0.1:9090'],
+    [
+      'http://127.0.0.1:8080/',
+      '127.0.0.1',
+      9090,
+      "publicUrl is http://127.0.0.1:8080/, but this server listens on 127.0.0.1:9090: the feeds' self links and item links point to publicUrl, not to this server",
+    ],
     ['http://127.0.0.1:8080/', '192.168.1.5', 8080, 'but this server listens on 192.168.1.5:8080'],
     ['http://[::1]/', '::1', 8080, 'but this server listens on [::1]:8080'],
   ])('%s, serving on %s:%d', (publicUrl, host, port, warning) => {

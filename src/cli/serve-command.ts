@@ -108,7 +108,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   const problem = scheduleProblem(o.schedule, o.timezone);
   if (problem !== null) throw usage(`serve: ${problem}`);
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw usage(`serve: --port "${o.port}" is not a port number (0-65535)`);
-  if (o.host !== 'localhost' && isIP(o.host) === 0) throw usage(`serve: --host "${o.host}" is not an IP address (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
+  if (o.host !== 'localhost' && isIP(o.host) === 0) throw usage(`serve: --host "${o.host}" is not an IP address or localhost (e.g. 127.0.0.1, ::1, 0.0.0.0)`);
 
   const log = (line: string) => stderr(`${new Date().toISOString()} ${line}`);
   const runtime = open({ configFile: o.configFile, dataDir: o.dataDir, log });

@@ -18,5 +18,5 @@ export function publicUrlMismatch(publicUrl: string, host: string, port: number)
   const sameHost = ANY_ADDRESS.has(host) || name === host || (LOOPBACK_NAMES.has(name) && LOOPBACK_NAMES.has(host));
   if (sameHost && urlPort === port) return null;
   const listening = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return `publicUrl is ${url.href}, but this server listens on ${listening}: the feeds' self links and item links point there (set publicUrl in the config, or --host/--port)`;
+  return `publicUrl is ${url.href}, but this server listens on ${listening}: the feeds' self links and item links point to publicUrl, not to this server (set publicUrl in the config, or --host/--port)`;
 }
