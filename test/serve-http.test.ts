@@ -159,6 +159,10 @@ describe('per-source feeds', () => {
     expect(ids(alongside)).toContain(FDIS_42005.id); // FDIS_42005.alsoSeenBy names iso_opendata
     expect(ids(own).every((id) => !id.includes('iso_42001/'))).toBe(true);
     expect(own.feed_url).toBe('http://127.0.0.1:8080/sources/iso_42005/feed.json');
+    // Its home page is the source's section of the page (the feed's folder has no page of its own).
+    expect(own.home_page_url).toBe('http://127.0.0.1:8080/#source-iso_42005');
+    expect((await request(url('/'))).text).toContain('<section id="source-iso_42005"');
+    expect((await request(url('/sources/iso_42005/'))).status).toBe(404);
     expect(own.items.length).toBe(64); // 63 synthetic items (every 4th) and FDIS_42005, under feedItems (100)
     expect(alongside.items.length).toBe(63); // 62 synthetic and FDIS_42005
   });

@@ -47,12 +47,19 @@ export type FeedInput = Pick<PublishInput, 'site' | 'items' | 'feedItems' | 'gen
 
 export { FEED_FILES, PUBLISHED_FILES, type FeedFile, type PublishedFile } from './published-files.js';
 
-/**
- * feed.xml, feed.atom, feed.json for these items; basePath (`sources/iso_42005/`) places them under
- * publicUrl, and `query` (`min-severity=major`) names a filtered feed in its self links and ids.
- */
-export function renderFeeds(input: FeedInput, { basePath = '', query = '' }: { basePath?: string; query?: string } = {}): Map<FeedFile, string> {
-  return checkedXml(renderFeedFiles(input, publishableItems(input.items), basePath, query));
+/** Where a rendered feed sits under publicUrl, and the page it links to. */
+export interface FeedPlace {
+  /** `sources/iso_42005/`: the feed's own folder under publicUrl. */
+  basePath?: string;
+  /** `min-severity=major`: names a filtered feed in its self links and ids. */
+  query?: string;
+  /** `source-iso_42005`: the home page link is publicUrl's page at this anchor (a feed's folder has no page of its own). */
+  homeFragment?: string;
+}
+
+/** feed.xml, feed.atom, feed.json for these items, placed as `place` says. */
+export function renderFeeds(input: FeedInput, place: FeedPlace = {}): Map<FeedFile, string> {
+  return checkedXml(renderFeedFiles(input, publishableItems(input.items), place));
 }
 
 /** The five files, name → contents. Pure; throws PublishError when any of them would be invalid. */
@@ -105,7 +112,7 @@ export async function publishSources(
 function renderUnchecked(input: PublishInput): Map<PublishedFile, string> {
   const items = publishableItems(input.items);
   const generatedAt = checkedGeneratedAt(input.generatedAt);
-  const out: Map<PublishedFile, string> = renderFeedFiles(input, items, '');
+  const out: Map<PublishedFile, string> = renderFeedFiles(input, items, {});
   out.set('changes.json', renderChangesJson(items, generatedAt));
   out.set('sources.json', renderSourcesJson(input.sources, generatedAt));
   return out;
@@ -129,8 +136,8 @@ async function holds(dir: string, name: string, bytes: string): Promise<boolean>
   return current !== undefined && current.equals(Buffer.from(bytes, 'utf8'));
 }
 
-function renderFeedFiles(input: FeedInput, items: Item[], basePath: string, query = ''): Map<FeedFile, string> {
-  const view = feedView(input, items, basePath, query);
+function renderFeedFiles(input: FeedInput, items: Item[], place: FeedPlace): Map<FeedFile, string> {
+  const view = feedView(input, items, place);
   return new Map([
     [FEED_FILE_OF.rss, renderRss(view)],
     [FEED_FILE_OF.atom, renderAtom(view)],
@@ -138,13 +145,14 @@ function renderFeedFiles(input: FeedInput, items: Item[], basePath: string, quer
   ]);
 }
 
-function feedView(input: FeedInput, items: Item[], basePath: string, query: string): FeedView {
+function feedView(input: FeedInput, items: Item[], { basePath = '', query = '', homeFragment }: FeedPlace): FeedView {
   const base = feedBaseUrl(input.site.publicUrl, basePath);
   const self = (file: string) => {
     const url = new URL(file, base);
     url.search = query;
     return url.href;
   };
+  const home = homeFragment === undefined ? base : `${feedBaseUrl(input.site.publicUrl, '')}#${encodeURIComponent(homeFragment)}`;
   const generatedAt = checkedGeneratedAt(input.generatedAt);
   const feedItems = items.slice(0, Math.max(0, Math.floor(input.feedItems)));
   return {
@@ -152,7 +160,7 @@ function feedView(input: FeedInput, items: Item[], basePath: string, query: stri
     description: oneLine(input.site.description),
     language: checkedLanguage(input.site.language ?? 'en'),
     ...(input.site.websubHub === undefined ? {} : { hubUrl: checkedHubUrl(input.site.websubHub) }),
-    homePageUrl: base,
+    homePageUrl: home,
     urls: { rss: self(FEED_FILE_OF.rss), atom: self(FEED_FILE_OF.atom), json: self(FEED_FILE_OF.json) },
     generatedAt,
     updated: feedItems[0]?.observedAt ?? generatedAt,

@@ -38,7 +38,7 @@ export function storeFeed(deps: { store: Store; config: Config; site: FeedSite }
       generatedAt,
     },
     {
-      basePath: filter.source === undefined ? '' : `sources/${filter.source}/`,
+      ...(filter.source === undefined ? {} : { basePath: `sources/${filter.source}/`, homeFragment: `source-${filter.source}` }),
       query: filter.minSeverity === undefined ? '' : new URLSearchParams({ 'min-severity': filter.minSeverity }).toString(),
     },
   );
