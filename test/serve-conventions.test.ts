@@ -156,6 +156,8 @@ describe('publicUrl against where serve listens', () => {
     ],
     ['http://127.0.0.1:8080/', '192.168.1.5', 8080, 'but this server listens on 192.168.1.5:8080'],
     ['http://[::1]/', '::1', 8080, 'but this server listens on [::1]:8080'],
+    ['http://127.0.0.1:8080/regwatch/', '127.0.0.1', 8080, 'but this server answers at http://127.0.0.1:8080/, not under /regwatch/'],
+    ['https://feeds.example.org/regwatch/', '127.0.0.1', 8080, null],
   ])('%s, serving on %s:%d', (publicUrl, host, port, warning) => {
     const said = publicUrlMismatch(publicUrl, host, port);
     if (warning === null) expect(said).toBeNull();

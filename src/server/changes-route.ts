@@ -134,9 +134,13 @@ export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
   return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }
 
-/** The `Link: <…>; rel="next"` target: the same query one page further. */
+/**
+ * The `Link: <…>; rel="next"` target: the same query one page further, as a reference relative to
+ * the request (`changes.json?…`), so that behind a proxy serving under a path (publicUrl
+ * https://example.org/regwatch/) it stays under that path.
+ */
 export function nextPageUrl(requestUrl: URL, nextCursor: number): string {
   const next = new URL(requestUrl.href);
   next.searchParams.set('cursor', String(nextCursor));
-  return `${next.pathname}${next.search}`;
+  return `${next.pathname.slice(next.pathname.lastIndexOf('/') + 1)}${next.search}`;
 }

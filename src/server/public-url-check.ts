@@ -16,7 +16,10 @@ export function publicUrlMismatch(publicUrl: string, host: string, port: number)
   if (!isAddress) return null;
   const urlPort = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const sameHost = ANY_ADDRESS.has(host) || name === host || (LOOPBACK_NAMES.has(name) && LOOPBACK_NAMES.has(host));
-  if (sameHost && urlPort === port) return null;
   const listening = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (sameHost && urlPort === port) {
+    if (url.pathname === '/') return null;
+    return `publicUrl is ${url.href}, but this server answers at http://${listening}/, not under ${url.pathname}: the feeds' self links point to paths it does not serve (a proxy that strips ${url.pathname} is what such a publicUrl needs)`;
+  }
   return `publicUrl is ${url.href}, but this server listens on ${listening}: the feeds' self links and item links point to publicUrl, not to this server (set publicUrl in the config, or --host/--port)`;
 }
