@@ -106,7 +106,9 @@ describe('published files', () => {
     expect(head.body.length).toBe(0);
     const post = await request(url('/feed.xml'), { method: 'POST' });
     expect(post.status).toBe(405);
-    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(post.headers.allow).toBe('GET, HEAD, OPTIONS'); // a feed also answers a CORS preflight
+    const onPage = await request(url('/'), { method: 'POST' });
+    expect([onPage.status, onPage.headers.allow]).toEqual([405, 'GET, HEAD']);
   });
 
   it('answers an unknown path with a JSON 404', async () => {

@@ -58,7 +58,8 @@ export function requestHandler(
     if (url === null) return sendError(res, 400, `not a request target this server answers: ${String(req.url).slice(0, 200)}`);
     const path = url.pathname;
     const name = path.slice(1);
-    if (isSharedPath(path, isPublishedFile(name))) {
+    const shared = isSharedPath(path, isPublishedFile(name));
+    if (shared) {
       if (req.method === 'OPTIONS') return answerPreflight(res);
       allowAnyOrigin(res);
     }
@@ -66,7 +67,8 @@ export function requestHandler(
     // With no token configured the endpoint does not exist: a 404 like any unknown path.
     if (path === '/refresh') return refresh === null ? sendError(res, 404, `no such page: ${path}`) : refresh(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendError(res, 405, `${req.method} is not allowed here; use GET`, {}, { Allow: 'GET, HEAD' });
+      // The shared files also answer a CORS preflight (OPTIONS): Allow lists every method answered.
+      return sendError(res, 405, `${req.method} is not allowed here; use GET`, {}, { Allow: shared ? 'GET, HEAD, OPTIONS' : 'GET, HEAD' });
     }
 
     if (path === '/' || path === '/index.html') {
