@@ -111,6 +111,18 @@ describe('published files', () => {
     expect([onPage.status, onPage.headers.allow]).toEqual([405, 'GET, HEAD']);
   });
 
+  it('dates the page by the newest fact it shows, not by the clock: the same Last-Modified while the clock moves', async () => {
+    const first = await request(url('/'));
+    const before = server.clock.now;
+    server.clock.now = new Date(before.getTime() + 3_600_000);
+    const later = await request(url('/')).finally(() => (server.clock.now = before));
+    // The seed's newest check (iso_42006, startTestServer) is newer than its newest item.
+    const newestFact = [server.store.items({ limit: 1 }).items[0]!.observedAt, '2025-03-10T06:00:20.000Z'].sort().at(-1)!;
+    expect(newestFact).toBe('2025-03-10T06:00:20.000Z');
+    expect(first.headers['last-modified']).toBe(new Date(newestFact).toUTCString());
+    expect(later.headers['last-modified']).toBe(first.headers['last-modified']);
+  });
+
   it('answers an unknown path with a JSON 404', async () => {
     const res = await request(url('/nope'));
     expect(res.status).toBe(404);

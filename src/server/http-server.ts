@@ -72,15 +72,21 @@ export function requestHandler(
     }
 
     if (path === '/' || path === '/index.html') {
+      const sources = sourceReports(deps.store, deps.config).map((report) => ({
+        report,
+        recent: deps.store.items({ source: report.id, limit: RECENT_CHANGES_ON_PAGE }).items,
+      }));
       const page = renderPage({
         site: deps.site,
         schedule: { cron: deps.schedule.cron, timezone: deps.schedule.timezone, nextRun: deps.schedule.nextRun()?.toISOString() ?? null },
-        sources: sourceReports(deps.store, deps.config).map((report) => ({
-          report,
-          recent: deps.store.items({ source: report.id, limit: RECENT_CHANGES_ON_PAGE }).items,
-        })),
+        sources,
       });
-      const rep = representation(page, HTML_CONTENT_TYPE, deps.now());
+      // Modified when the newest fact it shows was: a check or an item (the clock only before any).
+      const newest = sources
+        .flatMap(({ report, recent }) => [report.lastCheckedAt ?? '', ...recent.map((item) => item.observedAt)])
+        .sort()
+        .at(-1);
+      const rep = representation(page, HTML_CONTENT_TYPE, newest ? new Date(newest) : deps.now());
       return sendRepresentation(req, res, rep, 'no-cache', { 'Content-Security-Policy': PAGE_POLICY });
     }
 
