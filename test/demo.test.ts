@@ -130,6 +130,8 @@ describe('regwatch demo through the CLI, loopback only', () => {
     expect(demo.stdout).toContain('Contains ISO Open Data (ISO deliverables metadata), © ISO, licensed under ODC-By 1.0');
 
     const published = changesFileSchema.parse(JSON.parse(readFileSync(join(publicDir, 'changes.json'), 'utf8')));
+    // Each fact was fetched on the day it stands for: the replay's clock, not today's.
+    expect(published.items.filter((i) => i.provenance.fetchedAt.slice(0, 10) !== i.observedAt.slice(0, 10))).toEqual([]);
     expect(published.items.filter((i) => i.event === 'ballot-repeated').map((i) => [i.document?.key, i.observedAt.slice(0, 10)])).toEqual([
       ['iso:84110', '2024-05-30'],
     ]);

@@ -73,11 +73,13 @@ export async function replaySlice(deps: {
 }): Promise<Item[]> {
   const { config, dataDir } = deps;
   const store = openStore(databasePath(dataDir));
-  const fetcher = buildFetcher(config, store.hostState, { maxRetries: 0 });
+  // The replay's clock, the fetcher's too: what it fetched is dated the day it stands for.
+  let at = new Date(0);
+  const fetcher = buildFetcher(config, store.hostState, { maxRetries: 0, now: () => at.getTime() });
   try {
     for (const day of deps.slice.days) {
       deps.server.show(day);
-      const at = new Date(`${day}T06:00:00.000Z`);
+      at = new Date(`${day}T06:00:00.000Z`);
       const result = await refresh({ config, store, fetcher, now: () => at, dataDir, site: siteFor(config) }, { trigger: 'cli' });
       const outcome = result.outcomes[0]!;
       if (outcome.verdict !== 'changed' && outcome.verdict !== 'unchanged')

@@ -56,7 +56,11 @@ export function notifyWarnings(config: Config, env: NodeJS.ProcessEnv): string[]
 }
 
 /** The process's one HTTP client, polite per host, guarded against private addresses. */
-export function buildFetcher(config: Config, hostState: Store['hostState'], overrides: { hostIntervalMs?: number; maxRetries?: number } = {}): Fetcher {
+export function buildFetcher(
+  config: Config,
+  hostState: Store['hostState'],
+  overrides: { hostIntervalMs?: number; maxRetries?: number; now?: () => number } = {},
+): Fetcher {
   return createFetcher({
     userAgent: userAgent(config),
     allowPrivateNetwork: config.allowPrivateNetwork,
@@ -69,7 +73,7 @@ export function buildFetcher(config: Config, hostState: Store['hostState'], over
     },
     maxRetries: overrides.maxRetries ?? 2,
     store: hostState,
-    now: () => Date.now(),
+    now: overrides.now ?? (() => Date.now()),
     sleep: (ms: number, signal?: AbortSignal) =>
       new Promise<void>((done, fail) => {
         const timer = setTimeout(done, ms);
