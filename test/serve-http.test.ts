@@ -341,3 +341,22 @@ describe('cache policy and content negotiation, as units', () => {
     expect(acceptsGzip(header)).toBe(expected);
   });
 });
+
+describe('views of a store with checks but no items yet', () => {
+  let empty: TestServer;
+  beforeAll(async () => {
+    empty = await startTestServer({ items: [] });
+  });
+  afterAll(async () => empty?.close());
+
+  it('are dated by the newest check of the sources they cover, never 1970', async () => {
+    const at = (path: string) => request(new URL(path, empty.url).href);
+    const filtered = await at('/feed.xml?min-severity=critical');
+    expect(filtered.text).toContain('<lastBuildDate>Mon, 10 Mar 2025 06:00:20 GMT</lastBuildDate>'); // iso_42006's check, the newest
+    expect(filtered.headers['last-modified']).toBe('Mon, 10 Mar 2025 06:00:20 GMT');
+    const ownFeed = await at('/sources/iso_42005/feed.atom');
+    expect(ownFeed.text).toContain('<updated>2025-03-10T06:00:12.000Z</updated>'); // its own source's check
+    const page = JSON.parse((await at('/changes.json?limit=5')).text) as { generatedAt: string; items: unknown[] };
+    expect([page.generatedAt, page.items]).toEqual(['2025-03-10T06:00:20.000Z', []]);
+  });
+});

@@ -4,6 +4,7 @@ import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
 import { RegwatchError } from '../model/errors.js';
 import { contentTypeOf, representation, type Representation } from './representation.js';
+import { viewDate } from './view-date.js';
 
 // /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
 // filtered and paged from the store, plus `nextCursor` (null on the last page). Without a query the
@@ -117,9 +118,8 @@ export interface ChangesPage {
   nextCursor: number | null;
 }
 
-const NEVER = '1970-01-01T00:00:00.000Z';
-
-export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
+/** `sourceIds`: the configured sources, whose newest check dates a store with no item yet. */
+export function changesPage(store: Store, query: ChangesQuery, sourceIds: readonly string[]): ChangesPage {
   const { items, nextCursor } = store.items({
     ...(query.source !== undefined ? { source: query.source } : {}),
     ...(query.minSeverity !== undefined ? { minSeverity: query.minSeverity } : {}),
@@ -129,7 +129,7 @@ export function changesPage(store: Store, query: ChangesQuery): ChangesPage {
   });
   // As publishFromStore dates the published file: the newest fact stored, never the clock, so an
   // unchanged store answers with the same bytes and ETag.
-  const generatedAt = store.items({ limit: 1 }).items[0]?.observedAt ?? NEVER;
+  const generatedAt = viewDate(store, store.items({ limit: 1 }).items, sourceIds);
   const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
   return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }

@@ -97,7 +97,7 @@ export function requestHandler(
     if (path === '/changes.json' && url.search !== '' && url.search !== '?') {
       const query = parsedOr400(res, () => parseChangesQuery(url.searchParams, sourceIds));
       if (query === undefined) return;
-      const page = changesPage(deps.store, query);
+      const page = changesPage(deps.store, query, sourceIds);
       const link: Record<string, string> = page.nextCursor === null ? {} : { Link: `<${nextPageUrl(url, page.nextCursor)}>; rel="next"` };
       return sendRepresentation(req, res, page.rep, cacheControl(), link);
     }

@@ -4,6 +4,7 @@ import type { Severity } from '../model/item.js';
 import { renderFeeds, type FeedSite } from '../publish/index.js';
 import type { FeedFile } from '../publish/published-files.js';
 import { contentTypeOf, representation, type Representation } from './representation.js';
+import { viewDate } from './view-date.js';
 
 // Feeds rendered from the store by the same three renderers as the published ones:
 // /sources/<id>/feed.xml|atom|json (the items that source reported; an item seen by several sources
@@ -11,8 +12,6 @@ import { contentTypeOf, representation, type Representation } from './representa
 
 /** `/sources/<id>/<file>`; the file is one of the feed files. */
 export const SOURCE_FEED_PATH = /^\/sources\/([a-z0-9][a-z0-9_-]{0,63})\/([^/]+)$/;
-
-const NEVER = '1970-01-01T00:00:00.000Z';
 
 export interface FeedFilter {
   source?: string;
@@ -27,8 +26,7 @@ export function storeFeed(deps: { store: Store; config: Config; site: FeedSite }
     ...(filter.minSeverity !== undefined ? { minSeverity: filter.minSeverity } : {}),
     limit: deps.config.feedItems,
   });
-  // Not the clock: the newest fact in this feed, so unchanged items give unchanged bytes and ETag.
-  const generatedAt = items[0]?.observedAt ?? NEVER;
+  const generatedAt = viewDate(deps.store, items, filter.source !== undefined ? [filter.source] : deps.config.sources.map((s) => s.id));
   const qualifiers = [filter.source, filter.minSeverity === undefined ? undefined : `${filter.minSeverity} and above`].filter((q) => q !== undefined);
   const files = renderFeeds(
     {
