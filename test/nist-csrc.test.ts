@@ -434,6 +434,28 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
     expect(new Set(seen).size).toBe(1);
   });
 
+  it('a successor CSRC renamed in place is no new edition (2022-12: "SP 800-56A Revised" became "SP 800-56A Rev. 1")', async () => {
+    const documents = ['SP 800-56A', 'SP 800-90', 'SP 800-57 Part 1'];
+    const before = await records(day('2022-08-20'), { documents });
+    const after = await records(day('2022-12-01'), { documents });
+    const renamed = after.filter((record) => {
+      const earlier = before.find((b) => b.key === record.key);
+      return earlier !== undefined && JSON.stringify(earlier.relations) !== JSON.stringify(record.relations);
+    });
+    expect(renamed.map((r) => r.key).sort()).toEqual(['nist:SP.800-56A', 'nist:SP.800-57pt1', 'nist:SP.800-90']);
+    for (const record of renamed) {
+      expect(
+        classify(
+          NIST_RULES,
+          transition(
+            before.find((b) => b.key === record.key)!,
+            record,
+          ),
+        ),
+      ).toEqual([]);
+    }
+  });
+
   it('ignores DOIs, authors and keywords: a placeholder draft changes only when it gets its date and comment period', async () => {
     const [before] = await records(day('2023-10-15'), { documents: ['SP 800-226'] });
     const [after] = await records(day('2023-12-18'), { documents: ['SP 800-226'] });

@@ -152,9 +152,22 @@ export const withdrawnOrSuperseded: Rule = (t) => {
     if (after.length > 0) return { event: 'new-edition', severity, words: `superseded by ${after.map((r) => r.reference).join(', ')}${on}, ${was(t)}` };
     return { event: 'withdrawn', severity, words: `withdrawn${on}, ${was(t)}` };
   }
-  if (fresh.length > 0) return { event: 'new-edition', severity, words: `superseded by ${fresh.map((r) => r.reference).join(', ')}` };
+  if (fresh.length > 0 && !relabelled(t, fresh.length))
+    return { event: 'new-edition', severity, words: `superseded by ${fresh.map((r) => r.reference).join(', ')}` };
   return null;
 };
+
+/**
+ * CSRC renames records in place (2022: "SP 800-56A Revised" became "SP 800-56A Rev. 1", same archive
+ * date): a successor exchanged one for one while this document's own status holds is that record
+ * renamed, not a new supersession (spec: CSRC's relabelling is never a change). A real successor is
+ * added beside the ones already named, or arrives with this document's withdrawal.
+ */
+function relabelled(t: Transition, added: number): boolean {
+  const now = new Set(successors(t.after).map(identity));
+  const gone = successors(t.before).filter((r) => !now.has(identity(r))).length;
+  return gone >= added && t.before.status === t.after.status;
+}
 
 export const draftRetired: Rule = (t) => {
   if (t.after.status === 'deleted' && t.before.status !== 'deleted') {
