@@ -274,6 +274,22 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       expect(recordOf('iec-pub-88-2020-12-04.html').relations).toBeUndefined();
     });
 
+    it('a "replaced by" note is read across the <br/> before its link, with or without a space (the notes\' template)', () => {
+      const row = rowByFile.get('iec-pub-88-2020-12-04.html')!;
+      const page = readFixture('iec', row.file);
+      for (const [wording, breakBefore] of [
+        ['this publication has been partially replaced by ', '<br/>'],
+        ['this publication has been replaced by', '<br/>'],
+      ] as const) {
+        const noted = page.replace(/Note: a consolidated version of\s+this publication exists\s*<br\/>/, `Note: ${wording}${breakBefore}`);
+        expect(noted).not.toBe(page);
+        const outcome = extractIecWebstore(noted, { url: row.url });
+        expect(outcome.kind === 'records' && outcome.records[0]!.relations, wording).toEqual([
+          { kind: 'replaced-by', key: 'iec:92', reference: 'IEC 60027-1:1992+AMD1:1997+AMD2:2005 CSV' },
+        ]);
+      }
+    });
+
     it('IEC 61326-1:2020 RLV: the publication date corrected 2020-10-26 → 2020-10-25 is the only difference (the shared publication-date row)', () => {
       const [before, after] = [recordOf('iec-pub-67782-2021-02-01.html'), recordOf('iec-pub-67782-2021-03-11.html')];
       expect([before.publicationDate, after.publicationDate]).toEqual(['2020-10-26', '2020-10-25']);

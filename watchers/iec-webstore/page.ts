@@ -152,7 +152,7 @@ function languageCodes(cell: string | undefined): string[] | undefined {
 function replacedBy($: CheerioAPI): Relation[] {
   const relations: Relation[] = [];
   $('p.alert').each((_, note) => {
-    if (!/\b(?:replaced|superseded)\s+by\b/i.test(text($(note)))) return;
+    if (!/\b(?:replaced|superseded)\s+by\b/i.test(wordsOf($, note))) return;
     $(note)
       .find('a[href]')
       .each((_, a) => {
@@ -193,6 +193,22 @@ function dateIn(cell: Cheerio<AnyNode> | undefined): string | undefined {
 function positiveInteger(cellText: string | undefined): number | undefined {
   const digits = cellText?.trim().match(/^\d{1,6}$/)?.[0];
   return digits === undefined || Number(digits) === 0 ? undefined : Number(digits);
+}
+
+/**
+ * The words of an element with its elements' boundaries as spaces: the notes put a `<br/>` between
+ * "replaced by" and the link, which .text() would run together ("byIEC 80000-1:2022").
+ */
+function wordsOf($: CheerioAPI, element: AnyNode): string {
+  const words = $(element)
+    .find('*')
+    .addBack()
+    .contents()
+    .filter((_, node) => node.type === 'text')
+    .map((_, node) => $(node).text())
+    .get()
+    .join(' ');
+  return words.replace(/[\s\u00a0]+/g, ' ').trim();
 }
 
 function text(node: Cheerio<AnyNode>): string {
