@@ -467,7 +467,7 @@ describe('cen-project declaration', () => {
     expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '1', publisher: 'CEN-CENELEC' });
     expect(cenProjectKind.licence.tag).toBe('proprietary-metadata-only');
     expect(cenProjectKind.maxResponseBytes).toBeGreaterThan(100_000);
-    expect(cenProjectKind.rules.length).toBe(9 + FIELD_RULES.length);
+    expect(cenProjectKind.rules.length).toBe(10 + FIELD_RULES.length);
   });
 
   it('has strict options: none', () => {
@@ -511,10 +511,14 @@ describeWithFixtures('cen-project rules on the spec rows, from real records', ()
     ]);
   });
 
-  it('no CEN row for Preliminary → Under Draft or Under Approval → Approved', () => {
+  it('moves with no CEN row, as the ISO rows of the same phase: Preliminary → Under Draft is draft progress, → Approved under publication', () => {
     const en = recordOf('cen-59457-2026-08-22.html');
-    expect(findings(draftOf(en, 'Preliminary'), draftOf(en, 'Under Draft'))).toEqual([]);
-    expect(findings(draftOf(en, 'Under Approval'), draftOf(en, 'Approved'))).toEqual([]);
+    expect(findings(draftOf(en, 'Preliminary'), draftOf(en, 'Under Draft'))).toEqual([
+      { event: 'draft-progress', severity: 'minor', words: 'Under Draft, was Preliminary' },
+    ]);
+    expect(findings(draftOf(en, 'Under Approval'), draftOf(en, 'Approved'))).toEqual([
+      { event: 'under-publication', severity: 'major', words: 'Approved, was Under Approval' },
+    ]);
   });
 
   it('published: Approved → Published is major; critical when it adopts a watched requirements standard', () => {

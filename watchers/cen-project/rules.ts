@@ -7,7 +7,8 @@ import type { EventType } from '../../src/model/item.js';
 // off `t.changes`). Words are CEN's own: its status words as the page prints them (`stageLabel`),
 // its row labels ("Superseded by", "Citation in OJEU", "Mandate(s)", "date of Withdrawal (DOW)").
 // Title, ICS and committee (incl. a "(Disbanded) " committee title) are common rows, not here.
-// Status moves with no CEN row (→ Preliminary, → Under Draft, → Approved) give no finding here.
+// Status moves with no CEN row of their own (→ Preliminary, → Under Draft, → Approved) are read as the
+// ISO rows of the same phase (stageMoved).
 
 const NONE = 'none';
 
@@ -28,6 +29,19 @@ export const enquiry: Rule = entering('enquiry', 'enquiry');
 
 /** A FprEN enters Formal Vote ("Under Approval"). */
 export const formalVote: Rule = entering('approval', 'formal-vote');
+
+/**
+ * A status move before publication with no CEN row, as the ISO rows of the same phase: a preliminary
+ * work item taken into drafting is draft progress (minor, as the successor's own move seen from the
+ * standard it will replace: successorProgressed); Approved (ratified, DOR set, the text not yet
+ * available: ISO 60.00) is under publication (major).
+ */
+export const stageMoved: Rule = (t) => {
+  if (t.before.phase === t.after.phase || t.before.status !== 'under-development' || t.after.status !== 'under-development') return null;
+  if (t.after.phase === 'publishing') return { event: 'under-publication', severity: 'major', words: movedTo(t) };
+  if (t.after.phase === 'proposal' || t.after.phase === 'drafting') return { event: 'draft-progress', severity: 'minor', words: movedTo(t) };
+  return null;
+};
 
 /**
  * Status becomes Published (the date of availability). Critical when what is published adopts a
@@ -148,6 +162,7 @@ export function isEuropeanStandard(reference: string): boolean {
 export const CEN_PROJECT_RULES: readonly Rule[] = [
   enquiry,
   formalVote,
+  stageMoved,
   published,
   ojCitation,
   newEdition,
