@@ -96,6 +96,9 @@ describeWithFixtures('CSRC replay through refresh: one export a day, one item pe
       event: 'draft-released',
       severity: 'minor',
       summary: 'SP 800-218A: initial public draft released 2024-04-29, comments until 2024-06-02, was not listed',
+      // the date NIST gives the draft, labelled, beside the day it was seen (spec, composing rule 6)
+      effectiveDate: '2024-04-29',
+      effectiveDateKind: 'publication-date',
       licence: { tag: 'public-domain', attribution: 'Source: NIST' },
       document: { key: 'nist:SP.800-218A', reference: 'SP 800-218A', url: 'https://csrc.nist.gov/pubs/sp/800/218/a/final' },
       provenance: { watcher: 'nist-csrc', httpStatus: 200 },

@@ -136,7 +136,16 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
   if (event === 'publication-date' && record.publicationDate !== undefined) {
     return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
   }
-  return dateOf(record);
+  const general = dateOf(record);
+  if (general.effectiveDate !== null) return general;
+  // Publishers with no stage date (IEC, CEN, NIST) date some events themselves (spec, composing
+  // rule 6: the effective date the source gives): a withdrawal or supersession by its withdrawal date,
+  // a NIST draft by its release date (never a forecast, unlike an ISO publication date before 60.60).
+  const withdrawal = record.dates?.withdrawal;
+  if ((event === 'withdrawn' || event === 'new-edition') && withdrawal !== undefined) return { effectiveDate: withdrawal, effectiveDateKind: 'stage-date' };
+  if (event === 'draft-released' && record.publicationDate !== undefined)
+    return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
+  return general;
 }
 
 function dateOf(record: DocumentRecord): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
