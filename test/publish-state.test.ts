@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -100,5 +100,13 @@ describe('publishing from the store when the items have not moved', () => {
       expect(publishedBytes()).toEqual(first);
     }
     expect(publishStatePath(publicDir)).toBe(join(dataDir, 'publish-state.json'));
+  });
+
+  it('publishes even when the record cannot be written (a folder in its place): the next publish is a full one', async () => {
+    mkdirSync(publishStatePath(publicDir));
+    expect((await publishFromStore(store, config, publicDir, SITE)).written).toHaveLength(PUBLISHED_FILES.length);
+    const readsItems = vi.spyOn(store, 'items');
+    expect((await publishFromStore(store, config, publicDir, SITE)).written).toEqual([]);
+    expect(readsItems).toHaveBeenCalled(); // no record: rendered in full, the same bytes
   });
 });

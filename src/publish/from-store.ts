@@ -25,6 +25,9 @@ export async function publishFromStore(store: Store, config: Config, publicDir: 
   const generatedAt = newest.newestObservedAt ?? newestCheck(sources) ?? '1970-01-01T00:00:00.000Z';
   const inputs = inputsKey({
     version: VERSION,
+    // The code that renders: in the linked build this module's chunk is named by a hash of its
+    // content and of the chunks it imports, so an upgrade that renders otherwise publishes anew.
+    renderer: import.meta.url,
     site,
     feedItems: config.feedItems,
     changelogItems: config.changelogItems,

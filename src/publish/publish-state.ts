@@ -51,7 +51,9 @@ export async function recordPublished(dir: string, inputs: string, names: readon
     files[name] = stamp;
   }
   const state: PublishState = { inputs, files };
-  await writeFile(publishStatePath(dir), `${JSON.stringify(state)}\n`);
+  // Best effort: a record that cannot be written (a folder in its place, a full disk) costs the
+  // next refresh a full publish, never this refresh (its feeds are written, its run still closes).
+  await writeFile(publishStatePath(dir), `${JSON.stringify(state)}\n`).catch(() => undefined);
 }
 
 async function stampOf(dir: string, name: string): Promise<FileStamp | undefined> {
