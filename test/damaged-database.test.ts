@@ -8,6 +8,7 @@ import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import { OperatorError } from '../src/model/operator-error.js';
+import { refuseForeignDatabase } from '../src/store/migrations.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
 
 // A database that is not one, or is damaged, is the operator's to fix: an OperatorError naming the
@@ -76,6 +77,25 @@ describe('a database found damaged during a refresh', () => {
       expect(store.sourceState('a')).toBeUndefined();
     } finally {
       store.close();
+    }
+  });
+});
+
+describe("another program's database, and ours being created", () => {
+  it('is not mistaken for foreign while another regwatch commits its first migration between the two reads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regwatch-foreign-race-'));
+    try {
+      const path = join(dir, 'regwatch.sqlite');
+      const reader = new Database(path);
+      const versionSeen = reader.pragma('user_version', { simple: true }) as number; // 0: a new file
+      openStore(path).close(); // meanwhile another process creates and migrates it
+      expect(versionSeen).toBe(0);
+      expect(() => refuseForeignDatabase(reader, versionSeen, path)).not.toThrow();
+      reader.exec('PRAGMA user_version = 0'); // the same tables with no version of ours: foreign
+      expect(() => refuseForeignDatabase(reader, 0, path)).toThrow(/is not a regwatch database \(it holds other tables: /);
+      reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

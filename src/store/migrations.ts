@@ -217,6 +217,8 @@ export function refuseForeignDatabase(db: Database.Database, version: number, na
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>
   ).map((row) => row.name);
   if (tables.length === 0) return;
+  // Another regwatch may have committed its first migration between the two reads: ours after all.
+  if ((db.pragma('user_version', { simple: true }) as number) !== 0) return;
   const named = tables.length > 5 ? `${tables.slice(0, 5).join(', ')}, …` : tables.join(', ');
   throw new OperatorError(
     'REGWATCH_DATABASE_UNUSABLE',
