@@ -519,6 +519,9 @@ describeWithFixtures('cen-project rules on the spec rows, from real records', ()
     expect(findings(draftOf(en, 'Under Approval'), draftOf(en, 'Approved'))).toEqual([
       { event: 'under-publication', severity: 'major', words: 'Approved, was Under Approval' },
     ]);
+    // sent back is no progress
+    expect(findings(draftOf(en, 'Under Enquiry'), draftOf(en, 'Under Draft'))).toEqual([]);
+    expect(findings(draftOf(en, 'Under Draft'), draftOf(en, 'Preliminary'))).toEqual([]);
   });
 
   it('published: Approved → Published is major; critical when it adopts a watched requirements standard', () => {
