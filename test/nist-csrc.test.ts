@@ -443,17 +443,11 @@ describeWithFixtures(`nist-csrc on the recorded CSRC exports${nistPresent ? '' :
       return earlier !== undefined && JSON.stringify(earlier.relations) !== JSON.stringify(record.relations);
     });
     expect(renamed.map((r) => r.key).sort()).toEqual(['nist:SP.800-56A', 'nist:SP.800-57pt1', 'nist:SP.800-90']);
-    for (const record of renamed) {
-      expect(
-        classify(
-          NIST_RULES,
-          transition(
-            before.find((b) => b.key === record.key)!,
-            record,
-          ),
-        ),
-      ).toEqual([]);
-    }
+    const earlierOf = (record: DocumentRecord) => before.find((b) => b.key === record.key)!;
+    for (const record of renamed) expect(classify(NIST_RULES, transition(earlierOf(record), record))).toEqual([]);
+    // A successor exchanged for another publication is a new supersession, not a rename.
+    const elsewhere = { ...renamed[0]!, relations: [{ kind: 'replaced-by' as const, key: 'nist:SP.900-1', reference: 'SP 900-1' }] };
+    expect(classify(NIST_RULES, transition(earlierOf(renamed[0]!), elsewhere))[0]).toMatchObject({ event: 'new-edition', words: 'superseded by SP 900-1' });
   });
 
   it('ignores DOIs, authors and keywords: a placeholder draft changes only when it gets its date and comment period', async () => {

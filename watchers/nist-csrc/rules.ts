@@ -152,8 +152,7 @@ export const withdrawnOrSuperseded: Rule = (t) => {
     if (after.length > 0) return { event: 'new-edition', severity, words: `superseded by ${after.map((r) => r.reference).join(', ')}${on}, ${was(t)}` };
     return { event: 'withdrawn', severity, words: `withdrawn${on}, ${was(t)}` };
   }
-  if (fresh.length > 0 && !relabelled(t, fresh.length))
-    return { event: 'new-edition', severity, words: `superseded by ${fresh.map((r) => r.reference).join(', ')}` };
+  if (fresh.length > 0 && !relabelled(t, fresh)) return { event: 'new-edition', severity, words: `superseded by ${fresh.map((r) => r.reference).join(', ')}` };
   return null;
 };
 
@@ -163,10 +162,22 @@ export const withdrawnOrSuperseded: Rule = (t) => {
  * renamed, not a new supersession (spec: CSRC's relabelling is never a change). A real successor is
  * added beside the ones already named, or arrives with this document's withdrawal.
  */
-function relabelled(t: Transition, added: number): boolean {
+function relabelled(t: Transition, fresh: readonly Relation[]): boolean {
+  if (t.before.status !== t.after.status) return false;
   const now = new Set(successors(t.after).map(identity));
-  const gone = successors(t.before).filter((r) => !now.has(identity(r))).length;
-  return gone >= added && t.before.status === t.after.status;
+  const gone = successors(t.before).filter((r) => !now.has(identity(r)));
+  // Each new name pairs with a vanished one of the same publication ("SP 800-56A Revised" ~ "SP 800-56A Rev. 1").
+  return fresh.every((added) => {
+    const i = gone.findIndex((old) => revisionless(old.reference) === revisionless(added.reference));
+    if (i === -1) return false;
+    gone.splice(i, 1);
+    return true;
+  });
+}
+
+/** `SP 800-56A Rev. 1`, `SP 800-56A Revised`, `SP 800-56Ar1` → `SP 800-56A`. */
+function revisionless(reference: string): string {
+  return reference.replace(/(?:\s+(?:Revised|Revision\s*\w+|Rev\.?\s*\w+)|r\d+)$/i, '').trim();
 }
 
 export const draftRetired: Rule = (t) => {
