@@ -280,6 +280,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       for (const [wording, breakBefore] of [
         ['this publication has been partially replaced by ', '<br/>'],
         ['this publication has been replaced by', '<br/>'],
+        ['this publication has been <strong>replaced</strong> by', '<br/>'],
       ] as const) {
         const noted = page.replace(/Note: a consolidated version of\s+this publication exists\s*<br\/>/, `Note: ${wording}${breakBefore}`);
         expect(noted).not.toBe(page);

@@ -196,19 +196,16 @@ function positiveInteger(cellText: string | undefined): number | undefined {
 }
 
 /**
- * The words of an element with its elements' boundaries as spaces: the notes put a `<br/>` between
+ * The words of an element, a line break read as a space: the notes put a `<br/>` between
  * "replaced by" and the link, which .text() would run together ("byIEC 80000-1:2022").
  */
 function wordsOf($: CheerioAPI, element: AnyNode): string {
-  const words = $(element)
-    .find('*')
-    .addBack()
-    .contents()
-    .filter((_, node) => node.type === 'text')
-    .map((_, node) => $(node).text())
-    .get()
-    .join(' ');
-  return words.replace(/[\s\u00a0]+/g, ' ').trim();
+  const copy = $(element).clone();
+  copy.find('br').replaceWith(' ');
+  return copy
+    .text()
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
 }
 
 function text(node: Cheerio<AnyNode>): string {
