@@ -50,6 +50,19 @@ describeWithFixtures('regwatch inspect <url>', () => {
     expect(server.requests.length).toBe(before);
   });
 
+  it('refuses a link-local or metadata address whatever the config, saying it is never contacted', async () => {
+    const out = await runCli(['inspect', 'http://169.254.169.254/latest/meta-data/', '--config', 'loopback.json'], dir);
+    expect([out.code, out.stderr]).toEqual([
+      2,
+      expect.stringContaining('169.254.169.254 is a link-local, metadata or special-purpose address: regwatch never contacts it'),
+    ]);
+  });
+
+  it('takes what follows -- as written: positionals, never an option and its value', async () => {
+    const out = await runCli(['inspect', '--', '--watcher', '-1'], dir);
+    expect([out.code, out.stderr]).toEqual([2, 'regwatch: inspect: unexpected argument "-1"\n']);
+  });
+
   it('refuses a user name or password in the URL or in --url, and never prints them', async () => {
     const withCredentials = `${server.origin.replace('http://', 'http://reader:s3cret-pw@')}${PAGE}`;
     for (const args of [[withCredentials], [fixturePath('iso-pages', 'iso-74197-2021-07-28.html'), '--url', withCredentials]]) {

@@ -80,6 +80,7 @@ export function parseCommand<T extends ParseArgsConfig['options']>(command: stri
 function negativeValuesJoined(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return [...out, ...args.slice(i)]; // what follows is positional, as written
     const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : undefined;
     const value = args[i + 1];
     if (name !== undefined && options[name]?.type === 'string' && value !== undefined && /^-\d/.test(value)) {

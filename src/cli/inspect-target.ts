@@ -9,7 +9,7 @@ import type { ExtractOutcome } from '../../watchers/kind.js';
 import { watchedSource } from '../pipeline/sources.js';
 import { runWatch } from '../pipeline/watch.js';
 import { OperatorError } from '../model/operator-error.js';
-import { isPrivateHostLiteral } from '../fetch/address-guard.js';
+import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
@@ -30,6 +30,12 @@ export async function inspectTarget(
   const source = watchedSource(sourceOfKind(config.sources, kindId, target));
   const scope = runWatch([source], () => new Map()).scopes.get(source.id)!;
   const isUrl = /^https?:\/\//i.test(target);
+  if (isUrl && isForbiddenHostLiteral(new URL(target).hostname)) {
+    throw new OperatorError(
+      'REGWATCH_INSPECT_INPUT',
+      `inspect: ${new URL(target).host} is a link-local, metadata or special-purpose address: regwatch never contacts it, whatever the config`,
+    );
+  }
   if (isUrl && !config.allowPrivateNetwork && isPrivateHostLiteral(new URL(target).hostname)) {
     throw new OperatorError(
       'REGWATCH_INSPECT_INPUT',
