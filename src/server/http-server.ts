@@ -51,6 +51,8 @@ export function requestHandler(
       : refreshRoute({ token: deps.config.refreshToken, minIntervalSeconds: deps.config.manualRefreshIntervalSeconds, runner: deps.runner, now: deps.now });
   const cacheControl = () => feedCacheControl(deps.now(), deps.schedule.nextRun());
   const sourceIds = deps.config.sources.map((s) => s.id);
+  // The page also shows what this process brings (its config, the schedule): never older than its start.
+  const startedAt = deps.now().toISOString();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -81,12 +83,9 @@ export function requestHandler(
         schedule: { cron: deps.schedule.cron, timezone: deps.schedule.timezone, nextRun: deps.schedule.nextRun()?.toISOString() ?? null },
         sources,
       });
-      // Modified when the newest fact it shows was: a check or an item (the clock only before any).
-      const newest = sources
-        .flatMap(({ report, recent }) => [report.lastCheckedAt ?? '', ...recent.map((item) => item.observedAt)])
-        .sort()
-        .at(-1);
-      const rep = representation(page, HTML_CONTENT_TYPE, newest ? new Date(newest) : deps.now());
+      // Modified when the newest fact it shows was (a check, an item), or when this server started.
+      const facts = sources.flatMap(({ report, recent }) => [report.lastCheckedAt ?? '', ...recent.map((item) => item.observedAt)]);
+      const rep = representation(page, HTML_CONTENT_TYPE, new Date([startedAt, ...facts].sort().at(-1)!));
       return sendRepresentation(req, res, rep, 'no-cache', { 'Content-Security-Policy': PAGE_POLICY });
     }
 
