@@ -313,7 +313,9 @@ describe('the stop signals', () => {
     expect([fake.exits, fake.written]).toEqual([[], []]);
     fake.emit('SIGINT', 'SIGINT');
     expect(fake.exits).toEqual([130]);
-    expect(fake.written).toEqual(['serve: SIGINT again: exiting now; a refresh under way is abandoned (the next refresh closes its run as interrupted)\n']);
+    expect(fake.written).toEqual([
+      'serve: SIGINT again: exiting now (a refresh under way, if any, is abandoned: the next refresh closes its run as interrupted)\n',
+    ]);
     expect(fake.listenerCount('SIGINT') + fake.listenerCount('SIGTERM')).toBe(1); // the other one-shot stays for a SIGTERM
   });
 });

@@ -60,7 +60,9 @@ export function processSignals(target: SignalTarget = process): Promise<string> 
       target.off('SIGTERM', first);
       target.off('SIGINT', first);
       const again = (second: NodeJS.Signals) => {
-        target.stderr.write(`serve: ${second} again: exiting now; a refresh under way is abandoned (the next refresh closes its run as interrupted)\n`);
+        target.stderr.write(
+          `serve: ${second} again: exiting now (a refresh under way, if any, is abandoned: the next refresh closes its run as interrupted)\n`,
+        );
         target.exit(second === 'SIGINT' ? 130 : 143);
       };
       target.once('SIGTERM', again);
