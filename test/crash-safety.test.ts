@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertWellFormedXml } from '../src/publish/xml-check.js';
 import { parseConfig } from '../src/config/index.js';
-import { TSX_IMPORT } from './helpers/tsx.js';
+import { killedRefresh } from './helpers/killed-refresh.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime.js';
@@ -17,34 +16,11 @@ import { describeWithFixtures, fixturePath } from './fixtures.js';
 // A refresh killed with SIGKILL at any moment leaves the database and public/ consistent, and the
 // next refresh publishes every change exactly once.
 
-const CHILD = resolve(import.meta.dirname, 'helpers/refresh-child.ts');
 const PAGES = [
   { path: '/standard/74197.html', rounds: ['iso-74197-2021-02-11', 'iso-74197-2021-03-18'] },
   { path: '/standard/85870.html', rounds: ['iso-85870-2022-12-01', 'iso-85870-2023-02-03'] },
 ];
 const KILL_POINTS = ['fetch', 'transaction:check', 'transaction:compose', 'compose', 'publish'] as const;
-
-function killedRefresh(dataDir: string, configJson: string, clock: string, killAt: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CHILD, dataDir, configJson, clock, killAt], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`child never reached ${killAt}: ${out} ${err}`));
-    }, 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('PAUSED')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL' && out.includes(`PAUSED ${killAt}`)) done(out);
-      else fail(new Error(`child ended without pausing at ${killAt} (signal ${signal}): ${out} ${err}`));
-    });
-  });
-}
 
 function assertConsistent(dataDir: string): void {
   const db = new Database(databasePath(dataDir), { readonly: true });

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../src/config/index.js';
 import { createNotifier } from '../src/notify/notifier.js';
@@ -11,7 +10,7 @@ import { buildFetcher, databasePath, siteFor } from '../src/runtime/open-runtime
 import { openStore } from '../src/store/store.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
-import { TSX_IMPORT } from './helpers/tsx.js';
+import { killedRefresh } from './helpers/killed-refresh.js';
 import { startReceiver, type Receiver } from './notify-receiver.js';
 
 // At least once, never lost, never queued twice: a refresh killed with SIGKILL anywhere from its
@@ -19,38 +18,12 @@ import { startReceiver, type Receiver } from './notify-receiver.js';
 // queued exactly once; the next refresh sends what was not sent, and a message that went out just
 // before the kill goes again with the same X-Regwatch-Delivery (and the same bytes and signature).
 
-const CHILD = resolve(import.meta.dirname, 'helpers/refresh-child.ts');
 const SECRET = 'crash-hook-secret-77';
 const PAGES = [
   { path: '/standard/74197.html', rounds: ['iso-74197-2021-02-11', 'iso-74197-2021-03-18'] },
   { path: '/standard/85870.html', rounds: ['iso-85870-2022-12-01', 'iso-85870-2023-02-03'] },
 ];
 const KILL_POINTS = ['transaction:check', 'transaction:compose', 'compose', 'send'] as const;
-
-function killedRefresh(dataDir: string, configJson: string, clock: string, killAt: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CHILD, dataDir, configJson, clock, killAt], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HOOK_SECRET: SECRET },
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`child never reached ${killAt}: ${out} ${err}`));
-    }, 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('PAUSED')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (signal === 'SIGKILL' && out.includes(`PAUSED ${killAt}`)) done();
-      else fail(new Error(`child ended without pausing at ${killAt} (signal ${signal}): ${out} ${err}`));
-    });
-  });
-}
 
 describeWithFixtures('notifications survive SIGKILL: queued once, sent at least once, resent with the same key', () => {
   let server: FixtureServer;
@@ -97,7 +70,7 @@ describeWithFixtures('notifications survive SIGKILL: queued once, sent at least 
       expect(mine()).toEqual([]); // baselines: below the channel's minSeverity (major)
 
       setRound(1);
-      await killedRefresh(dataDir, JSON.stringify(configInput), '2026-01-02T06:00:00.000Z', killAt);
+      await killedRefresh(dataDir, JSON.stringify(configInput), '2026-01-02T06:00:00.000Z', killAt, { HOOK_SECRET: SECRET });
       const sentBeforeKill = mine().length;
       expect(sentBeforeKill).toBe(killAt === 'send' ? 1 : 0);
 
