@@ -165,6 +165,15 @@ describe('rules on hand-made records', () => {
       { kind: 'version', reference: 'SP 800-999 final', stageLabel: 'final', status: 'published', date: '2024-01-10' },
     ],
   };
+  /** The same publication while its initial public draft was its only version. */
+  const draft: DocumentRecord = {
+    ...base,
+    status: 'under-development',
+    phase: 'enquiry',
+    stageLabel: 'initial public draft',
+    version: 'ipd',
+    relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }],
+  };
   const lead = (t: Transition) => classify(NIST_RULES, t)[0];
 
   it('a final withdrawn with nothing superseding it is withdrawn, critical', () => {
@@ -180,14 +189,6 @@ describe('rules on hand-made records', () => {
   });
 
   it('an abandoned draft is draft-retired, minor', () => {
-    const draft: DocumentRecord = {
-      ...base,
-      status: 'under-development',
-      phase: 'enquiry',
-      stageLabel: 'initial public draft',
-      version: 'ipd',
-      relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }],
-    };
     const retired: DocumentRecord = {
       ...draft,
       status: 'deleted',
@@ -204,14 +205,6 @@ describe('rules on hand-made records', () => {
   });
 
   it('a final is critical when it replaces a followed publication, major otherwise', () => {
-    const draft: DocumentRecord = {
-      ...base,
-      status: 'under-development',
-      phase: 'enquiry',
-      stageLabel: 'initial public draft',
-      version: 'ipd',
-      relations: [{ kind: 'version', reference: 'SP 800-999 ipd', stageLabel: 'ipd', status: 'under-development', date: '2023-05-01' }],
-    };
     const final: DocumentRecord = { ...base, relations: [...base.relations!, { kind: 'replaces', key: 'nist:SP.800-998', reference: 'SP 800-998' }] };
     expect(lead(transition(draft, final, ['nist:SP.800-999', 'nist:SP.800-998']))).toMatchObject({
       event: 'final-published',
