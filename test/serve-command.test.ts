@@ -30,6 +30,15 @@ function tempDir(): string {
   return dir;
 }
 
+/** A data folder with a config of one loopback iso-page source, unpaced, POST /refresh enabled. */
+function servingFolder(sourceUrl: string, settings: Record<string, unknown> = {}): { dataDir: string; configFile: string } {
+  const dataDir = tempDir();
+  const configFile = join(dataDir, 'regwatch.config.json');
+  const sources = [{ id: 'iso_42005', watcher: 'iso-page', url: sourceUrl }];
+  writeFileSync(configFile, JSON.stringify({ sources, allowPrivateNetwork: true, hostIntervalSeconds: 0, refreshToken: TOKEN, ...settings }));
+  return { dataDir, configFile };
+}
+
 function deferred<T>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
@@ -129,17 +138,7 @@ describe('a stop while a refresh runs', () => {
   }
 
   async function startServe(graceMs: number, sourceUrl: string) {
-    const dataDir = tempDir();
-    const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: sourceUrl }],
-        allowPrivateNetwork: true,
-        hostIntervalSeconds: 0,
-        refreshToken: TOKEN,
-      }),
-    );
+    const { dataDir, configFile } = servingFolder(sourceUrl);
     const stop = deferred<string>();
     const out: string[] = [];
     const err: string[] = [];
@@ -222,19 +221,10 @@ async function drippingSource() {
 describe('a source that drips its body', () => {
   it('POST /refresh answers when the source’s time budget runs out, naming it unreadable', async () => {
     const source = await drippingSource();
-    const dataDir = tempDir();
-    const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
-        allowPrivateNetwork: true,
-        hostIntervalSeconds: 0,
-        requestTimeoutSeconds: 300,
-        sourceBudgetSeconds: 1,
-        refreshToken: TOKEN,
-      }),
-    );
+    const { dataDir, configFile } = servingFolder(source.url, {
+      requestTimeoutSeconds: 300,
+      sourceBudgetSeconds: 1,
+    });
     const stop = deferred<string>();
     const out: string[] = [];
     const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, { stdout: (l) => out.push(l), stderr: () => {}, stopSignal: () => stop.promise });
@@ -257,19 +247,10 @@ describe('a source that drips its body', () => {
 
   it('the CLI process exits 0 on SIGTERM with the fetch still in flight, and says it abandoned the refresh', async () => {
     const source = await drippingSource();
-    const dataDir = tempDir();
-    const configFile = join(dataDir, 'regwatch.config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        sources: [{ id: 'iso_42005', watcher: 'iso-page', url: source.url }],
-        allowPrivateNetwork: true,
-        hostIntervalSeconds: 0,
-        // Neither timeout ends the drip within this test: only the shutdown can.
-        requestTimeoutSeconds: 300,
-        refreshToken: TOKEN,
-      }),
-    );
+    const { dataDir, configFile } = servingFolder(source.url, {
+      // Neither timeout ends the drip within this test: only the shutdown can.
+      requestTimeoutSeconds: 300,
+    });
     const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: join(import.meta.dirname, '..'),
