@@ -13,6 +13,7 @@ import { runWatch } from '../src/pipeline/watch.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
 import { countRows, selectRows } from './helpers/database-file.js';
+import { checkState } from './helpers/check-state.js';
 
 // Two refreshes that both believe they hold the lock (two containers, one of them frozen past its
 // lease) must not both apply a check of one source: a check's write is refused when the source's
@@ -59,21 +60,15 @@ function failedCheck(runId: number, readRevision: number, failures: number): Che
     baselines: [],
     observations: () => [],
     readRevision,
-    state: {
+    state: checkState({
       consecutiveFailures: failures,
-      degraded: false,
       lastVerdict: 'unreadable',
       lastDetail: 'fetch: 403',
       lastCode: 'FETCH_HTTP_STATUS',
       lastCheckedAt: CLOCK,
-      lastGoodAt: null,
-      lastChangeAt: null,
-      etag: null,
-      lastModified: null,
       baselined: false,
-      scope: null,
       watcherVersion: null,
-    },
+    }),
   };
 }
 

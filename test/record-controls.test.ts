@@ -7,6 +7,7 @@ import { openStore } from '../src/store/store.js';
 import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { extractOpenData } from '../watchers/iso-opendata/index.js';
 import { describeWithFixtures, fixturePath, readFixture } from './fixtures.js';
+import { checkState } from './helpers/check-state.js';
 
 // Control characters (C0, DEL, C1) are refused in every string of a record: an ESC sequence in a
 // reference reached the terminal through `refresh`, `changes` and `sources` (issue 8). A page or a
@@ -95,21 +96,7 @@ describe('a baseline stored before control characters were refused', () => {
         observations: () => [],
         readRevision: 0,
         code: null,
-        state: {
-          consecutiveFailures: 0,
-          degraded: false,
-          lastVerdict: 'changed',
-          lastDetail: null,
-          lastCode: null,
-          lastCheckedAt: null,
-          lastGoodAt: null,
-          lastChangeAt: null,
-          etag: null,
-          lastModified: null,
-          baselined: true,
-          scope: null,
-          watcherVersion: '1',
-        },
+        state: checkState(),
       });
       expect([...store.baselines('s').keys()]).toEqual(['iso:81230']);
     } finally {

@@ -16,6 +16,7 @@ import type { Item, Severity } from '../src/model/item.js';
 import type { Store } from '../src/store/store.js';
 import type { DocumentRecord } from '../src/model/record.js';
 import { BASELINE_42001, FDIS_42005, HEALTH_42006, SITE } from './publish-items.js';
+import { checkState } from './helpers/check-state.js';
 
 // Seeding a store for the server tests and the load benchmark. Items go straight into the items
 // tables on a connection of the test's own (the store has no "insert item" API on purpose: items
@@ -124,7 +125,7 @@ export function recordHealth(
     readRevision: store.sourceState(sourceId)?.revision ?? 0,
     baselines: state.baselines ?? [],
     observations: () => [],
-    state: {
+    state: checkState({
       consecutiveFailures: state.failures ?? 0,
       degraded: (state.failures ?? 0) >= 3,
       lastVerdict: state.verdict,
@@ -133,12 +134,8 @@ export function recordHealth(
       lastCheckedAt: state.at,
       lastGoodAt: ok ? state.at : '2025-03-01T06:00:05.000Z',
       lastChangeAt: ok ? state.at : null,
-      etag: null,
-      lastModified: null,
-      baselined: true,
-      scope: null,
       watcherVersion: null,
-    },
+    }),
   });
   store.finishRun(runId, state.at, 'ok');
 }

@@ -15,6 +15,7 @@ import type { DocumentRecord } from '../src/model/record.js';
 import { selectRows, withDatabaseFile, writeRow } from './helpers/database-file.js';
 import { insertItems } from './serve-seed.js';
 import { BASELINE_42001, FDIS_42005 } from './publish-items.js';
+import { checkState } from './helpers/check-state.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -128,21 +129,7 @@ function observe(store: Store, at: string, observations: Array<Omit<Observation,
       readRevision: store.sourceState(observation.sourceId)?.revision ?? 0,
       baselines: [],
       observations: () => [observation],
-      state: {
-        consecutiveFailures: 0,
-        degraded: false,
-        lastVerdict: 'changed',
-        lastDetail: null,
-        lastCode: null,
-        lastCheckedAt: at,
-        lastGoodAt: at,
-        lastChangeAt: at,
-        etag: null,
-        lastModified: null,
-        baselined: true,
-        scope: null,
-        watcherVersion: '1',
-      },
+      state: checkState({ lastCheckedAt: at, lastGoodAt: at, lastChangeAt: at }),
     });
   }
   store.finishRun(runId, at, 'ok');
@@ -273,21 +260,7 @@ describe('JSON read back from the database', () => {
       readRevision: 0,
       baselines: [record],
       observations: () => [],
-      state: {
-        consecutiveFailures: 0,
-        degraded: false,
-        lastVerdict: 'changed',
-        lastDetail: null,
-        lastCode: null,
-        lastCheckedAt: null,
-        lastGoodAt: null,
-        lastChangeAt: null,
-        etag: null,
-        lastModified: null,
-        baselined: true,
-        scope: null,
-        watcherVersion: '1',
-      },
+      state: checkState(),
     });
     expect([...store.baselines('iso_42001').values()]).toEqual([record]);
     writeRow(store.path, "UPDATE documents SET record_json = 'not json' WHERE doc_key = 'iso:81230'");
