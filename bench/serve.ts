@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openStore } from '../src/store/store.js';
 import { databasePath } from '../src/runtime/data-dir.js';
-import { insertItems, syntheticItem } from '../test/serve-seed.js';
+import { insertItems, SERVE_SOURCES, syntheticItem } from '../test/serve-seed.js';
 import { countFlag, machineLine, ratio, verdict } from './figures.js';
 import { REGWATCH_BIN, requireBuiltCli, runExpecting, runProcess } from './whole-process.js';
 
@@ -54,22 +54,7 @@ end
 `,
 );
 const configFile = join(work, 'config.json');
-writeFileSync(
-  configFile,
-  JSON.stringify({
-    sources: [
-      { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
-      { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
-      { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
-      {
-        id: 'iso_opendata',
-        watcher: 'iso-opendata',
-        url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
-        committees: ['ISO/IEC JTC 1/SC 42'],
-      },
-    ],
-  }),
-);
+writeFileSync(configFile, JSON.stringify({ sources: SERVE_SOURCES }));
 
 const children: ChildProcess[] = [];
 function started(command: string, args: string[]): ChildProcess {

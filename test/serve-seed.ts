@@ -25,19 +25,22 @@ import { checkState } from './helpers/check-state.js';
 
 export const TOKEN = 'test-refresh-token-0123456789';
 
+/** The seeded items' sources, as a config lists them. */
+export const SERVE_SOURCES = [
+  { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
+  { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
+  { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
+  {
+    id: 'iso_opendata',
+    watcher: 'iso-opendata',
+    url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
+    committees: ['ISO/IEC JTC 1/SC 42'],
+  },
+];
+
 export function serveConfig(overrides: Record<string, unknown> = {}): Config {
   return parseConfig({
-    sources: [
-      { id: 'iso_42005', watcher: 'iso-page', url: 'https://www.iso.org/standard/44545.html' },
-      { id: 'iso_42006', watcher: 'iso-page', url: 'https://www.iso.org/standard/44546.html', requirements: true },
-      { id: 'iso_42001', watcher: 'iso-page', url: 'https://www.iso.org/standard/81230.html', requirements: true },
-      {
-        id: 'iso_opendata',
-        watcher: 'iso-opendata',
-        url: 'https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_deliverables_metadata/json/iso_deliverables_metadata.jsonl',
-        committees: ['ISO/IEC JTC 1/SC 42'],
-      },
-    ],
+    sources: SERVE_SOURCES,
     publicUrl: 'http://127.0.0.1:8080/',
     refreshToken: TOKEN,
     manualRefreshIntervalSeconds: 60,
