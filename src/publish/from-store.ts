@@ -6,6 +6,7 @@ import { publish, publishSources, type FeedSite } from './index.js';
 import { FEED_FILES, type PublishedFile } from './published-files.js';
 import { inputsKey, recordPublished, stillPublished } from './publish-state.js';
 import { sourceReports } from '../pipeline/source-reports.js';
+import { viewDate } from './view-date.js';
 
 export type { FeedSite };
 
@@ -21,8 +22,11 @@ const ITEM_FILES: readonly PublishedFile[] = [...FEED_FILES, 'changes.json'];
 export async function publishFromStore(store: Store, config: Config, publicDir: string, site: FeedSite, afterFile?: (name: string) => void) {
   const sources: SourceReport[] = sourceReports(store, config);
   const newest = store.newestItemsDigest(config.changelogItems);
-  // Not the clock: the newest fact published, so an unchanged store gives unchanged bytes.
-  const generatedAt = newest.newestObservedAt ?? newestCheck(sources) ?? '1970-01-01T00:00:00.000Z';
+  const generatedAt = viewDate(
+    store,
+    newest.newestObservedAt ?? undefined,
+    config.sources.map((s) => s.id),
+  );
   const inputs = inputsKey({
     version: VERSION,
     // The code that renders: in the linked build this module's chunk is named by a hash of its
@@ -41,12 +45,4 @@ export async function publishFromStore(store: Store, config: Config, publicDir: 
   const published = await publish(publicDir, { site, items, feedItems: config.feedItems, sources, generatedAt }, options);
   await recordPublished(publicDir, inputs, ITEM_FILES);
   return published;
-}
-
-function newestCheck(sources: SourceReport[]): string | undefined {
-  return sources
-    .map((s) => s.lastCheckedAt)
-    .filter((t): t is string => t !== null)
-    .sort()
-    .at(-1);
 }

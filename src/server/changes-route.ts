@@ -4,7 +4,7 @@ import { SEVERITY_ORDER, type Item, type Severity } from '../model/item.js';
 import { sanitizeDeep } from '../publish/sanitize.js';
 import { RegwatchError } from '../model/errors.js';
 import { contentTypeOf, representation, type Representation } from './representation.js';
-import { viewDate } from './view-date.js';
+import { viewDate } from '../publish/view-date.js';
 
 // /changes.json?source=&min-severity=&since=&cursor=&limit=: the changelog of spec/outputs.md
 // filtered and paged from the store, plus `nextCursor` (null on the last page). Without a query the
@@ -129,7 +129,7 @@ export function changesPage(store: Store, query: ChangesQuery, sourceIds: readon
   });
   // As publishFromStore dates the published file: the newest fact stored, never the clock, so an
   // unchanged store answers with the same bytes and ETag.
-  const generatedAt = viewDate(store, store.items({ limit: 1 }).items, sourceIds);
+  const generatedAt = viewDate(store, store.items({ limit: 1 }).items[0]?.observedAt, sourceIds);
   const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
   return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }
