@@ -8,7 +8,7 @@ export interface Glance {
   id: number | null;
   committee: string | null;
   /** Ids named in `replaces`. */
-  replaces: number[];
+  replaces: readonly number[];
   /** The reference, read only for supplements (amendments, corrigenda): they may join a family. */
   supplementReference: string | null;
 }
@@ -66,7 +66,8 @@ function replacesList(text: string): string | null {
   return end === -1 ? null : text.slice(start, end);
 }
 
-function unescape(raw: string): string {
+/** A JSON string's raw text as its value; the raw text itself when it does not decode. */
+export function unescape(raw: string): string {
   if (!raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;

@@ -1,55 +1,71 @@
-import { createReadStream } from 'node:fs';
-
-// Streams a file line by line as raw bytes with each line's byte offset, so that a row seen once
-// can be read again later by position without being kept. Memory: one chunk plus one line.
+// Splits bytes pushed in chunks (as they arrive from the network, or as a file is read) into lines
+// with each line's byte offset, so that a row seen once can be read again later by position without
+// being kept. Memory: one chunk plus one line. A line is handed over as a range of the chunk it is
+// in, not as a Buffer of its own: most lines get a glance and no more, and a Buffer per line was a
+// good part of the cost of a pass. The lines, offsets and outcome are the same however the bytes
+// are chunked: a line longer than maxLineBytes stops the reading wherever it falls.
 
 export type LinesOutcome = { kind: 'read'; lines: number } | { kind: 'stopped'; lines: number } | { kind: 'line-too-long'; offset: number };
 
 /**
- * Calls `onLine` with each line minus its `\n` (a `\r` is left for the caller); `complete` is false
- * only for a last line with no newline, which may be cut short. Returning `false` stops the read.
+ * Called with each line, `buffer[start, end)`, minus its `\n` (a `\r` is left for the caller), and
+ * the line's offset in the whole; `complete` is false only for a last line with no newline, which
+ * may be cut short. Returning `false` stops the reading: later chunks are ignored.
  */
-export async function forEachLine(
-  path: string,
-  maxLineBytes: number,
-  onLine: (line: Buffer, offset: number, complete: boolean) => boolean,
-): Promise<LinesOutcome> {
+export type OnLine = (buffer: Buffer, start: number, end: number, offset: number, complete: boolean) => boolean;
+
+export interface LineSplitter {
+  push(chunk: Buffer): void;
+  /** After the last chunk: how the reading went (the unterminated last line is handed over now). */
+  end(): LinesOutcome;
+}
+
+export function lineSplitter(maxLineBytes: number, onLine: OnLine): LineSplitter {
   let carry: Buffer | null = null;
   let carryOffset = 0;
   let position = 0;
   let lines = 0;
-  const emit = (line: Buffer, offset: number, complete = true): boolean => {
+  let stopped: LinesOutcome | null = null;
+  const emit = (buffer: Buffer, start: number, end: number, offset: number, complete = true): boolean => {
     lines += 1;
-    return onLine(line, offset, complete);
+    if (onLine(buffer, start, end, offset, complete)) return true;
+    stopped = { kind: 'stopped', lines };
+    return false;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    let newline = chunk.indexOf(10);
-    if (carry !== null && newline !== -1) {
-      const line = Buffer.concat([carry, chunk.subarray(0, newline)]);
-      carry = null;
-      if (!emit(line, carryOffset)) return { kind: 'stopped', lines };
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    while (newline !== -1) {
-      if (!emit(chunk.subarray(start, newline), position + start)) return { kind: 'stopped', lines };
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    if (start < chunk.length) {
-      if (carry === null) {
-        carry = chunk.subarray(start);
-        carryOffset = position + start;
-      } else {
-        carry = Buffer.concat([carry, chunk.subarray(start)]);
+  return {
+    push(chunk) {
+      if (stopped !== null) return;
+      let start = 0;
+      let newline = chunk.indexOf(10);
+      if (carry !== null && newline !== -1) {
+        if (carry.length + newline > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: carryOffset });
+        const line = Buffer.concat([carry, chunk.subarray(0, newline)]);
+        carry = null;
+        if (!emit(line, 0, line.length, carryOffset)) return;
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
       }
-      if (carry.length > maxLineBytes) return { kind: 'line-too-long', offset: carryOffset };
-    }
-    position += chunk.length;
-  }
-  if (carry !== null) {
-    if (!emit(carry, carryOffset, false)) return { kind: 'stopped', lines };
-  }
-  return { kind: 'read', lines };
+      while (newline !== -1) {
+        if (newline - start > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: position + start });
+        if (!emit(chunk, start, newline, position + start)) return;
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
+      }
+      if (start < chunk.length) {
+        if (carry === null) {
+          carry = chunk.subarray(start);
+          carryOffset = position + start;
+        } else {
+          carry = Buffer.concat([carry, chunk.subarray(start)]);
+        }
+        if (carry.length > maxLineBytes) stopped = { kind: 'line-too-long', offset: carryOffset };
+      }
+      position += chunk.length;
+    },
+    end() {
+      if (stopped !== null) return stopped;
+      if (carry !== null && !emit(carry, 0, carry.length, carryOffset, false)) return stopped!;
+      return { kind: 'read', lines };
+    },
+  };
 }
