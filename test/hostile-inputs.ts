@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ROBOTS_MAX_BYTES, isAllowed, parseRobots } from '../src/fetch/robots.js';
 import { detectSoftError, INSPECTED_BYTES } from '../src/fetch/soft-error.js';
 import { glance } from '../watchers/iso-opendata/glance.js';
+import { scanHead } from '../watchers/iso-opendata/head-scan.js';
 import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 
@@ -18,6 +19,10 @@ const softError = (text: string): string | null => {
   return detectSoftError({ status: 200, url, finalUrl: url, contentType: 'text/html', bytes: body.length, body }) ?? null;
 };
 const page = (piece: string) => fill(piece, INSPECTED_BYTES);
+const scanLine = (line: string) => {
+  const bytes = Buffer.from(line);
+  return scanHead(bytes, 0, bytes.length);
+};
 /** What the iso.org page kind makes of a page with these pieces: its outcome kind and title, if any. */
 const isoPageTitle = (html: string): string => {
   const outcome = extractIsoPage(`<html><head><title>ISO - iso.org</title></head><body>${html}<span id="csNumber">1</span></body></html>`, { url: url.href });
@@ -43,6 +48,11 @@ export const HOSTILE_INPUTS: Record<string, () => unknown> = {
   'iso.org page: title parts with spaces and no dash': () => isoPageTitle(`<nav class="nav-relatives"><h2>A${fill(' ', 200_000)}B</h2></nav>`),
   'catalogue line: replaces lists never closed': () =>
     glance(Buffer.from(`{"id":1,"reference":"ISO 1","currentStage":6060,${fill('"replaces":[', 2_000_000)}}`)),
+  // The key scan (head-scan.ts) walks each value once and gives up on what it does not read.
+  'catalogue line, key scan: replaces lists never closed': () =>
+    scanLine(`{"id":1,"reference":"ISO 1","currentStage":6060,${fill('"replaces":[', 2_000_000)}}`),
+  'catalogue line, key scan: nested openings never closed': () => scanLine(`{"id":1,"x":${fill('[{"a":', 2_000_000)}}`),
+  'catalogue line, key scan: a string never closed': () => scanLine(`{"id":1,"reference":"${fill('\\a', 2_000_000)}}`),
 };
 
 const CHILD = resolve(import.meta.dirname, 'helpers/hostile-input-child.ts');

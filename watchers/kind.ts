@@ -89,23 +89,10 @@ export interface PageKind<Options = Record<string, never>> extends KindBase<Opti
   extract(body: string, context: ExtractContext<Options>): Promise<ExtractOutcome>;
 }
 
-/**
- * A body read as it arrives, while it is being spooled: the pass over a catalogue overlaps its
- * download instead of following it.
- */
-export interface BodyReader {
-  /** The body's bytes, in order. Chunks are never changed afterwards; they may be of any size. */
-  write(chunk: Buffer): void;
-  /** After the last byte, with the whole body spooled at `path`: what extract(path) gives for it. */
-  finish(path: string): Promise<ExtractOutcome>;
-}
-
 /** A large download spooled to a file (a catalogue dump, a zip), streamed by the watcher. */
 export interface FileKind<Options = Record<string, never>> extends KindBase<Options> {
   readonly input: 'file';
   extract(path: string, context: ExtractContext<Options>): Promise<ExtractOutcome>;
-  /** The same extraction, fed during the download (extract is then this, fed from the file). */
-  reader?(context: ExtractContext<Options>): BodyReader;
 }
 
 export type WatcherKind<Options = Record<string, never>> = PageKind<Options> | FileKind<Options>;

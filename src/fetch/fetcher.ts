@@ -15,16 +15,9 @@ export type FetchResult =
       body?: Buffer;
       bodyFile?: string;
       bytes: number;
-      /** The tap that saw exactly this body, every byte of it, when one was asked for. */
-      tapped?: BodyTap;
     }
   | { kind: 'not-modified'; status: 304; url: string; finalUrl: string; fetchedAt: string }
   | { kind: 'unreadable'; reason: string; code: string; status?: number; url: string; fetchedAt: string };
-
-/** Sees a body's bytes as they arrive (a catalogue read during its download). It must not throw. */
-export interface BodyTap {
-  write(chunk: Buffer): void;
-}
 
 export interface FetchOptions {
   maxBytes: number;
@@ -32,8 +25,6 @@ export interface FetchOptions {
   lastModified?: string;
   spoolTo?: string;
   signal?: AbortSignal;
-  /** A new tap for each 2xx body read (a retry reads a new one), given the URL that answered. */
-  tap?: (url: string) => BodyTap;
 }
 
 export interface Fetcher {

@@ -5,7 +5,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { BodyTap } from './fetcher.js';
 import { Agent, type Connector } from './undici-agent.js';
 import { startDeadline } from './deadline.js';
 import { FetchError, toFetchError } from './fetch-error.js';
@@ -59,8 +58,6 @@ export interface HopRequest {
   /** Wall-clock limit of this request, from sending it to the body's last byte on disk. */
   deadlineMs: number;
   signal?: AbortSignal;
-  /** Opened for a 2xx body: sees each kept chunk as it arrives. */
-  tap?: (url: string) => BodyTap;
 }
 
 export interface HopResponse {
@@ -71,7 +68,6 @@ export interface HopResponse {
   bodyFile?: string;
   bytes: number;
   sha256: string;
-  tapped?: BodyTap;
 }
 
 export async function sendOnce(dispatcher: Dispatcher, hop: HopRequest): Promise<HopResponse> {
@@ -83,7 +79,6 @@ export async function sendOnce(dispatcher: Dispatcher, hop: HopRequest): Promise
   const chunks: Buffer[] = [];
   let bytes = 0;
   let spool: Writable | undefined;
-  let tapped: BodyTap | undefined;
 
   const take = (chunk: Buffer): 'more' | 'enough' => {
     const room = hop.maxBytes - bytes;
@@ -91,7 +86,6 @@ export async function sendOnce(dispatcher: Dispatcher, hop: HopRequest): Promise
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     bytes += kept.length;
     hash.update(kept);
-    tapped?.write(kept);
     // write()'s false (backpressure) is ignored on purpose: pausing is what crashes undici 7
     // (unpaused-get.ts). The backlog is bounded by maxBytes, like a body kept in memory.
     if (spool !== undefined) spool.write(kept);
@@ -111,15 +105,14 @@ export async function sendOnce(dispatcher: Dispatcher, hop: HopRequest): Promise
         spool = (hop.openSpool ?? createWriteStream)(hop.spoolTo);
         spool.on('error', (error) => spoolFailed.abort(error));
       }
-      tapped = hop.tap?.(href);
       return { take };
     });
     if (status < 200 || status >= 300) return { status, headers, bytes: 0, sha256: '' };
     if (spool !== undefined && hop.spoolTo !== undefined) {
       await finishWriting(spool, signal);
-      return { status, headers, bodyFile: hop.spoolTo, bytes, sha256: hash.digest('hex'), ...(tapped ? { tapped } : {}) };
+      return { status, headers, bodyFile: hop.spoolTo, bytes, sha256: hash.digest('hex') };
     }
-    return { status, headers, body: Buffer.concat(chunks, bytes), bytes, sha256: hash.digest('hex'), ...(tapped ? { tapped } : {}) };
+    return { status, headers, body: Buffer.concat(chunks, bytes), bytes, sha256: hash.digest('hex') };
   } catch (error) {
     if (spool !== undefined) await closed(spool);
     if (hop.spoolTo !== undefined) await rm(hop.spoolTo, { force: true });

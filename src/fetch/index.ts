@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { buildConnector } from 'undici';
 import { isForbiddenHostLiteral, isPrivateHostLiteral } from './address-guard.js';
-import type { BodyTap, Fetcher, FetchOptions, FetchResult } from './fetcher.js';
+import type { Fetcher, FetchOptions, FetchResult } from './fetcher.js';
 import { toFetchError, type FetchErrorCode } from './fetch-error.js';
 import { createHostGate } from './host-gate.js';
 import type { HostStateStore } from './host-state.js';
@@ -72,7 +72,6 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
     headers: Record<string, string>;
     spoolTo?: string;
     signal?: AbortSignal;
-    tap?: (url: string) => BodyTap;
   }
 
   /** Follows redirects by hand so that every hop passes the address, robots and politeness checks. */
@@ -114,7 +113,6 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
               ...(deps.openSpool ? { openSpool: deps.openSpool } : {}),
               deadlineMs: deps.timeouts.totalMs,
               ...(options.signal ? { signal: options.signal } : {}),
-              ...(options.tap ? { tap: options.tap } : {}),
             }),
           options.signal,
         );
@@ -167,7 +165,6 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
       headers,
       ...(options.spoolTo !== undefined ? { spoolTo: options.spoolTo } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.tap ? { tap: options.tap } : {}),
     });
     if (result.kind === 'failure') return result;
     const { hop, finalUrl } = result;
@@ -205,7 +202,6 @@ export function createFetcher(deps: FetcherDeps): Fetcher {
       ...(typeof lastModified === 'string' ? { lastModified } : {}),
       ...(hop.body !== undefined ? { body: hop.body } : {}),
       ...(hop.bodyFile !== undefined ? { bodyFile: hop.bodyFile } : {}),
-      ...(hop.tapped !== undefined ? { tapped: hop.tapped } : {}),
     };
   }
 

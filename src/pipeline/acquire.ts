@@ -6,8 +6,7 @@ import type { Provenance } from '../model/item.js';
 import { recordSchema, type DocumentRecord } from '../model/record.js';
 import { isValidStage } from '../rules/harmonized-stages.js';
 import { undatedReference } from '../rules/family.js';
-import type { ExtractContext, ExtractOutcome, WatchScope } from '../../watchers/kind.js';
-import { bodyReading } from './body-reading.js';
+import type { ExtractOutcome, WatchScope } from '../../watchers/kind.js';
 import { ABORTED, startCheckBudget } from './budget.js';
 import type { CheckContext, SourceMemory } from './context.js';
 import { serializeScope } from './watch-scope.js';
@@ -18,8 +17,7 @@ import type { WatchedSource } from './sources.js';
 // time budget), let its kind extract records, and validate them at the boundary. Every failure on
 // the way is a verdict (`unreadable`, `extraction-failed`), never a change. A kind that throws is a
 // bug: the error goes up and the check ends `internal`. A body the last clean check read already
-// is not extracted again (known-body.ts). A kind that reads its body as it arrives (a catalogue) is
-// fed during the download (body-reading.ts).
+// is not extracted again (known-body.ts).
 
 type Fetched = Extract<FetchResult, { kind: 'ok' }>;
 
@@ -48,14 +46,12 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     // read the same way (the same kind version, the same watch scope: a newly followed document or
     // committee must be read from the body even if the server's copy did not change).
     const sameReader = memory.state?.watcherVersion === kind.version && memory.state?.scope === serializeScope(scope);
-    const reading = bodyReading(source, (url) => extractContext(source, url, scope, memory));
     const fetched = await budget.race(
       context.fetcher.get(source.url, {
         maxBytes: kind.maxResponseBytes,
         ...(sameReader && memory.state?.etag ? { etag: memory.state.etag } : {}),
         ...(sameReader && memory.state?.lastModified ? { lastModified: memory.state.lastModified } : {}),
         ...(spoolTo ? { spoolTo } : {}),
-        ...(reading ? { tap: (url: string) => reading.open(url) } : {}),
         signal: budget.signal,
       }),
     );
@@ -113,7 +109,7 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     });
     const known = knownUnchanged(source, fetched, memory, scope);
     if (known !== undefined) return { kind: 'known', detail: known.detail, provenance, fetch: fetched };
-    const outcome = await extract(source, fetched, scope, memory, reading?.finisher(fetched.tapped));
+    const outcome = await extract(source, fetched, scope, memory);
     if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `fetch: ${outcome.reason}`);
     if (outcome.kind === 'extraction-failed') return failed('extraction-failed', 'EXTRACT_FAILED', `extract: ${outcome.reason}`);
     const invalid = validate(source, outcome.records, memory, scope) ?? sameDocument(source, outcome.records, context);
@@ -125,22 +121,11 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
   }
 }
 
-/** `finishRead`: the reader that read this body during the download, if the kind has one. */
-function extract(
-  source: WatchedSource,
-  fetched: Fetched,
-  scope: WatchScope,
-  memory: SourceMemory,
-  finishRead: ((path: string) => Promise<ExtractOutcome>) | undefined,
-): Promise<ExtractOutcome> {
-  const context = extractContext(source, fetched.finalUrl, scope, memory);
+function extract(source: WatchedSource, fetched: Fetched, scope: WatchScope, memory: SourceMemory): Promise<ExtractOutcome> {
+  const context = { url: fetched.finalUrl, options: source.spec.options, scope, knownKeys: new Set(memory.baselines.keys()) };
   if (source.kind.input === 'text') return source.kind.extract((fetched.body ?? Buffer.alloc(0)).toString('utf8'), context);
   if (fetched.bodyFile === undefined) return Promise.resolve({ kind: 'extraction-failed', reason: 'the download was not spooled to a file' });
-  return finishRead !== undefined ? finishRead(fetched.bodyFile) : source.kind.extract(fetched.bodyFile, context);
-}
-
-function extractContext(source: WatchedSource, url: string, scope: WatchScope, memory: SourceMemory): ExtractContext<unknown> {
-  return { url, options: source.spec.options, scope, knownKeys: new Set(memory.baselines.keys()) };
+  return source.kind.extract(fetched.bodyFile, context);
 }
 
 /** Validate at the boundary: every record before it is diffed or stored. Null when all is well. */

@@ -3,18 +3,17 @@ import * as z from 'zod';
 import type { Licence } from '../../src/model/licence.js';
 import { canonicalRecord, recordSchema, type DocumentRecord, type Relation } from '../../src/model/record.js';
 import { HARMONIZED_RULES } from '../../src/rules/harmonized-rules.js';
-import type { BodyReader, ExtractContext, ExtractOutcome, FileKind, WatchScope } from '../kind.js';
-import { readThrough } from '../read-through.js';
+import type { ExtractOutcome, FileKind, WatchScope } from '../kind.js';
 import { glance } from './glance.js';
 import { scanHead } from './head-scan.js';
-import { lineSplitter, type LinesOutcome } from './lines.js';
+import { forEachLine } from './lines.js';
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { rowToRecord, unresolvedReference, type RowOutcome } from './row.js';
-import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type ScopeRules, type Supplement } from './scope.js';
+import { familyIds, inScopeAlone, scopeRules, type OpenDataContext, type Supplement } from './scope.js';
 
 // Reads the ISO Open Data `iso_deliverables_metadata` JSONL dump (~80k rows) spooled to a file.
-// One streaming pass: every row gets a cheap look (head-scan.ts, or glance.ts where that declines) and leaves only its id and byte
-// offset behind; rows in scope are parsed. Rows that join a followed document's family later in
+// One streaming pass: every row gets a cheap look (head-scan.ts, or glance.ts where that declines)
+// and leaves only its id and byte offset behind; rows in scope are parsed. Rows that join a followed document's family later in
 // the pass, and the rows that relations point to, are then read back by offset: a handful of
 // positional reads instead of a second pass or holding rows.
 
@@ -64,17 +63,13 @@ export const isoOpenDataWatcher: FileKind<OpenDataOptions> = {
   requirementsKeys: ({ options }) => (options.requirementsDocuments ?? []).map((id) => `iso:${id}`),
   documentUrl: (key) => `https://www.iso.org/standard/${key.slice('iso:'.length)}.html`,
   rules: HARMONIZED_RULES,
-  extract: (path, context) => extractOpenData(path, openDataContext(context)),
-  reader: (context) => openDataReader(openDataContext(context)),
+  extract: (path, context) =>
+    extractOpenData(path, {
+      committees: context.scope.groups,
+      documents: context.scope.keys.flatMap((key) => ISO_KEY.exec(key)?.[1] ?? []).map(Number),
+      knownKeys: context.knownKeys,
+    }),
 };
-
-function openDataContext(context: ExtractContext<OpenDataOptions>): OpenDataContext {
-  return {
-    committees: context.scope.groups,
-    documents: context.scope.keys.flatMap((key) => ISO_KEY.exec(key)?.[1] ?? []).map(Number),
-    knownKeys: context.knownKeys,
-  };
-}
 
 function watchScope(options: OpenDataOptions, watchedElsewhere: ReadonlySet<string>): WatchScope {
   const followed = new Set((options.documents ?? []).map((id) => `iso:${id}`));
@@ -87,19 +82,14 @@ interface Located {
   length: number;
 }
 
-export function extractOpenData(path: string, context: OpenDataContext): Promise<ExtractOutcome> {
-  return readThrough(path, openDataReader(context));
-}
-
-/** The pass over the rows as they arrive; finish() then reads back the few rows found to be needed. */
-export function openDataReader(context: OpenDataContext): BodyReader {
+export async function extractOpenData(path: string, context: OpenDataContext): Promise<ExtractOutcome> {
   const rules = scopeRules(context);
   const located = new Map<number, Located>();
   const records = new Map<number, DocumentRecord>();
   const supplements: Supplement[] = [];
   const seen = { rows: 0, problem: null as string | null };
 
-  const lines = lineSplitter(MAX_LINE_BYTES, (buffer, rawStart, rawEnd, offset, complete) => {
+  const read = await forEachLine(path, MAX_LINE_BYTES, (buffer, rawStart, rawEnd, offset, complete) => {
     const [start, end] = trimmed(buffer, rawStart, rawEnd, offset === 0);
     if (start === end) return true;
     if (!complete && !parses(buffer.subarray(start, end))) {
@@ -120,18 +110,7 @@ export function openDataReader(context: OpenDataContext): BodyReader {
     if (row.id !== null && row.supplementReference !== null) supplements.push({ id: row.id, reference: row.supplementReference });
     return true;
   });
-  return { write: (chunk) => lines.push(chunk), finish: (path) => finishOpenData(path, lines.end(), { rules, located, records, supplements, seen }) };
-}
 
-interface PassResult {
-  rules: ScopeRules;
-  located: ReadonlyMap<number, Located>;
-  records: Map<number, DocumentRecord>;
-  supplements: readonly Supplement[];
-  seen: { rows: number; problem: string | null };
-}
-
-async function finishOpenData(path: string, read: LinesOutcome, { rules, located, records, supplements, seen }: PassResult): Promise<ExtractOutcome> {
   if (read.kind === 'line-too-long') return failed(`line at byte ${read.offset} is longer than ${MAX_LINE_BYTES} bytes: this is not the deliverables dump`);
   if (seen.problem !== null) return failed(seen.problem);
   if (seen.rows === 0) return failed('the file has no rows');

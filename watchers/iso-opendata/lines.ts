@@ -1,9 +1,11 @@
-// Splits bytes pushed in chunks (as they arrive from the network, or as a file is read) into lines
-// with each line's byte offset, so that a row seen once can be read again later by position without
-// being kept. Memory: one chunk plus one line. A line is handed over as a range of the chunk it is
-// in, not as a Buffer of its own: most lines get a glance and no more, and a Buffer per line was a
-// good part of the cost of a pass. The lines, offsets and outcome are the same however the bytes
-// are chunked: a line longer than maxLineBytes stops the reading wherever it falls.
+import { createReadStream } from 'node:fs';
+
+// Splits a file's bytes, read in chunks, into lines with each line's byte offset, so that a row
+// seen once can be read again later by position without being kept. Memory: one chunk plus one
+// line. A line is handed over as a range of the chunk it is in, not as a Buffer of its own: most
+// lines get a glance and no more, and a Buffer per line was a good part of the cost of a pass. The
+// lines, offsets and outcome do not depend on the chunk size: a line longer than maxLineBytes
+// stops the reading wherever it falls.
 
 export type LinesOutcome = { kind: 'read'; lines: number } | { kind: 'stopped'; lines: number } | { kind: 'line-too-long'; offset: number };
 
@@ -68,4 +70,15 @@ export function lineSplitter(maxLineBytes: number, onLine: OnLine): LineSplitter
       return { kind: 'read', lines };
     },
   };
+}
+
+/** Reads a file through a line splitter, chunk by chunk; stops reading once the lines are stopped. */
+export async function forEachLine(path: string, maxLineBytes: number, onLine: OnLine): Promise<LinesOutcome> {
+  let going = true;
+  const lines = lineSplitter(maxLineBytes, (...line) => (going = onLine(...line)));
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    lines.push(chunk);
+    if (!going) break;
+  }
+  return lines.end();
 }
