@@ -1,17 +1,11 @@
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-bytes.js';
+
 // RFC 8259 §4 leaves a repeated key's meaning to the reader: JSON.parse keeps the last value, the
 // cheap look (glance.ts) the first, so `"currentStage":6060,"currentStage":9599` is one row to one
 // reader and another row to the other. Such a row states nothing reliable and is refused.
 //
 // One pass over the raw bytes of a line that JSON.parse has already accepted. Only keys are decoded;
 // a string value (the abstract in `scope` above all) is stepped over byte by byte, never decoded.
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
 
 interface Frame {
   /** Keys seen so far in this object; null for an array. */

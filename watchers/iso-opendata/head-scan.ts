@@ -1,4 +1,5 @@
 import { unescape, type Glance } from './glance.js';
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-bytes.js';
 
 // The cheap look of glance.ts, read in one pass over the row's bytes instead of a dozen regex runs
 // over a decoded copy: the top-level keys are walked up to `"scope":`, the abstract (the rest of
@@ -6,15 +7,6 @@ import { unescape, type Glance } from './glance.js';
 // It answers only where its answer is glance()'s: on anything a regex could read otherwise (a key
 // given twice, one of the keys inside a nested value, an escaped quote, a value of an odd shape,
 // no `"scope":`) it answers null and glance() decides.
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 const enum Key {
   Other,
@@ -51,7 +43,7 @@ const GIVE_UP = -1;
 
 /** Glance facts of the line in `buffer[start, end)` (trimmed), or null when glance() must decide. */
 export function scanHead(buffer: Buffer, start: number, end: number): Glance | null {
-  if (buffer[start] !== OPEN_BRACE || buffer[end - 1] !== CLOSE_BRACE) return null;
+  if (buffer[start] !== OPEN_OBJECT || buffer[end - 1] !== CLOSE_OBJECT) return null;
   let seen = 0;
   let id: number | null = null;
   let committee: string | null = null;
@@ -98,7 +90,7 @@ export function scanHead(buffer: Buffer, start: number, end: number): Glance | n
         break;
       case Key.Replaces:
         // Balanced, so its first `]` is inside it, where glance() finds it too.
-        if (buffer[valueStart] === OPEN_BRACKET) replaces = idList(buffer, valueStart + 1, buffer.indexOf(CLOSE_BRACKET, valueStart + 1));
+        if (buffer[valueStart] === OPEN_ARRAY) replaces = idList(buffer, valueStart + 1, buffer.indexOf(CLOSE_ARRAY, valueStart + 1));
         break;
       default:
         break;
@@ -155,7 +147,7 @@ function valueEndAt(buffer: Buffer, at: number, end: number): number {
     const close = stringEnd(buffer, at, end);
     return close === GIVE_UP ? GIVE_UP : close + 1;
   }
-  if (first === OPEN_BRACE || first === OPEN_BRACKET) return nestedEnd(buffer, at, end);
+  if (first === OPEN_OBJECT || first === OPEN_ARRAY) return nestedEnd(buffer, at, end);
   let i = at;
   while (i < end && isScalarByte(buffer[i]!)) i += 1;
   return i === at ? GIVE_UP : i;
@@ -177,12 +169,12 @@ function nestedEnd(buffer: Buffer, at: number, end: number): number {
       const close = stringEnd(buffer, i, end);
       if (close === GIVE_UP || keyOf(buffer, i + 1, close) !== Key.Other) return GIVE_UP;
       i = close;
-    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       if (depth === 30) return GIVE_UP;
-      open = open * 2 + (byte === OPEN_BRACE ? 1 : 0);
+      open = open * 2 + (byte === OPEN_OBJECT ? 1 : 0);
       depth += 1;
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      if (open % 2 !== (byte === CLOSE_BRACE ? 1 : 0)) return GIVE_UP;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (open % 2 !== (byte === CLOSE_OBJECT ? 1 : 0)) return GIVE_UP;
       open = Math.floor(open / 2);
       depth -= 1;
       if (depth === 0) return i + 1;
