@@ -167,6 +167,38 @@ describe('the key scan on hostile lines', () => {
     expect(scan(Buffer.from(plain))).toEqual(glance(Buffer.from(plain)));
   });
 
+  // Found by a differential fuzzer (1.6M cases): invalid JSON where a regex pairs quotes differently.
+  it.each([
+    [
+      'a quote pairing in a nested value hides an id',
+      '{"currentStage":["a"id":7,"],"id":1,"reference":"R","ownerCommittee":"C","supplementType":null,"replaces":null,"scope":1}',
+    ],
+    [
+      '… a committee',
+      '{"id":1,"reference":"R","currentStage":["a"ownerCommittee":"Z","],"ownerCommittee":"C","supplementType":null,"replaces":null,"scope":1}',
+    ],
+    [
+      '… a supplement',
+      '{"id":1,"reference":"ISO 1/Amd 1","currentStage":["a"supplementType":"","],"ownerCommittee":"C","supplementType":null,"replaces":null,"scope":1}',
+    ],
+    [
+      '… an earlier abstract cut',
+      '{"id":1,"reference":"R","currentStage":["a"scope":1,"],"ownerCommittee":"C","supplementType":null,"replaces":null,"scope":{"replaces":[5]}}',
+    ],
+    ['an escaped CR in the committee', '{"id":1,"reference":"R","currentStage":1,"ownerCommittee":"A\\\rB","supplementType":null,"replaces":null,"scope":1}'],
+    [
+      'an escaped U+2028 in a reference',
+      '{"id":1,"reference":"R\\\u2028","currentStage":1,"ownerCommittee":"C","supplementType":"Amd","replaces":null,"scope":1}',
+    ],
+  ])('leaves to glance() what a regex reads otherwise: %s', (_name, line) => {
+    expect(scan(Buffer.from(line))).toBeNull();
+  });
+
+  it('reads no byte outside an empty or one-byte range', () => {
+    expect(scanHead(Buffer.from('}{"'), 1, 1)).toBeNull();
+    expect(scanHead(Buffer.from('{}'), 0, 1)).toBeNull();
+  });
+
   it('reads a row at any place in a larger buffer, never past its end', () => {
     const row = '{"id":5,"reference":"ISO 5","currentStage":6060,"ownerCommittee":"ISO/TC 1","supplementType":"Amd","replaces":[3],"scope":{}}';
     const buffer = Buffer.from(`xx${row}]]"\n`);
@@ -222,6 +254,10 @@ describe('the line splitter', () => {
     for (const size of [...sizes, text.length]) {
       expect(split(text, size, 20), `chunks of ${size}`).toEqual({ lines: [[0, 'short', true]], outcome: { kind: 'line-too-long', offset: 6 } });
     }
+    // and says at once that more chunks would be ignored, so that a file is not read to its end
+    const splitter = lineSplitter(20, () => true);
+    expect(splitter.push(Buffer.from('short\n'))).toBe(true);
+    expect(splitter.push(Buffer.from('x'.repeat(30)))).toBe(false);
     // at the limit exactly: read
     expect(split(`${'x'.repeat(20)}\n`, 3, 20).outcome).toEqual({ kind: 'read', lines: 1 });
   });

@@ -43,7 +43,7 @@ const GIVE_UP = -1;
 
 /** Glance facts of the line in `buffer[start, end)` (trimmed), or null when glance() must decide. */
 export function scanHead(buffer: Buffer, start: number, end: number): Glance | null {
-  if (buffer[start] !== OPEN_OBJECT || buffer[end - 1] !== CLOSE_OBJECT) return null;
+  if (end - start < 2 || buffer[start] !== OPEN_OBJECT || buffer[end - 1] !== CLOSE_OBJECT) return null;
   let seen = 0;
   let id: number | null = null;
   let committee: string | null = null;
@@ -119,8 +119,11 @@ function stringEnd(buffer: Buffer, at: number, end: number): number {
     const byte = buffer[i];
     if (byte === QUOTE) return i;
     if (byte === BACKSLASH) {
-      // `\"` could let a regex read a key inside a string (`"x\"id":`): glance() decides those.
-      if (buffer[i + 1] === QUOTE) return GIVE_UP;
+      // `\"` could let a regex read a key inside a string (`"x\"id":`), and glance()'s `\\.` does
+      // not step over a line terminator (CR, LF, U+2028, U+2029): glance() decides those.
+      const next = buffer[i + 1];
+      if (next === QUOTE || next === 0x0d || next === 0x0a) return GIVE_UP;
+      if (next === 0xe2 && buffer[i + 2] === 0x80 && (buffer[i + 3] === 0xa8 || buffer[i + 3] === 0xa9)) return GIVE_UP;
       i += 1;
     }
   }
@@ -168,6 +171,10 @@ function nestedEnd(buffer: Buffer, at: number, end: number): number {
     if (byte === QUOTE) {
       const close = stringEnd(buffer, i, end);
       if (close === GIVE_UP || keyOf(buffer, i + 1, close) !== Key.Other) return GIVE_UP;
+      // What may follow a string in JSON: otherwise a regex could pair its closing quote with the
+      // next one (`["a"id":7,"]`) and read a key where the walk reads none.
+      const after = buffer[skipSpace(buffer, close + 1, end)];
+      if (after !== COLON && after !== COMMA && after !== CLOSE_ARRAY && after !== CLOSE_OBJECT) return GIVE_UP;
       i = close;
     } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
       if (depth === 30) return GIVE_UP;

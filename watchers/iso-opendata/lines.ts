@@ -17,7 +17,8 @@ export type LinesOutcome = { kind: 'read'; lines: number } | { kind: 'stopped'; 
 export type OnLine = (buffer: Buffer, start: number, end: number, offset: number, complete: boolean) => boolean;
 
 export interface LineSplitter {
-  push(chunk: Buffer): void;
+  /** False once the reading is over (stopped, or a line too long): later chunks would be ignored. */
+  push(chunk: Buffer): boolean;
   /** After the last chunk: how the reading went (the unterminated last line is handed over now). */
   end(): LinesOutcome;
 }
@@ -36,33 +37,8 @@ export function lineSplitter(maxLineBytes: number, onLine: OnLine): LineSplitter
   };
   return {
     push(chunk) {
-      if (stopped !== null) return;
-      let start = 0;
-      let newline = chunk.indexOf(10);
-      if (carry !== null && newline !== -1) {
-        if (carry.length + newline > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: carryOffset });
-        const line = Buffer.concat([carry, chunk.subarray(0, newline)]);
-        carry = null;
-        if (!emit(line, 0, line.length, carryOffset)) return;
-        start = newline + 1;
-        newline = chunk.indexOf(10, start);
-      }
-      while (newline !== -1) {
-        if (newline - start > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: position + start });
-        if (!emit(chunk, start, newline, position + start)) return;
-        start = newline + 1;
-        newline = chunk.indexOf(10, start);
-      }
-      if (start < chunk.length) {
-        if (carry === null) {
-          carry = chunk.subarray(start);
-          carryOffset = position + start;
-        } else {
-          carry = Buffer.concat([carry, chunk.subarray(start)]);
-        }
-        if (carry.length > maxLineBytes) stopped = { kind: 'line-too-long', offset: carryOffset };
-      }
-      position += chunk.length;
+      if (stopped === null) take(chunk);
+      return stopped === null;
     },
     end() {
       if (stopped !== null) return stopped;
@@ -70,15 +46,42 @@ export function lineSplitter(maxLineBytes: number, onLine: OnLine): LineSplitter
       return { kind: 'read', lines };
     },
   };
+
+  function take(chunk: Buffer): void {
+    let start = 0;
+    let newline = chunk.indexOf(10);
+    if (carry !== null && newline !== -1) {
+      if (carry.length + newline > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: carryOffset });
+      const line = Buffer.concat([carry, chunk.subarray(0, newline)]);
+      carry = null;
+      if (!emit(line, 0, line.length, carryOffset)) return;
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
+    }
+    while (newline !== -1) {
+      if (newline - start > maxLineBytes) return void (stopped = { kind: 'line-too-long', offset: position + start });
+      if (!emit(chunk, start, newline, position + start)) return;
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length) {
+      if (carry === null) {
+        carry = chunk.subarray(start);
+        carryOffset = position + start;
+      } else {
+        carry = Buffer.concat([carry, chunk.subarray(start)]);
+      }
+      if (carry.length > maxLineBytes) stopped = { kind: 'line-too-long', offset: carryOffset };
+    }
+    position += chunk.length;
+  }
 }
 
 /** Reads a file through a line splitter, chunk by chunk; stops reading once the lines are stopped. */
 export async function forEachLine(path: string, maxLineBytes: number, onLine: OnLine): Promise<LinesOutcome> {
-  let going = true;
-  const lines = lineSplitter(maxLineBytes, (...line) => (going = onLine(...line)));
+  const lines = lineSplitter(maxLineBytes, onLine);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    lines.push(chunk);
-    if (!going) break;
+    if (!lines.push(chunk)) break;
   }
   return lines.end();
 }
