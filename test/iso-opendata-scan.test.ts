@@ -125,6 +125,26 @@ describeWithFixtures('the key scan of a catalogue row (issue 11)', () => {
     expect(answered).toBe(expected === 'reads' ? sample.length : 0);
   });
 
+  it('answers the same for a row inside a larger buffer, whatever bytes surround it', () => {
+    let answered = 0;
+    for (const [, , bend] of BENDS) {
+      for (const line of rows.slice(0, 20)) {
+        const bent = Buffer.from(bend(line, JSON.parse(line) as Row));
+        for (const [before, after] of [
+          ['', ''],
+          ['","', ',":"]'],
+          ['\\', '"}:,'],
+        ] as const) {
+          const buffer = Buffer.concat([Buffer.from(before), bent, Buffer.from(after)]);
+          const inside = scanHead(buffer, before.length, before.length + bent.length);
+          expect(inside).toEqual(scan(bent));
+          if (inside !== null) answered += 1;
+        }
+      }
+    }
+    expect(answered).toBeGreaterThan(1000);
+  });
+
   it('answers as glance() or declines on 3,000 rows bent two or three ways at once', () => {
     const next = random(42);
     let answered = 0;

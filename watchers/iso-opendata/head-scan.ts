@@ -41,7 +41,10 @@ const ALL_HEAD_KEYS =
 /** What a step returns when it meets what it does not read: the scan answers null, glance() decides. */
 const GIVE_UP = -1;
 
-/** Glance facts of the line in `buffer[start, end)` (trimmed), or null when glance() must decide. */
+/**
+ * Glance facts of the line in `buffer[start, end)` (trimmed), or null when glance() must decide.
+ * Whatever the buffer holds around the range, no byte outside it decides the answer.
+ */
 export function scanHead(buffer: Buffer, start: number, end: number): Glance | null {
   if (end - start < 2 || buffer[start] !== OPEN_OBJECT || buffer[end - 1] !== CLOSE_OBJECT) return null;
   let seen = 0;
@@ -53,7 +56,7 @@ export function scanHead(buffer: Buffer, start: number, end: number): Glance | n
   let referenceEnd = -1;
   let at = skipSpace(buffer, start + 1, end);
   for (;;) {
-    if (buffer[at] !== QUOTE) return null;
+    if (at >= end || buffer[at] !== QUOTE) return null;
     const keyEnd = stringEnd(buffer, at, end);
     if (keyEnd === GIVE_UP) return null;
     const key = keyOf(buffer, at + 1, keyEnd);
@@ -67,7 +70,7 @@ export function scanHead(buffer: Buffer, start: number, end: number): Glance | n
       seen |= 1 << key;
     }
     at = skipSpace(buffer, keyEnd + 1, end);
-    if (buffer[at] !== COLON) return null;
+    if (at >= end || buffer[at] !== COLON) return null;
     const valueStart = skipSpace(buffer, at + 1, end);
     const valueEnd = valueEndAt(buffer, valueStart, end);
     if (valueEnd === GIVE_UP) return null;
@@ -96,7 +99,7 @@ export function scanHead(buffer: Buffer, start: number, end: number): Glance | n
         break;
     }
     at = skipSpace(buffer, valueEnd, end);
-    if (buffer[at] !== COMMA) return null;
+    if (at >= end || buffer[at] !== COMMA) return null;
     at = skipSpace(buffer, at + 1, end);
   }
   if (seen !== ALL_HEAD_KEYS) return null;
@@ -145,6 +148,7 @@ function keyOf(buffer: Buffer, start: number, end: number): Key {
 
 /** One past the value starting at `at`: a string, a literal or number, or a nested value with none of the keys in it. */
 function valueEndAt(buffer: Buffer, at: number, end: number): number {
+  if (at >= end) return GIVE_UP;
   const first = buffer[at];
   if (first === QUOTE) {
     const close = stringEnd(buffer, at, end);
@@ -173,7 +177,9 @@ function nestedEnd(buffer: Buffer, at: number, end: number): number {
       if (close === GIVE_UP || keyOf(buffer, i + 1, close) !== Key.Other) return GIVE_UP;
       // What may follow a string in JSON: otherwise a regex could pair its closing quote with the
       // next one (`["a"id":7,"]`) and read a key where the walk reads none.
-      const after = buffer[skipSpace(buffer, close + 1, end)];
+      const next = skipSpace(buffer, close + 1, end);
+      if (next >= end) return GIVE_UP;
+      const after = buffer[next];
       if (after !== COLON && after !== COMMA && after !== CLOSE_ARRAY && after !== CLOSE_OBJECT) return GIVE_UP;
       i = close;
     } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
