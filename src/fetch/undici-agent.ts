@@ -16,6 +16,7 @@ export type Connector = Undici.buildConnector.connector;
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 optimizes the hot parser functions
 // again in the background, and Node waits for that compile before it exits: 60-90 ms at the end of
 // every refresh answered 304, for code the process never runs again. The baseline code is fast
-// enough: the 81 MB catalogue download takes no longer with it (npm run bench:catalogue). Set
-// after undici's modules are loaded, so that Node's own modules still come from its code cache.
+// enough: the 64 MB catalogue download of npm run bench:catalogue takes no longer with it. Set
+// after undici's modules are loaded: a V8 flag changed before Node's own modules are compiled
+// makes them miss Node's code cache (about 25 ms).
 setFlagsFromString(`--wasm-tiering-budget=${2 ** 31 - 1}`);
