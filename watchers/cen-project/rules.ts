@@ -1,5 +1,5 @@
 import { undatedReference } from '../../src/rules/family.js';
-import type { DocumentRecord, Phase, Relation } from '../../src/model/record.js';
+import { PHASES, type DocumentRecord, type Phase, type Relation } from '../../src/model/record.js';
 import type { Rule, Transition } from '../../src/model/rule.js';
 import type { EventType } from '../../src/model/item.js';
 
@@ -30,9 +30,6 @@ export const enquiry: Rule = entering('enquiry', 'enquiry');
 /** A FprEN enters Formal Vote ("Under Approval"). */
 export const formalVote: Rule = entering('approval', 'formal-vote');
 
-/** CEN's statuses before publication, in the order a project passes them (status-words.ts). */
-const PHASE_ORDER: readonly Phase[] = ['proposal', 'drafting', 'enquiry', 'approval', 'publishing'];
-
 /**
  * A status move before publication with no CEN row, as the ISO rows of the same phase: a preliminary
  * work item taken into drafting is draft progress (minor, as the successor's own move seen from the
@@ -42,9 +39,10 @@ const PHASE_ORDER: readonly Phase[] = ['proposal', 'drafting', 'enquiry', 'appro
 export const stageMoved: Rule = (t) => {
   if (t.before.status !== 'under-development' || t.after.status !== 'under-development') return null;
   // Forward only: a project sent back (Under Enquiry → Under Draft) is no progress; it stays a record change.
-  if (PHASE_ORDER.indexOf(t.after.phase) <= PHASE_ORDER.indexOf(t.before.phase)) return null;
+  // PHASES is the common life cycle in order; CEN's statuses before publication map onto its first five.
+  if (PHASES.indexOf(t.after.phase) <= PHASES.indexOf(t.before.phase)) return null;
   if (t.after.phase === 'publishing') return { event: 'under-publication', severity: 'major', words: movedTo(t) };
-  if (t.after.phase === 'proposal' || t.after.phase === 'drafting') return { event: 'draft-progress', severity: 'minor', words: movedTo(t) };
+  if (t.after.phase === 'drafting') return { event: 'draft-progress', severity: 'minor', words: movedTo(t) };
   return null;
 };
 

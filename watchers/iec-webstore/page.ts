@@ -202,10 +202,7 @@ function positiveInteger(cellText: string | undefined): number | undefined {
 function wordsOf($: CheerioAPI, element: AnyNode): string {
   const copy = $(element).clone();
   copy.find('br').replaceWith(' ');
-  return copy
-    .text()
-    .replace(/[\s\u00a0]+/g, ' ')
-    .trim();
+  return text(copy);
 }
 
 function text(node: Cheerio<AnyNode>): string {

@@ -46,15 +46,17 @@ function readFacts(text: string, required: readonly RegExp[]): Glance | null {
   return {
     id: id === null ? null : Number(id[1]),
     committee: committee === null ? null : unescape(committee[1]!),
-    replaces:
-      replaces === null
-        ? []
-        : replaces
-            .split(',')
-            .map(Number)
-            .filter((n) => Number.isInteger(n) && n > 0),
+    replaces: replaces === null ? [] : idsIn(replaces),
     supplementReference: reference === null ? null : unescape(reference[1]!),
   };
+}
+
+/** The ids of a `replaces` list's text: split at commas, read by Number(), positive whole numbers kept. */
+export function idsIn(list: string): number[] {
+  return list
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
 }
 
 /** The text between `"replaces": [` and the first `]` after it, or null (as the regex it replaces). */

@@ -1,4 +1,4 @@
-import { unescape, type Glance } from './glance.js';
+import { idsIn, unescape, type Glance } from './glance.js';
 import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE } from './json-bytes.js';
 
 // The cheap look of glance.ts, read in one pass over the row's bytes instead of a dozen regex runs
@@ -224,15 +224,8 @@ function idList(buffer: Buffer, start: number, close: number): number[] {
       digits = 0;
     } else {
       // Spaces, signs, exponents, long numbers: read as glance() reads them, through Number().
-      return textIdList(buffer.toString('utf8', start, close));
+      return idsIn(buffer.toString('utf8', start, close));
     }
   }
   return ids;
-}
-
-function textIdList(text: string): number[] {
-  return text
-    .split(',')
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0);
 }
