@@ -35,7 +35,10 @@ const dist = join(root, 'dist');
 const compiled = join(dist, '.tsc');
 rmSync(dist, { recursive: true, force: true });
 const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', compiled], { stdio: 'inherit' });
-if (run.status !== 0) process.exit(run.status ?? 1);
+if (run.status !== 0) {
+  rmSync(compiled, { recursive: true, force: true });
+  process.exit(run.status ?? 1);
+}
 
 try {
   await require(esbuild).build({
@@ -55,7 +58,7 @@ try {
     logLevel: 'warning',
   });
 } catch {
-  process.exit(1); // esbuild has printed why
+  process.exitCode = 1; // esbuild has printed why (process.exit here would skip the clean-up below)
 } finally {
   rmSync(compiled, { recursive: true, force: true });
 }

@@ -193,7 +193,6 @@ const REBUILDS_TABLES = new Set([3]);
 export function migrate(db: Database.Database, name: string = db.name): void {
   const applied = db.pragma('user_version', { simple: true }) as number;
   refuseNewerSchema(applied, name);
-  refuseForeignDatabase(db, applied, name);
   for (let version = applied; version < MIGRATIONS.length; version++) {
     const rebuild = REBUILDS_TABLES.has(version);
     // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.

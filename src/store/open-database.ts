@@ -103,7 +103,7 @@ function snapshot(path: string): Database.Database {
   const db = new Database(bytes);
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
-    refuseNewerSchema(version, path);
+    refuseForeignDatabase(db, version, path);
     migrate(db, path); // the copy only: the file is not written
     return db;
   } catch (error) {
