@@ -31,6 +31,20 @@ describe('the page as HTML', () => {
     expect(page).toContain('regwatch &lt;b&gt;bold&lt;/b&gt;');
   });
 
+  it('says an effective date once: beside the summary, unless the summary says it already', () => {
+    const said: Item = {
+      ...FDIS_42005,
+      summary: 'ISO/IEC 42005: publication date 2025-05-01, was none',
+      effectiveDate: '2025-05-01',
+      effectiveDateKind: 'publication-date',
+    };
+    const unsaid: Item = { ...FDIS_42005, effectiveDate: '2025-03-06', effectiveDateKind: 'stage-date' };
+    const render = (item: Item) =>
+      renderPage({ site: SITE, schedule: { cron: '0 6 * * *', timezone: 'UTC', nextRun: null }, sources: [{ report: SOURCES[0]!, recent: [item] }] });
+    expect(render(said).match(/publication date 2025-05-01/g)).toHaveLength(1);
+    expect(render(unsaid)).toContain('<span class="muted">(stage date 2025-03-06)</span>');
+  });
+
   it('needs no JavaScript and names every feed for autodiscovery', () => {
     expect(page).not.toMatch(/<script|<[^>]*\son[a-z]+=/i);
     const alternates = [...page.matchAll(/<link rel="alternate" type="([^"]+)"[^>]* href="([^"]+)">/g)].map((m) => `${m[1]} ${m[2]}`);

@@ -12,19 +12,21 @@ export function itemTitle(item: Item): string {
   return oneLine(`[${item.severity}] ${item.summary}`);
 }
 
-/** `stage date 2025-03-06` or `publication date 2025-03-06`: the effective date with what it is; null when there is none. */
-export function effectiveDateLabel(item: Item): string | null {
+/**
+ * `stage date 2025-03-06` or `publication date 2025-03-06`: the effective date with what it is, to
+ * show beside the summary; null when there is none, or when the summary already says it
+ * ("publication date 2024-03-01, was none").
+ */
+export function effectiveDateNote(item: Item): string | null {
   if (item.effectiveDate === null) return null;
-  return `${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate}`;
+  const label = `${item.effectiveDateKind === 'publication-date' ? 'publication date' : 'stage date'} ${item.effectiveDate}`;
+  return item.summary.includes(label) ? null : label;
 }
 
-/**
- * The summary with its labelled effective date: the "What changed" cell of every table. Not when
- * the summary already says it ("publication date 2024-03-01, was none").
- */
+/** The summary with its labelled effective date: the "What changed" cell of every table. */
 export function whatChanged(item: Item): string {
-  const effective = effectiveDateLabel(item);
-  return effective === null || item.summary.includes(effective) ? item.summary : `${item.summary} (${effective})`;
+  const effective = effectiveDateNote(item);
+  return effective === null ? item.summary : `${item.summary} (${effective})`;
 }
 
 /** The document's page; a source-health item has no document, so it links to the source page. */

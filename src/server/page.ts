@@ -2,7 +2,7 @@ import type { SourceReport } from '../model/source-report.js';
 import type { Item, Severity } from '../model/item.js';
 import type { FeedSite } from '../publish/index.js';
 import { escapeHtml as html } from '../publish/html-escape.js';
-import { effectiveDateLabel } from '../publish/item-facts.js';
+import { effectiveDateNote } from '../publish/item-facts.js';
 import { FEED_FILES, isFeedFile, PUBLISHED_FILES, PUBLISHED_FILE_TYPES } from '../publish/published-files.js';
 
 // `/`: the reference page a person reads. Per source, the "Provenance & licence" block and the
@@ -53,7 +53,7 @@ ${severities}.state-degraded{color:#b3261e;font-weight:600}.muted{color:#555;fon
 }
 
 function whatChanged(item: Item): string {
-  const label = effectiveDateLabel(item);
+  const label = effectiveDateNote(item);
   const effective = label === null ? '' : ` <span class="muted">(${html(label)})</span>`;
   const fields = item.changes
     .filter((c) => c.field !== 'stage')
