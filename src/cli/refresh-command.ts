@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isCleanVerdict } from '../model/source-report.js';
 import { openRuntime, refreshDeps } from '../runtime/open-runtime.js';
 import { VERSION } from '../runtime/version.js';
 import { refresh } from '../pipeline/refresh.js';
@@ -39,7 +40,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
     if (result.notified !== undefined && runtime.notifier.enabled) progress?.(formatNotifyReport(result.notified));
     if (result.outcomes.some((o) => o.verdict === 'internal')) return EXIT.internal;
-    return result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed') ? EXIT.sourcesFailed : EXIT.ok;
+    return result.outcomes.some((o) => !isCleanVerdict(o.verdict)) ? EXIT.sourcesFailed : EXIT.ok;
   } catch (error) {
     throw databaseProblem(error, runtime.store.path) ?? error;
   } finally {

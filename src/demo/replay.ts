@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/index.js';
 import type { Item } from '../model/item.js';
 import { RegwatchError } from '../model/errors.js';
+import { isCleanVerdict } from '../model/source-report.js';
 import { refresh } from '../pipeline/refresh.js';
 import { buildFetcher, databasePath, siteFor } from '../runtime/open-runtime.js';
 import { openStore } from '../store/store.js';
@@ -82,8 +83,7 @@ export async function replaySlice(deps: {
       at = new Date(`${day}T06:00:00.000Z`);
       const result = await refresh({ config, store, fetcher, now: () => at, dataDir, site: siteFor(config) }, { trigger: 'cli' });
       const outcome = result.outcomes[0]!;
-      if (outcome.verdict !== 'changed' && outcome.verdict !== 'unchanged')
-        throw new DemoError(`demo: ${day}: the replayed catalogue was ${outcome.verdict}: ${outcome.detail ?? ''}`);
+      if (!isCleanVerdict(outcome.verdict)) throw new DemoError(`demo: ${day}: the replayed catalogue was ${outcome.verdict}: ${outcome.detail ?? ''}`);
       deps.onDay?.(day, result.itemsCreated);
     }
     return store.items().items;

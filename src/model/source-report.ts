@@ -8,6 +8,11 @@ import type { Licence } from './licence.js';
 export const VERDICTS = ['changed', 'unchanged', 'unreadable', 'extraction-failed', 'internal'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** A check that read its source: `changed` or `unchanged`. Any other verdict is a failed check. */
+export function isCleanVerdict(verdict: Verdict): boolean {
+  return verdict === 'changed' || verdict === 'unchanged';
+}
+
 export type SourceState = 'ok' | 'degraded' | 'never-checked';
 
 /** One row of sources.json: what a dashboard or a reference page's Provenance & licence block shows. */

@@ -1,3 +1,4 @@
+import { isCleanVerdict } from '../model/source-report.js';
 import { LockBusyError, type RunLock } from '../store/run-lock.js';
 import type { RefreshOptions, RefreshResult } from '../pipeline/refresh.js';
 
@@ -80,7 +81,7 @@ export function createRefreshRunner(deps: {
       .then(() => deps.refresh(run.trigger, controller.signal))
       .then(
         (result): Partial<RunRecord> => {
-          const failed = result.outcomes.some((o) => o.verdict === 'unreadable' || o.verdict === 'extraction-failed' || o.verdict === 'internal');
+          const failed = result.outcomes.some((o) => !isCleanVerdict(o.verdict));
           return { outcome: failed ? 'sources-failed' : 'ok', runId: result.runId, itemsCreated: result.itemsCreated };
         },
         (error: unknown): Partial<RunRecord> => {
