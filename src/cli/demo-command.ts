@@ -12,7 +12,7 @@ import { EXIT } from './exit-codes.js';
 import { formatChanges } from './format-changes.js';
 import { showHelp } from './help-text.js';
 import type { CliOutput } from './output.js';
-import { serveCommand } from './serve-command.js';
+import { listenProblem, serveCommand } from './serve-command.js';
 
 // `regwatch demo`: what regwatch does, on a machine that cannot reach iso.org. A small facts-only
 // slice of real SC 42 history is replayed from 127.0.0.1 into a new data folder, one refresh per
@@ -78,9 +78,5 @@ async function refuseBusyPort(port: number): Promise<void> {
     probe.once('error', (error: NodeJS.ErrnoException) => done(error));
     probe.listen(port, '127.0.0.1', () => probe.close(() => done(null)));
   });
-  if (problem !== null) {
-    throw usage(
-      `demo: cannot listen on 127.0.0.1:${port}: ${problem.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : problem.message}`,
-    );
-  }
+  if (problem !== null) throw usage(`demo: ${listenProblem('127.0.0.1', port, problem)}`);
 }

@@ -164,11 +164,7 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
     );
   } catch (error) {
     await runtime.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new OperatorError(
-      'REGWATCH_SERVE_LISTEN',
-      `serve: cannot listen on ${o.host}:${o.port}: ${code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : (error as Error).message}`,
-    );
+    throw new OperatorError('REGWATCH_SERVE_LISTEN', `serve: ${listenProblem(o.host, o.port, error as NodeJS.ErrnoException)}`);
   }
   const stopped = stopSignal();
   scheduler.start();
@@ -215,6 +211,11 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   }
   log('stopped');
   return EXIT.ok;
+}
+
+/** `cannot listen on 127.0.0.1:8080: the port is in use (pick another with --port)` */
+export function listenProblem(host: string, port: number, error: NodeJS.ErrnoException): string {
+  return `cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (pick another with --port)' : error.message}`;
 }
 
 function isLoopback(host: string): boolean {
