@@ -136,3 +136,8 @@ export const changesFileSchema = z
   })
   .strict();
 export type ChangesFile = z.infer<typeof changesFileSchema>;
+
+/** The sources whose feeds carry an item: the one that reported it first, and those that saw it too. */
+export function sourcesOf(item: Pick<Item, 'source' | 'alsoSeenBy'>): string[] {
+  return [item.source, ...item.alsoSeenBy.map((seen) => seen.source)];
+}

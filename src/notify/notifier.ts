@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
 import { createAgent } from '../fetch/http-client.js';
-import type { Item } from '../model/item.js';
+import { sourcesOf, type Item } from '../model/item.js';
 import { FEED_FILES } from '../publish/published-files.js';
 import { changedFeedTopics, pingHub } from '../publish/websub.js';
 import type { Store } from '../store/store.js';
@@ -121,6 +121,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
  * reported one of the new items (served from the store, so they changed with it).
  */
 export function hubTopics(publicUrl: string, written: readonly string[], created: readonly Item[]): string[] {
-  const sources = [...new Set(created.flatMap((item) => [item.source, ...item.alsoSeenBy.map((s) => s.source)]))].sort();
+  const sources = [...new Set(created.flatMap(sourcesOf))].sort();
   return [...changedFeedTopics(publicUrl, written), ...sources.flatMap((source) => changedFeedTopics(publicUrl, FEED_FILES, `sources/${source}/`))];
 }

@@ -1,4 +1,4 @@
-import { filterRank, type Item } from '../model/item.js';
+import { filterRank, sourcesOf, type Item } from '../model/item.js';
 import type { NotifyChannel } from './channel-config.js';
 
 /**
@@ -8,5 +8,5 @@ import type { NotifyChannel } from './channel-config.js';
 export function channelWants(channel: Pick<NotifyChannel, 'minSeverity' | 'sources'>, item: Pick<Item, 'severity' | 'source' | 'alsoSeenBy'>): boolean {
   if (filterRank(item.severity) > filterRank(channel.minSeverity)) return false;
   if (channel.sources === undefined) return true;
-  return [item.source, ...item.alsoSeenBy.map((seen) => seen.source)].some((source) => channel.sources!.includes(source));
+  return sourcesOf(item).some((source) => channel.sources!.includes(source));
 }
