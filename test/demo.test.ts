@@ -4,12 +4,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changesFileSchema } from '../src/model/item.js';
 import { demoSlice } from '../src/demo/slice.js';
 import { describeWithFixtures, FIXTURES_DIR } from './fixtures.js';
-import { CLI, runCli } from './helpers/run-cli.js';
+import { CLI, LOOPBACK_ONLY, runCli } from './helpers/run-cli.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { VIOLATION } from './helpers/loopback-only.js';
 import { request } from './serve-seed.js';
@@ -20,7 +19,6 @@ import { request } from './serve-seed.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SLICE_FILE = join(ROOT, 'demo/sc42-slice.json');
-const LOOPBACK_ONLY = ['--import', pathToFileURL(resolve(import.meta.dirname, 'helpers/loopback-only.ts')).href];
 
 describe('the demo data file', () => {
   const text = readFileSync(SLICE_FILE, 'utf8');

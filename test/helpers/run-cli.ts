@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TSX_IMPORT } from './tsx.js';
 
 // The CLI in a child process, as a user runs it. `unprivileged` runs it as a user that file
@@ -8,6 +9,9 @@ import { TSX_IMPORT } from './tsx.js';
 // first chunk as `| head -1` does; `nodeOptions` go before the CLI (an --import that traces loads).
 
 export const CLI = resolve(import.meta.dirname, 'cli.ts');
+
+/** `nodeOptions` that keep the CLI on 127.0.0.0/8: anything else is refused and reported (loopback-only.ts VIOLATION). */
+export const LOOPBACK_ONLY = ['--import', pathToFileURL(resolve(import.meta.dirname, 'loopback-only.ts')).href];
 
 export interface CliRun {
   code: number | null;
