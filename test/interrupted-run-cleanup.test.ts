@@ -1,21 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseConfig } from '../src/config/index.js';
 import { openStore } from '../src/store/store.js';
 import { refresh } from '../src/pipeline/refresh.js';
 import { databasePath, siteFor } from '../src/runtime/open-runtime.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
-import { TSX_IMPORT } from './helpers/tsx.js';
+import { killedRefresh } from './helpers/killed-refresh.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { selectRows, writeRow } from './helpers/database-file.js';
 
 // What a killed refresh leaves behind (a half-downloaded dump in <data>/tmp, a publish temp file in
 // <data>/public, a run row that never finished) is removed and closed by the next refresh, first.
 
-const CHILD = resolve(import.meta.dirname, 'helpers/refresh-child.ts');
 const CLOCK = '2026-03-01T06:00:00.000Z';
 
 const dirs: string[] = [];
@@ -118,7 +116,7 @@ describe('a refresh SIGKILLed while it was reading a dump', () => {
       hostIntervalSeconds: 0,
       sources: [{ id: 'dump', watcher: 'iso-opendata', url: `${server.origin}/dump.jsonl`, committees: ['ISO/IEC JTC 1/SC 42'] }],
     });
-    await killAt(dir, configJson, 'fetch');
+    await killedRefresh(dir, configJson, CLOCK, 'fetch');
     expect(readdirSync(join(dir, 'tmp'))).toEqual(['dump-1.download']);
     expect(runs(dir)).toEqual([{ id: 1, finished_at: null, outcome: null }]);
 
@@ -132,19 +130,3 @@ describe('a refresh SIGKILLed while it was reading a dump', () => {
     ]);
   });
 });
-
-function killAt(dir: string, configJson: string, point: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CHILD, dir, configJson, CLOCK, point], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes(`PAUSED ${point}`)) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (_code, signal) =>
-      signal === 'SIGKILL' && out.includes(`PAUSED ${point}`) ? done() : fail(new Error(`child did not pause at ${point}: ${out} ${err}`)),
-    );
-  });
-}
