@@ -11,6 +11,7 @@ import { describeWithFixtures, FIXTURES_DIR } from './fixtures.js';
 import { CLI, LOOPBACK_ONLY, runCli } from './helpers/run-cli.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
 import { VIOLATION } from './helpers/loopback-only.js';
+import { startServingChild } from './helpers/serving-child.js';
 import { request } from './serve-seed.js';
 
 // `regwatch demo` shows a newcomer the product on a machine that cannot reach iso.org: a facts-only
@@ -143,25 +144,11 @@ describe('regwatch demo through the CLI, loopback only', () => {
   });
 
   it('--serve serves what it replayed, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', TSX_IMPORT, ...LOOPBACK_ONLY, CLI, 'demo', '--serve', '--port', '0', '--data', 'served'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((done) => child.on('close', done));
-    const url = await new Promise<string>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`serve never started: ${stdout} ${stderr}`)), 60_000);
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const match = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (match) {
-          clearTimeout(timer);
-          done(match[1]!);
-        }
-      });
-    });
+    const { child, url, stderr, exited } = await startServingChild(
+      process.execPath,
+      ['--import', TSX_IMPORT, ...LOOPBACK_ONLY, CLI, 'demo', '--serve', '--port', '0', '--data', 'served'],
+      { cwd: dir, timeoutMs: 60_000 },
+    );
     try {
       const feed = await request(new URL('feed.json?min-severity=critical', url).href);
       expect(feed.status).toBe(200);
@@ -171,6 +158,6 @@ describe('regwatch demo through the CLI, loopback only', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(stderr).not.toContain(VIOLATION);
+    expect(stderr()).not.toContain(VIOLATION);
   });
 });

@@ -8,6 +8,7 @@ import { VERSION } from '../src/runtime/version.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { fixturePath, describeWithFixtures } from './fixtures.js';
 import { TSX_IMPORT } from './helpers/tsx.js';
+import { startServingChild } from './helpers/serving-child.js';
 import { startReceiver, type Receiver } from './notify-receiver.js';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
@@ -263,22 +264,16 @@ describe('npm pack → install → run', () => {
     });
 
     it('regwatch serve answers the published feed, then stops on SIGTERM with exit 0', async () => {
-      const child = spawn(bin, ['serve', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-      let output = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      const { child, url, stdout, stderr, exited } = await startServingChild(bin, ['serve', '--port', '0'], { cwd: dir, env: { ...process.env, ...env } });
       try {
-        await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
-        const base = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)![1]!;
-        const feed = await fetch(new URL('feed.xml', base));
+        const feed = await fetch(new URL('feed.xml', url));
         expect(feed.status).toBe(200);
         expect(feed.headers.get('content-type')).toContain('application/rss+xml');
         expect(await feed.text()).toContain('FDIS');
       } finally {
         child.kill('SIGTERM');
       }
-      expect(await exited, output).toBe(0);
+      expect(await exited, `${stdout()}${stderr()}`).toBe(0);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { processSignals, serveCommand } from '../src/cli/serve-command.js';
 import { openRuntime, databasePath, type Runtime } from '../src/runtime/open-runtime.js';
 import { request, TOKEN } from './serve-seed.js';
+import { startServingChild, type ServingChild } from './helpers/serving-child.js';
 
 // `regwatch serve` as a user runs it: argument checks, start, and a graceful stop on SIGTERM/SIGINT
 // that finishes or abandons a running refresh and closes the database.
@@ -80,21 +81,11 @@ describe('argument checks', () => {
 describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (signal) => {
   it('serves the feeds, then stops taking requests, closes the database and exits 0', async () => {
     const dataDir = tempDir();
-    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir])});`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: join(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, url, stdout, stderr, exited } = await serveFromSources(['serve', '--port', '0', '--data', dataDir]);
     try {
-      await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
-      const url = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
-      expect(stdout).toContain('refresh schedule "0 6 * * *" (UTC), next ');
-      expect(stdout).toContain('POST /refresh disabled');
+      // The banner's later lines may come in a later chunk.
+      await expect.poll(stdout, { timeout: 10_000 }).toContain('POST /refresh disabled');
+      expect(stdout()).toContain('refresh schedule "0 6 * * *" (UTC), next ');
       // A fresh data folder: the server published valid, empty feeds from the empty store.
       const feed = await request(new URL('feed.xml', url).href);
       expect(feed.status).toBe(200);
@@ -104,8 +95,8 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (
 
       child.kill(signal);
       expect(await exited).toBe(0);
-      expect(stderr).toContain(`${signal}: stopping`);
-      expect(stderr).toMatch(/ stopped\n$/);
+      expect(stderr()).toContain(`${signal}: stopping`);
+      expect(stderr()).toMatch(/ stopped\n$/);
       // SQLite removes the WAL file when the last connection closes cleanly.
       expect(existsSync(`${databasePath(dataDir)}-wal`)).toBe(false);
       await expect(request(new URL('feed.xml', url).href)).rejects.toThrow(/ECONNREFUSED/);
@@ -251,20 +242,9 @@ describe('a source that drips its body', () => {
       // Neither timeout ends the drip within this test: only the shutdown can.
       requestTimeoutSeconds: 300,
     });
-    const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(['serve', '--port', '0', '--data', dataDir, '--config', configFile])});`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: join(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, url, stderr, exited } = await serveFromSources(['serve', '--port', '0', '--data', dataDir, '--config', configFile]);
     children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await expect.poll(() => /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
-      const url = /regwatch serve: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
       const refreshing = request(new URL('refresh', url).href, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
       await source.pageRequested;
       child.kill('SIGTERM');
@@ -272,8 +252,8 @@ describe('a source that drips its body', () => {
       // the open socket kept it alive as long as the drip went on.
       expect((await refreshing).status).toBe(503);
       expect(await exited).toBe(0);
-      expect(stderr).toContain('abandoning the running http refresh');
-      expect(stderr).toMatch(/ stopped\n$/);
+      expect(stderr()).toContain('abandoning the running http refresh');
+      expect(stderr()).toMatch(/ stopped\n$/);
     } finally {
       child.kill('SIGKILL');
       source.close();
@@ -300,3 +280,9 @@ describe('the stop signals', () => {
     expect(fake.listenerCount('SIGINT') + fake.listenerCount('SIGTERM')).toBe(1); // the other one-shot stays for a SIGTERM
   });
 });
+
+/** The CLI from its sources (tsx), serving, in a process of its own. */
+function serveFromSources(args: string[]): Promise<ServingChild> {
+  const script = `import { main } from './src/cli/main.ts'; process.exitCode = await main(${JSON.stringify(args)});`;
+  return startServingChild(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '..') });
+}
