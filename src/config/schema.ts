@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { KINDS, KIND_IDS, kindOf } from '../../watchers/index.js';
+import { KINDS, KIND_IDS, kindOf, type AnyKind } from '../../watchers/index.js';
 import { licenceSchema, licenceTagSchema } from '../model/licence.js';
 import { documentKeySchema } from '../model/record.js';
 import { OperatorError } from '../model/operator-error.js';
@@ -37,7 +37,9 @@ const sourceBaseSchema = z
   })
   .strict();
 const BASE_KEYS = new Set(Object.keys(sourceBaseSchema.shape));
-const ANY_KIND_KEYS = new Set(KINDS.flatMap((kind) => ('shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [])));
+/** The config keys a kind's own settings take (none when its options are not an object schema). */
+const settingKeys = (kind: AnyKind): string[] => ('shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : []);
+const ANY_KIND_KEYS = new Set(KINDS.flatMap(settingKeys));
 
 export type SourceConfig = z.infer<typeof sourceBaseSchema> & {
   /** The kind's own settings, validated by its `options` schema. */
@@ -139,7 +141,7 @@ function parseSource(raw: unknown, index: number): SourceConfig | string[] {
   const kind = kindOf(watcher);
   const options = kind.options.safeParse(Object.fromEntries(entries.filter(([key]) => !BASE_KEYS.has(key))), CONFIG_PARSE);
   if (!options.success) {
-    const settings = 'shape' in kind.options ? Object.keys((kind.options as z.ZodObject).shape) : [];
+    const settings = settingKeys(kind);
     problems.push(
       ...options.error.issues.flatMap((issue) =>
         issue.code === 'unrecognized_keys'
