@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { databasePath } from '../src/runtime/open-runtime.js';
 import { startHarness, type Harness } from './harness.js';
 import { describeWithFixtures, fixturePath } from './fixtures.js';
 import { startReceiver, type Receiver } from './notify-receiver.js';
@@ -32,7 +34,19 @@ describeWithFixtures('a channel whose secret is not in the environment', () => {
     expect(hook.received).toEqual([]);
     expect(h.store.deliveries.list({ channelId: 'hook' }).map((d) => [d.state, d.attempts])).toEqual([['pending', 0]]);
 
-    await h.sendDueAt('2022-12-01T07:00:00Z');
+    // A pass while the variable is unset reports the delivery as left and writes nothing (serve runs
+    // one a minute): another connection's data_version moves with every commit it does not make.
+    const observer = new Database(databasePath(h.dataDir), { readonly: true });
+    try {
+      const commits = () => observer.pragma('data_version', { simple: true }) as number;
+      const before = commits();
+      expect(await h.sendDueAt('2022-12-01T07:00:00Z')).toMatchObject({ sent: 0, retrying: 0, dead: 0, left: 1 });
+      expect(commits()).toBe(before);
+      h.store.deliveries.deferChannel('hook', '2022-12-01T07:00:01Z'); // a commit, which the observer does see
+      expect(commits()).not.toBe(before);
+    } finally {
+      observer.close();
+    }
     expect(h.store.deliveries.list({ channelId: 'hook' }).map((d) => [d.state, d.attempts])).toEqual([['pending', 0]]);
 
     env.HOOK_SECRET = 'set-at-last-7f3a';

@@ -65,8 +65,9 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
   const budget = AbortSignal.timeout(options.budgetMs);
   const signal = options.signal === undefined ? budget : AbortSignal.any([budget, options.signal]);
   const now = deps.now();
+  const ready = [...channels.keys()].filter((id) => !waitsForSecrets(channels.get(id)!, now));
   const claimed = deps.store.deliveries.claimDue(
-    [...channels.keys()],
+    ready,
     now.toISOString(),
     new Date(now.getTime() + options.budgetMs + CLAIM_MARGIN_MS).toISOString(),
     options.limit ?? 500,
@@ -91,14 +92,21 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
   }
   return report;
 
-  async function sendChannel(channel: NotifyChannel, deliveries: Delivery[]): Promise<void> {
-    // A secret missing from the environment is the operator's to fix, not the deliveries' fault:
-    // they wait, unattempted, and the pass says which variable (never a value) is missing.
+  /**
+   * A secret missing from the environment is the operator's to fix, not the deliveries' fault: they
+   * wait, unclaimed and unattempted (no write per pass while it stays unset), and the pass says
+   * which variable (never a value) is missing.
+   */
+  function waitsForSecrets(channel: NotifyChannel, at: Date): boolean {
     const missing = missingSecrets([channel], deps.env, { allowPrivateNetwork: deps.allowPrivateNetwork });
-    if (missing.length > 0) {
-      deps.log?.(`notify: ${channel.id}: not sent, ${missing.join('; ').replace(/^notify\[0\]\./, '')}; ${deliveries.length} deliveries wait`);
-      return leave(deliveries);
-    }
+    if (missing.length === 0) return false;
+    const due = deps.store.deliveries.countDue([channel.id], at.toISOString())[0]?.due ?? 0;
+    if (due > 0) deps.log?.(`notify: ${channel.id}: not sent, ${missing.join('; ').replace(/^notify\[0\]\./, '')}; ${due} deliveries wait`);
+    report.left += due;
+    return true;
+  }
+
+  async function sendChannel(channel: NotifyChannel, deliveries: Delivery[]): Promise<void> {
     let transport: Transporter | undefined;
     const emailTransport = (): Transporter => {
       if (transport === undefined) {

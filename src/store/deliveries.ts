@@ -83,6 +83,11 @@ export function deliveriesTable(db: Database.Database) {
           AND channel_id IN (SELECT value FROM json_each(@channels))
         ORDER BY id LIMIT @limit)
       RETURNING ${COLUMNS}`),
+    countDue: db.prepare(`
+      SELECT channel_id, count(*) AS due FROM deliveries
+      WHERE state = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+        AND channel_id IN (SELECT value FROM json_each(@channels))
+      GROUP BY channel_id ORDER BY channel_id`),
     release: db.prepare("UPDATE deliveries SET claimed_until = NULL WHERE id = ? AND state = 'pending'"),
     sent: db.prepare(
       "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_attempt_at = @at, done_at = @at, claimed_until = NULL WHERE id = @id",
@@ -118,6 +123,12 @@ export function deliveriesTable(db: Database.Database) {
     claimDue(channelIds: readonly string[], now: string, until: string, limit: number): Delivery[] {
       const rows = statements.claim.all({ channels: JSON.stringify(channelIds), now, until, limit }) as Row[];
       return rows.map(delivery).sort((a, b) => a.id - b.id);
+    },
+
+    /** How many deliveries of these channels claimDue would take at `now`, per channel, without claiming any. */
+    countDue(channelIds: readonly string[], now: string): Array<{ channelId: string; due: number }> {
+      const rows = statements.countDue.all({ channels: JSON.stringify(channelIds), now }) as Array<{ channel_id: string; due: number }>;
+      return rows.map((r) => ({ channelId: r.channel_id, due: r.due }));
     },
 
     /** Gives back a claimed delivery that was not attempted. */
