@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, type Store } from '../src/store/store.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
+import { openDatabase } from '../src/store/open-database.js';
+import { durably } from '../src/store/durable-write.js';
 import { StoredRowError } from '../src/store/stored-json.js';
 import { itemComposer, pendingGroups } from '../src/pipeline/compose.js';
 import type { PendingObservation } from '../src/model/composition.js';
@@ -28,6 +30,24 @@ afterEach(() => {
 });
 
 describe('store', () => {
+  it('commits without waiting for the disk (NORMAL) except inside durably(), which waits (FULL) and gives NORMAL back, also when its write throws', () => {
+    const db = openDatabase(tempDb(), false);
+    try {
+      const level = () => db.pragma('synchronous', { simple: true });
+      expect(level()).toBe(1);
+      expect(durably(db, level)).toBe(2);
+      expect(level()).toBe(1);
+      expect(() =>
+        durably(db, () => {
+          throw new Error('the write failed');
+        }),
+      ).toThrow('the write failed');
+      expect(level()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
   it('applies the migrations once, in WAL mode, and reopens without reapplying them', () => {
     const path = tempDb();
     openStore(path).close();

@@ -5,6 +5,7 @@ import { observationSchema, type Observation } from '../model/observation.js';
 import type { Composer, JoiningItem, JoinRule, PendingObservation } from '../model/composition.js';
 import type { StoredJsonReader } from './stored-json.js';
 import type { DeliveriesTable, PlannedDelivery } from './deliveries.js';
+import { durably } from './durable-write.js';
 
 // Items and the sources that reported them: composed from pending observations in one transaction,
 // read newest first for the feeds, changes.json and the CLI. Which items a group joins is the
@@ -102,7 +103,7 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
       // Checked against itemSchema before they were written, which is stricter than storedItemSchema:
       // once committed, the publish that follows need not check them again.
       const inserted: number[] = [];
-      const composed = db.transaction(() => {
+      const compose = db.transaction(() => {
         const rows = statements.pendingObservations.all() as Array<{ id: number; run_id: number; doc_key: string | null; observation_json: string }>;
         const pending = rows.map((row): PendingObservation => ({ rowId: row.id, runId: row.run_id, observation: observation(row) }));
         const runs = new Map<number, Observation[]>();
@@ -159,7 +160,8 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
         if (outbox !== undefined && createdItems.length > 0) deliveries.enqueue(outbox.plan(createdItems), outbox.at);
         onTransaction?.('compose');
         return { created: createdItems.length, createdItems, refused };
-      })();
+      });
+      const composed = durably(db, compose);
       for (const seq of inserted) validItems.add(seq);
       return composed;
     },

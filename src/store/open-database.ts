@@ -27,7 +27,7 @@ function openReadWrite(path: string): Database.Database {
     // Before WAL mode is set: that alone would rewrite another program's file.
     refuseForeignDatabase(db, db.pragma('user_version', { simple: true }) as number, path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL'); // the writes that must wait for the disk say so: durable-write.ts
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, path);
