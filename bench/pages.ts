@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { countFlag, machineLine, mbRange, msRange, ratio, verdict } from './figures.js';
-import { startLoopbackHosts } from './loopback-hosts.js';
+import { startRecordedPages } from './recorded-pages.js';
 import { canMeasurePeakRss, REGWATCH_BIN, requireBuiltCli, runExpecting, runProcess, type ProcessRun } from './whole-process.js';
 
 // Issue 11: 40 recorded iso.org pages (every markup era, from ../shared/fixtures), each on its own
@@ -15,36 +15,13 @@ import { canMeasurePeakRss, REGWATCH_BIN, requireBuiltCli, runExpecting, runProc
 
 const PAGES = 40;
 const rounds = countFlag('rounds', 5);
-const fixtures = process.env.REGWATCH_FIXTURES ?? resolve(import.meta.dirname, '../../shared/fixtures');
 requireBuiltCli();
 
-interface ManifestRow {
-  file: string;
-  dir: string;
-  url: string;
-}
-const rows = (JSON.parse(readFileSync(join(fixtures, 'manifest.json'), 'utf8')) as ManifestRow[]).filter((row) => row.dir === 'iso-pages');
-// Spread over the whole manifest, which lists each page's recordings in order: every era is in.
-const chosen = Array.from({ length: PAGES }, (_, i) => rows[Math.floor((i * rows.length) / PAGES)]!);
-const pages = chosen.map((row) => ({ path: new URL(row.url).pathname, body: readFileSync(join(fixtures, row.dir, row.file)) }));
-
-const loopback = await startLoopbackHosts(PAGES, (host, req, res) => {
-  const page = pages[Number(host.split('.')[3]) - 1]!;
-  if (req.url !== page.path) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.body.length }).end(page.body);
-});
-const urls = loopback.hosts.map((host, i) => `http://${host}:${loopback.port}${pages[i]!.path}`);
-
+const recorded = await startRecordedPages(PAGES);
+const { loopback, urls } = recorded;
 const work = mkdtempSync(join(tmpdir(), 'regwatch-bench-pages-'));
 const regwatchConfig = join(work, 'regwatch.json');
-writeFileSync(
-  regwatchConfig,
-  JSON.stringify({
-    allowPrivateNetwork: true,
-    hostIntervalSeconds: 0,
-    sources: urls.map((url, i) => ({ id: `page${String(i + 1).padStart(2, '0')}`, watcher: 'iso-page', url })),
-  }),
-);
+recorded.writeRegwatchConfig(regwatchConfig);
 // JSON is YAML: urlwatch reads these as they are.
 const urlwatchJobs = join(work, 'urls.yaml');
 writeFileSync(urlwatchJobs, urls.map((url, i) => JSON.stringify({ name: `page${i + 1}`, url, filter: [{ css: 'body' }, 'html2text'] })).join('\n---\n'));
