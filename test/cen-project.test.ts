@@ -464,7 +464,7 @@ describe('cen-project declaration', () => {
   const url = 'https://standards.cencenelec.eu/dyn/www/f?cs=164A85D79EC87EC8DA38B838C6399F8B7&p=CEN:110:0::::FSP_PROJECT,FSP_ORG_ID:19677,733642';
 
   it('is the cen-project kind of CEN-CENELEC pages, metadata only', () => {
-    expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '1', publisher: 'CEN-CENELEC' });
+    expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '2', publisher: 'CEN-CENELEC' });
     expect(cenProjectKind.licence.tag).toBe('proprietary-metadata-only');
     expect(cenProjectKind.maxResponseBytes).toBeGreaterThan(100_000);
     expect(cenProjectKind.rules.length).toBe(10 + FIELD_RULES.length);

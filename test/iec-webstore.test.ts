@@ -438,7 +438,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
 
   describe('the declaration', () => {
     it('names the kind, its licence and its options', () => {
-      expect(iecWebstore).toMatchObject({ id: 'iec-webstore', version: '1', publisher: 'IEC', input: 'text' });
+      expect(iecWebstore).toMatchObject({ id: 'iec-webstore', version: '2', publisher: 'IEC', input: 'text' });
       expect(iecWebstore.licence.tag).toBe('proprietary-metadata-only');
       expect(iecWebstore.licence.attribution).toMatch(/IEC/);
       expect(iecWebstore.options.safeParse({}).success).toBe(true);

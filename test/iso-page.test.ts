@@ -276,7 +276,7 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
   });
 
   it('declares itself as the iso-page watcher', () => {
-    expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '1', maxResponseBytes: 5_000_000 });
+    expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '2', maxResponseBytes: 5_000_000 });
     expect(isoPageWatcher.licence.tag).toBe('proprietary-metadata-only');
   });
 });

@@ -42,7 +42,7 @@ function paper({ title = 'A Title', date = '2023', number = 'NIST AI 100-1', doi
 
 describe('nist-techpubs declaration', () => {
   it('declares id, version, publisher, NIST’s licence, input, limit and the two NIST rules it can see', () => {
-    expect(nistTechpubs).toMatchObject({ id: 'nist-techpubs', version: '1', publisher: 'NIST', input: 'text', maxResponseBytes: 2_000_000 });
+    expect(nistTechpubs).toMatchObject({ id: 'nist-techpubs', version: '2', publisher: 'NIST', input: 'text', maxResponseBytes: 2_000_000 });
     expect(nistTechpubs.licence).toBe(NIST_LICENCE);
     expect(nistTechpubs.rules).toHaveLength(2);
   });

@@ -23,6 +23,12 @@ function redesigned(): string {
   return $.html();
 }
 
+function cutShort(): string {
+  // Its amendments and replaced edition sit in the part that is lost: read as it is, they would be removed.
+  const page = readFixture('iso-pages', 'iso-53798-2024-02-02.html');
+  return page.slice(0, Math.floor(page.length * 0.4));
+}
+
 /** Built once the fixtures are known to be present (one row is a real page made to look redesigned). */
 function breakages(): Array<[string, Route, 'unreadable' | 'extraction-failed', RegExp]> {
   return [
@@ -36,6 +42,7 @@ function breakages(): Array<[string, Route, 'unreadable' | 'extraction-failed', 
       /./,
     ],
     ['a redesigned page', { body: redesigned() }, 'extraction-failed', /stage/],
+    ['the page cut short (a connection closed early, a server failing mid-render)', { body: cutShort() }, 'unreadable', /cut short/],
     ['another site’s page at the same path', { file: fixturePath('iec', 'iec-pub-160-2023-02-03.html') }, 'unreadable', /not an iso\.org page/],
   ];
 }

@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import { cutShortReason } from '../../src/fetch/cut-short.js';
 import { BLOCKS, collapseWhitespace, hasBlock, hasBlockLike } from './page.js';
 
 // Bodies served with HTTP 200 that are not a project page at all (spec/severity.md: soft errors,
@@ -13,7 +14,7 @@ const ERROR_TITLES =
 /** Why the body is not a CEN-CENELEC project page, or undefined when it is one (or a project page whose fields moved). */
 export function unreadableReason(body: string, $: CheerioAPI): string | undefined {
   if (body.trim() === '') return 'empty body';
-  if (hasBlock($, BLOCKS.project)) return undefined;
+  if (hasBlock($, BLOCKS.project)) return cutShortReason(body, 'html');
 
   const title = collapseWhitespace($('title').first().text()).slice(0, 80);
   if (hasBlockLike($, /^(ADVSEARCH_|DASHBOARD_CONTENT_PUBS$)/)) return `a search-results page, not a project page (title "${title}")`;
@@ -30,5 +31,5 @@ export function unreadableReason(body: string, $: CheerioAPI): string | undefine
   if (ERROR_TITLES.test(title)) return `an error or challenge page (title "${title}")`;
   if (!/cencenelec\.eu|cen\.eu|CEN-CENELEC|\bCEN\b/.test(body)) return `not a CEN-CENELEC page (title "${title}")`;
   // A CEN page without the project block: let the extraction name what is missing (a redesign).
-  return undefined;
+  return cutShortReason(body, 'html');
 }

@@ -1,5 +1,6 @@
 import { load, type Cheerio } from 'cheerio';
 import type { Element } from 'domhandler';
+import { cutShortReason } from '../../src/fetch/cut-short.js';
 import type { DocumentRecord, Relation, Status } from '../../src/model/record.js';
 import { editionNumber, supplementOf, undated, yearOf } from './reference.js';
 import { iecStage } from './stages.js';
@@ -49,6 +50,9 @@ export function readHistory(body: string, pubid: string | undefined): HistoryRea
       reason: title === undefined ? 'not the publication history XML' : `HTML page instead of the history XML (title "${title.slice(0, 80)}")`,
     };
   }
+
+  const cut = /<RES\s*\/>\s*$/.test(body) ? undefined : cutShortReason(body, 'RES');
+  if (cut !== undefined) return { kind: 'unreadable', reason: cut };
 
   const $ = load(body, { xml: true });
   const rowElements = $('RES > ROW');

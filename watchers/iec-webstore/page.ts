@@ -1,5 +1,6 @@
 import { load, type Cheerio, type CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
+import { cutShortReason } from '../../src/fetch/cut-short.js';
 import type { DocumentRecord, Relation } from '../../src/model/record.js';
 import { editionNumber } from './reference.js';
 import { publicationIdFromHref, readSourceUrl } from './source-url.js';
@@ -22,6 +23,9 @@ import { publicationIdFromHref, readSourceUrl } from './source-url.js';
 export type PageReading = { kind: 'record'; record: Partial<DocumentRecord> } | { kind: 'unreadable' | 'extraction-failed'; reason: string };
 
 export function readPublicationPage(body: string, url: string): PageReading {
+  if (body.trim() === '') return { kind: 'unreadable', reason: 'empty body' };
+  const cut = cutShortReason(body, 'html');
+  if (cut !== undefined) return { kind: 'unreadable', reason: cut };
   const $ = load(body);
   $('[itemprop=description]').remove();
 
@@ -170,7 +174,6 @@ const ERROR_TITLES =
 
 /** Why the body is not a publication page at all (an error or challenge page served with 200), if it is not one. */
 function unreadableReason(body: string, $: CheerioAPI): string | undefined {
-  if (body.trim() === '') return 'empty body';
   const title = text($('title').first());
   if (ERROR_TITLES.test(title)) return `error page instead of the publication page (title "${title.slice(0, 80)}")`;
   if (!/webstore/i.test(title) && $('h1.reference').length === 0) return `not an IEC webstore publication page (title "${title.slice(0, 80)}")`;

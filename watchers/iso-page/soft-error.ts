@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import { cutShortReason } from '../../src/fetch/cut-short.js';
 import { collapseWhitespace } from './page-text.js';
 
 // Bodies that are not the standard page at all: iso.org (and the CDN in front of it) answers some
@@ -15,5 +16,5 @@ export function unreadableReason(body: string, $: CheerioAPI): string | undefine
   const hasStandardMarkers = () => $('[id^=csNumber], [id^=itemReference], [itemprop=productID]').length > 0;
   if (ERROR_TITLES.test(title) && !hasStandardMarkers()) return `error or challenge page (title "${title.slice(0, 80)}")`;
   if (!/iso\.org/i.test(body)) return `not an iso.org page (title "${title.slice(0, 80)}")`;
-  return undefined;
+  return cutShortReason(body, 'html');
 }

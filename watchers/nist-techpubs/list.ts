@@ -1,4 +1,5 @@
 import { load, type CheerioAPI } from 'cheerio';
+import { cutShortReason } from '../../src/fetch/cut-short.js';
 import { isStage, parseIdentifier, type NistIdentifier } from '../nist-csrc/identifier.js';
 
 // One series page of NIST-Tech-Pubs (https://pages.nist.gov/NIST-Tech-Pubs/AI.html): a heading
@@ -34,6 +35,8 @@ export function readList(body: string): ListOutcome {
   }
   const moved = movedNotice($);
   if (moved !== null) return { kind: 'unreadable', reason: moved };
+  const cut = cutShortReason(body, 'html');
+  if (cut !== undefined) return { kind: 'unreadable', reason: cut };
   const heading = $('#content h3.type-head').first();
   const series = heading.attr('id')?.trim() ?? heading.text().trim();
   if (heading.length === 0 || series === '')
