@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,6 +103,29 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('the start', () => {
+  it('publishes the feeds again, so files published under the previous config show the new one at once', async () => {
+    const { dataDir, configFile } = servingFolder('http://127.0.0.1:9/standard/44545.html', { feedTitle: 'First watch list' });
+    const serveOnce = async (): Promise<string> => {
+      const stop = deferred<string>();
+      const out: string[] = [];
+      const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, { stdout: (l) => out.push(l), stderr: () => {}, stopSignal: () => stop.promise });
+      await expect.poll(() => out.find((l) => l.startsWith('regwatch serve: ')), { timeout: 10_000 }).toBeDefined();
+      const url = out.find((l) => l.startsWith('regwatch serve: '))!.slice('regwatch serve: '.length);
+      const feed = await request(new URL('feed.xml', url).href);
+      stop.resolve('SIGTERM');
+      expect(await exit).toBe(0);
+      return feed.text;
+    };
+    expect(await serveOnce()).toContain('<title>First watch list</title>');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(configFile, JSON.stringify({ ...config, feedTitle: 'Renamed watch list' }));
+    const renamed = await serveOnce();
+    expect(renamed).toContain('<title>Renamed watch list</title>');
+    expect(renamed).not.toContain('First watch list');
   });
 });
 

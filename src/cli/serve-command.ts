@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { openRuntime, refreshDeps, type Runtime } from '../runtime/open-runtime.js';
 import { refresh } from '../pipeline/refresh.js';
 import { publishFromStore } from '../publish/from-store.js';
-import { PUBLISHED_FILES } from '../publish/published-files.js';
 import { createRefreshRunner } from '../server/refresh-runner.js';
 import { acquireRunLock, LockBusyError } from '../store/run-lock.js';
 import { createCronScheduler, scheduleProblem } from '../server/scheduler.js';
@@ -116,20 +114,20 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   const runtime = open({ configFile: o.configFile, dataDir: o.dataDir, log });
   for (const warning of runtime.warnings) stderr(`regwatch: serve: ${warning}`);
   const publicDir = join(runtime.dataDir, 'public');
-  if (PUBLISHED_FILES.some((file) => !existsSync(join(publicDir, file)))) {
-    // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds. It
-    // writes the public files, so it holds the run lock; a refresh under way publishes them itself.
-    const lock = await acquireRunLock(runtime.store.runLock, 0).catch((error: unknown) => {
-      if (error instanceof LockBusyError) return null;
-      throw error;
-    });
-    if (lock === null) log('serve: a refresh in another process holds the run lock; it publishes the feeds');
-    else {
-      try {
-        await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
-      } finally {
-        lock.release();
-      }
+  // Publishing from the store fetches nothing: a fresh install serves valid, empty feeds, and files
+  // published under another config (title, publicUrl, hub) or before a stop that abandoned a refresh
+  // are brought up to date (publish-state.json skips the feeds when nothing they show changed). It
+  // writes the public files, so it holds the run lock; a refresh under way publishes them itself.
+  const lock = await acquireRunLock(runtime.store.runLock, 0).catch((error: unknown) => {
+    if (error instanceof LockBusyError) return null;
+    throw error;
+  });
+  if (lock === null) log('serve: a refresh in another process holds the run lock; it publishes the feeds');
+  else {
+    try {
+      await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
+    } finally {
+      lock.release();
     }
   }
 
