@@ -44,4 +44,11 @@ describe('schema/changes.schema.json', () => {
     expect(validate({ ...changes, items: [unlicensed] })).toBe(false);
     expect(validate({ ...changes, version: 2 })).toBe(false);
   });
+
+  it('validates a page served for /changes.json?… with its nextCursor (a number, null on the last page), and nothing else there', () => {
+    const { ajv, validate } = consumerValidator();
+    const changes = JSON.parse(renderOutputs(realisticInput()).get('changes.json')!);
+    for (const nextCursor of [17, null]) expect(validate({ ...changes, nextCursor }), ajv.errorsText(validate.errors)).toBe(true);
+    for (const nextCursor of ['17', 0, 1.5]) expect(validate({ ...changes, nextCursor })).toBe(false);
+  });
 });

@@ -133,6 +133,14 @@ export const changesFileSchema = z
     version: z.literal(1),
     generatedAt: z.string().datetime(),
     items: z.array(itemSchema),
+    /** Only in a page of GET /changes.json with a query: the next page's cursor, null on the last; never in the published file. */
+    nextCursor: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .describe('In a page served for GET /changes.json with a query only: the cursor of the next page (?cursor=), null on the last page'),
   })
   .strict();
 export type ChangesFile = z.infer<typeof changesFileSchema>;
