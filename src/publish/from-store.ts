@@ -21,10 +21,9 @@ const ITEM_FILES: readonly PublishedFile[] = [...FEED_FILES, 'changes.json'];
  */
 export async function publishFromStore(store: Store, config: Config, publicDir: string, site: FeedSite, afterFile?: (name: string) => void) {
   const sources: SourceReport[] = sourceReports(store, config);
-  const newest = store.newestItemsDigest(config.changelogItems);
   const generatedAt = viewDate(
     store,
-    newest.newestObservedAt ?? undefined,
+    store.newestObservedAt(),
     config.sources.map((s) => s.id),
   );
   const inputs = inputsKey({
@@ -35,7 +34,7 @@ export async function publishFromStore(store: Store, config: Config, publicDir: 
     site,
     feedItems: config.feedItems,
     changelogItems: config.changelogItems,
-    items: newest.digest,
+    items: store.newestItemsDigest(config.changelogItems),
     generatedAt,
   });
   const options = afterFile ? { afterFile } : {};

@@ -129,7 +129,7 @@ export function changesPage(store: Store, query: ChangesQuery, sourceIds: readon
   });
   // As publishFromStore dates the published file: the newest fact stored, never the clock, so an
   // unchanged store answers with the same bytes and ETag.
-  const generatedAt = viewDate(store, store.items({ limit: 1 }).items[0]?.observedAt, sourceIds);
+  const generatedAt = viewDate(store, store.newestObservedAt(), sourceIds);
   const body = { version: 1, generatedAt, items: sanitizeDeep(items) as Item[], nextCursor };
   return { rep: representation(`${JSON.stringify(body)}\n`, contentTypeOf('changes.json'), new Date(generatedAt)), nextCursor };
 }

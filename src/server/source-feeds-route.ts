@@ -4,7 +4,7 @@ import type { Severity } from '../model/item.js';
 import { renderFeeds, type FeedSite } from '../publish/index.js';
 import type { FeedFile } from '../publish/published-files.js';
 import { contentTypeOf, representation, type Representation } from './representation.js';
-import { viewDate } from '../publish/view-date.js';
+import { newestObservedAt, viewDate } from '../publish/view-date.js';
 
 // Feeds rendered from the store by the same three renderers as the published ones:
 // /sources/<id>/feed.xml|atom|json (the items that source reported; an item seen by several sources
@@ -26,7 +26,7 @@ export function storeFeed(deps: { store: Store; config: Config; site: FeedSite }
     ...(filter.minSeverity !== undefined ? { minSeverity: filter.minSeverity } : {}),
     limit: deps.config.feedItems,
   });
-  const generatedAt = viewDate(deps.store, items[0]?.observedAt, filter.source !== undefined ? [filter.source] : deps.config.sources.map((s) => s.id));
+  const generatedAt = viewDate(deps.store, newestObservedAt(items), filter.source !== undefined ? [filter.source] : deps.config.sources.map((s) => s.id));
   const qualifiers = [filter.source, filter.minSeverity === undefined ? undefined : `${filter.minSeverity} and above`].filter((q) => q !== undefined);
   const files = renderFeeds(
     {

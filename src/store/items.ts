@@ -46,7 +46,8 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
     sourcesOfItem: db.prepare('SELECT source_id FROM item_sources WHERE item_seq = ?'),
     insertItemSource: db.prepare('INSERT OR IGNORE INTO item_sources (item_seq, source_id) VALUES (?, ?)'),
     itemCount: db.prepare('SELECT count(*) AS n FROM items'),
-    newestItemRows: db.prepare('SELECT seq, observed_at, item_json FROM items ORDER BY seq DESC LIMIT ?'),
+    newestItemRows: db.prepare('SELECT seq, item_json FROM items ORDER BY seq DESC LIMIT ?'),
+    newestObservedAt: db.prepare('SELECT max(observed_at) AS at FROM items'),
     knownSources: db.prepare('SELECT source_id FROM source_state UNION SELECT source_id FROM item_sources ORDER BY 1'),
   };
 
@@ -219,18 +220,23 @@ export function itemsTables(db: Database.Database, storedJson: StoredJsonReader,
     },
 
     /**
-     * A digest of the newest `limit` items as stored (what items({ limit }) would return) and when
-     * the newest was observed, without parsing or checking them: a publish renders from exactly
-     * these, so an equal digest means equal feeds.
+     * A digest of the newest `limit` items as stored (what items({ limit }) would return), without
+     * parsing or checking them: a publish renders from exactly these, so an equal digest means equal feeds.
      */
-    newestItemsDigest(limit: number): { digest: string; newestObservedAt: string | null } {
+    newestItemsDigest(limit: number): string {
       const hash = createHash('sha256');
-      let newestObservedAt: string | null = null;
-      for (const row of statements.newestItemRows.iterate(limit) as IterableIterator<{ seq: number; observed_at: string; item_json: string }>) {
-        newestObservedAt ??= row.observed_at;
+      for (const row of statements.newestItemRows.iterate(limit) as IterableIterator<{ seq: number; item_json: string }>) {
         hash.update(`${row.seq}\n${row.item_json}\n`);
       }
-      return { digest: hash.digest('hex'), newestObservedAt };
+      return hash.digest('hex');
+    },
+
+    /**
+     * When the most recently observed item was observed (an index lookup). Not always the newest
+     * item's: a run's items are in document-key order, whichever host answered first.
+     */
+    newestObservedAt(): string | undefined {
+      return (statements.newestObservedAt.get() as { at: string | null }).at ?? undefined;
     },
   };
 }
