@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from './helpers/run-cli.js';
@@ -70,5 +70,19 @@ describeWithFixtures('regwatch inspect, every kind', () => {
     const out = await run(['inspect', '--watcher', 'eur-lex', fixturePath('iso-pages', 'iso-74197-2021-07-28.html')], cwd);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/--watcher: "eur-lex" is not one of iso-page, iso-opendata, iec-webstore, cen-project, nist-csrc, nist-techpubs/);
+  });
+
+  it('refuses, with exit 2, an input larger than the kind ever downloads, or a device, before it fills memory', async () => {
+    const big = join(cwd, 'big.html');
+    writeFileSync(big, Buffer.alloc(2_000_001, 0x20));
+    expect(await run(['inspect', '--watcher', 'cen-project', big], cwd)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`inspect: ${big}: is larger than 2 MB, the most regwatch reads of a page of this kind`),
+    });
+    expect(await run(['inspect', '/dev/zero'], cwd)).toMatchObject({ code: 2, stderr: expect.stringContaining('inspect: /dev/zero: is larger than 5 MB') });
+    expect(await run(['inspect', '--watcher', 'iso-opendata', '/dev/zero'], cwd)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('inspect: /dev/zero: is not a regular file (iso-opendata reads a saved download)'),
+    });
   });
 });

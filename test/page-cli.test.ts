@@ -145,4 +145,11 @@ describeWithFixtures('regwatch page through the CLI', () => {
     });
     expect(await run(['page', 'iso-22934.md'])).toMatchObject({ code: 2, stderr: expect.stringContaining('page: --source id is needed') });
   });
+
+  it('refuses a page that cannot be a reference page (over 10 MiB, a device) before it fills memory (exit 2)', async () => {
+    expect(await run(['page', '/dev/zero', '--source', 'iso_22934'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('page: /dev/zero: is larger than 10 MiB; a reference page is text (the page was not changed)'),
+    });
+  });
 });

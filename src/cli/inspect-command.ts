@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readAtMost, sizeText, type BoundedRead } from '../runtime/read-at-most.js';
 import { KIND_IDS } from '../../watchers/index.js';
 import { OperatorError } from '../model/operator-error.js';
 import { oneOf, parseCommand, usage } from './args.js';
@@ -24,7 +24,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   for (const url of [isUrl ? target : undefined, values.url]) refuseCredentials(url);
   const result = await inspectTarget(target, watcher, {
     configFile: values.config,
-    readFile: (path) => readInput(path),
+    readFile: async (path, maxBytes) => readInput(path, maxBytes),
     ...(values.url !== undefined ? { url: values.url } : {}),
   });
   output.out(`${jsonForTerminal(result.output)}\n`);
@@ -35,12 +35,16 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
 }
 
 /** A file the user named: one that cannot be read (a folder, no permission) is theirs to fix. */
-async function readInput(path: string): Promise<Buffer> {
+function readInput(path: string, maxBytes: number): Buffer {
+  let read: BoundedRead;
   try {
-    return await readFile(path);
+    read = readAtMost(path, maxBytes);
   } catch (error) {
     throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  if (read.kind === 'too-large')
+    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is larger than ${sizeText(maxBytes)}, the most regwatch reads of a page of this kind`);
+  return read.bytes;
 }
 
 /** As in a config: a user name or password in a URL would be sent to every host it redirects to and printed. */

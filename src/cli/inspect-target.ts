@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { watchedSource } from '../pipeline/sources.js';
 import { runWatch } from '../pipeline/watch.js';
 import { OperatorError } from '../model/operator-error.js';
 import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
+import { sizeText } from '../runtime/read-at-most.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
@@ -21,7 +23,8 @@ export async function inspectTarget(
   kindId: string,
   options: {
     configFile: string | undefined;
-    readFile: (path: string) => Promise<Buffer>;
+    /** A saved page, at most `maxBytes` (the kind's limit on a fetched one). */
+    readFile: (path: string, maxBytes: number) => Promise<Buffer>;
     /** Where a saved file was fetched from: some kinds read the document's id from it. */ url?: string;
   },
 ): Promise<{ ok: boolean; output: unknown }> {
@@ -56,11 +59,12 @@ export async function inspectTarget(
           return { ok: false, output: { verdict: 'unreadable', detail: fetched.kind === 'unreadable' ? fetched.reason : 'not modified' } };
         body = fetched.body ?? Buffer.alloc(0);
       } else {
-        body = await options.readFile(target);
+        body = await options.readFile(target, kind.maxResponseBytes);
       }
       outcome = await kind.extract(body.toString('utf8'), context);
     } else {
       let path = target;
+      if (!isUrl) refuseUnfitDownload(target, kind.id, kind.maxResponseBytes);
       if (isUrl) {
         path = join(work, 'download');
         const fetched = await fetcher.get(target, { maxBytes: kind.maxResponseBytes, spoolTo: path });
@@ -92,4 +96,19 @@ function sourceOfKind(sources: readonly SourceConfig[], kindId: string, target: 
     );
   }
   return { id: 'inspect', watcher: kindId, url: target, requirements: false, options: options.data as Record<string, unknown> };
+}
+
+/** A saved download is read whole by its kind: a device or pipe, or a file over the kind's limit on a fetched one, is refused. */
+function refuseUnfitDownload(path: string, kindId: string, maxBytes: number): void {
+  const stat = (() => {
+    try {
+      return statSync(path);
+    } catch (error) {
+      throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  })();
+  if (!stat.isFile()) throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is not a regular file (${kindId} reads a saved download)`);
+  if (stat.size > maxBytes) {
+    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is larger than ${sizeText(maxBytes)}, the most regwatch downloads for ${kindId}`);
+  }
 }

@@ -1,4 +1,4 @@
-import { chmod, readFile, realpath, stat } from 'node:fs/promises';
+import { chmod, realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Item, Severity } from '../model/item.js';
@@ -13,10 +13,14 @@ import { EXIT } from './exit-codes.js';
 import { showHelp } from './help-text.js';
 import type { CliOutput } from './output.js';
 import { dataDirOf, namingDatabaseProblems, openStoreForReading } from './read-store.js';
+import { readAtMost, sizeText, type BoundedRead } from '../runtime/read-at-most.js';
 
 // `regwatch page <file.md> --source id`: rewrites a reference page's two regwatch blocks from the
 // database (src/page), replacing the file atomically and only when a block changed. The exit code
 // says which (0 unchanged, 6 rewritten), so a scheduled job commits the page only when it moved.
+
+/** A reference page is text: past this it is not one (a device, a stray binary), and is refused before it fills memory. */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 
 export async function run(args: string[], output: CliOutput): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -46,9 +50,15 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const path = await realpath(file).catch((error: NodeJS.ErrnoException) => {
     throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: cannot be read (${error.code ?? error.message})`);
   });
-  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: cannot be read (${error.code ?? error.message})`);
-  });
+  let read: BoundedRead;
+  try {
+    read = readAtMost(path, MAX_PAGE_BYTES);
+  } catch (error) {
+    throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (read.kind === 'too-large')
+    throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: is larger than ${sizeText(MAX_PAGE_BYTES)}; a reference page is text`);
+  const bytes = read.bytes;
   const text = bytes.toString('utf8');
   // A page in another encoding would come back with its bytes replaced: refused instead.
   if (!Buffer.from(text, 'utf8').equals(bytes)) throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: is not UTF-8 text`);
