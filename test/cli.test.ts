@@ -196,6 +196,11 @@ describeWithFixtures('regwatch refresh, changes, sources, inspect against 127.0.
         /^\| \d{4}-\d{2}-\d{2} \| major \| ISO\/DIS 14460: DIS ballot initiated \[40\.20\], was DIS registered \[40\.00\] \(stage date 2023-01-25\) \|$/,
       ),
     ]);
+    // Nothing that severe: the sentence a reference page's table shows, not an empty table.
+    expect(await run(['changes', '--format', 'markdown', '--min-severity', 'critical'], dir)).toMatchObject({
+      code: 0,
+      stdout: 'No critical changes recorded yet.\n',
+    });
     const json = JSON.parse((await run(['changes', '--format', 'json', '--source', 'iso_14460'], dir)).stdout) as Array<{ event: string }>;
     expect(json.map((i) => i.event)).toEqual(['dis-ballot', 'baseline']);
     const csv = await run(['changes', '--format', 'csv', '--source', 'iso_14460'], dir);

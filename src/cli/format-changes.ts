@@ -22,10 +22,11 @@ export function formatChanges(items: Item[], format: ChangesFormat, minSeverity?
   if (format === 'json') return `${jsonForTerminal(items)}\n`;
   if (format === 'csv') return formatChangesCsv(items);
   const rows = items.map((item) => [item.observedAt.slice(0, 10), item.severity, whatChanged(item)] as const);
+  // As the page's table says it (src/page): a sentence, not an empty table.
+  if (rows.length === 0) return `${noChangesText(minSeverity)}\n`;
   if (format === 'markdown') {
     return ['| Date | Severity | What changed |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.map(markdownCell).join(' | ')} |`)].join('\n') + '\n';
   }
-  if (rows.length === 0) return `${noChangesText(minSeverity)}\n`;
   const width = Math.max('Severity'.length, ...rows.map((r) => r[1].length));
   const lines = [
     `Date        ${'Severity'.padEnd(width)}  What changed`,
