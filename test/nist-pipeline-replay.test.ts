@@ -57,7 +57,7 @@ describeWithFixtures('CSRC replay through refresh: one export a day, one item pe
   it('checks every day cleanly, and the partial export is unreadable with nothing published', () => {
     const failed = [...verdicts].filter(([day, verdict]) => day !== '2023-08-19' && !/^(changed|unchanged)/.test(verdict));
     expect(failed).toEqual([]);
-    expect(verdicts.get('2023-08-19')).toMatch(/^unreadable: fetch: nist-csrc: partial export: 37 records/);
+    expect(verdicts.get('2023-08-19')).toMatch(/^unreadable: extract: nist-csrc: partial export: 37 records/);
     expect(itemsByDay.get('2023-08-19')).toEqual([]);
     // the whole export back the same day: nothing moved, nothing published
     expect(verdicts.get('after the partial export')).toBe('unchanged');

@@ -110,7 +110,7 @@ export async function acquire(source: WatchedSource, memory: SourceMemory, scope
     const known = knownUnchanged(source, fetched, memory, scope);
     if (known !== undefined) return { kind: 'known', detail: known.detail, provenance, fetch: fetched };
     const outcome = await extract(source, fetched, scope, memory);
-    if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `fetch: ${outcome.reason}`);
+    if (outcome.kind === 'unreadable') return failed('unreadable', 'EXTRACT_NOT_THE_PAGE', `extract: ${outcome.reason}`);
     if (outcome.kind === 'extraction-failed') return failed('extraction-failed', 'EXTRACT_FAILED', `extract: ${outcome.reason}`);
     const invalid = validate(source, outcome.records, memory, scope) ?? sameDocument(source, outcome.records, context);
     if (invalid !== null) return failed('extraction-failed', 'VALIDATE_FAILED', `validate: ${invalid}`);
