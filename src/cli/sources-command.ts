@@ -19,7 +19,11 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   if (values.help) return showHelp(output, 'sources');
   const format = oneOf('format', values.format, ['table', 'json'] as const, 'table');
   const { config } = loadConfig(values.config);
-  const store = (await openStoreForReading(dataDirOf(values.data))) ?? openStore(':memory:');
+  const dataDir = dataDirOf(values.data);
+  const found = await openStoreForReading(dataDir);
+  // The sources are listed all the same; a mistyped --data must not pass for sources never checked.
+  if (found === null) output.err(`sources: no database in ${dataDir} yet: every source shows never-checked until \`regwatch refresh\` runs\n`);
+  const store = found ?? openStore(':memory:');
   try {
     const { reports, channels, unconfigured } = namingDatabaseProblems(store.path, () => ({
       reports: sourceReports(store, config),
