@@ -95,6 +95,9 @@ describeWithFixtures('regwatch notify and notifications through the CLI', () => 
     const retry = await run(['notify', '--retry-dead', '--channel', 'down']);
     expect([retry.code, retry.stderr]).toEqual([0, expect.stringContaining('notify: 1 dead delivery queued again')]);
     expect(retry.stdout).toMatch(/^down\s+webhook\s+1\s+0\s+0\s/m);
+    // Queued again at 0 attempts: its error is said to be from before, and a sent one's from an earlier attempt.
+    expect((await run(['notify', '--state', 'pending'])).stdout).toMatch(/^down\s+down:tag:\S+\s+1\s+0\s+\S+\s+before it was queued again: notify: POST /m);
+    expect((await run(['notify', '--state', 'sent'])).stdout).toMatch(/^Channel\s+Delivery\s+Items\s+Attempts\s+Last attempt\s+Earlier error$/m);
     const send = await run(['notify', '--send']);
     expect(send.code).toBe(7);
     expect(send.stderr).toContain('notify: 0 sent, 1 given up');

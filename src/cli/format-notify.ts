@@ -41,14 +41,28 @@ const STATE_TITLES: Record<DeliveryState, string> = {
   sent: 'Sent deliveries:',
 };
 
-/** Deliveries of one state, newest first, with why the last attempt failed. */
+/** Deliveries of one state, newest first, with why an attempt failed. */
 export function formatDeliveries(state: DeliveryState, deliveries: readonly Delivery[]): string {
   if (deliveries.length === 0) return `${STATE_TITLES[state]} none\n`;
-  const header = ['Channel', 'Delivery', 'Items', 'Attempts', state === 'pending' ? 'Next attempt' : 'Last attempt', 'Last error'];
+  // A sent delivery keeps the error of an attempt before the one that went through.
+  const header = [
+    'Channel',
+    'Delivery',
+    'Items',
+    'Attempts',
+    state === 'pending' ? 'Next attempt' : 'Last attempt',
+    state === 'sent' ? 'Earlier error' : 'Last error',
+  ];
   const rows = deliveries.map((d) =>
-    [d.channelId, d.key, String(d.itemIds.length), String(d.attempts), (state === 'pending' ? d.nextAttemptAt : d.lastAttemptAt) ?? '-', d.lastError ?? ''].map(
+    [d.channelId, d.key, String(d.itemIds.length), String(d.attempts), (state === 'pending' ? d.nextAttemptAt : d.lastAttemptAt) ?? '-', errorText(d)].map(
       visibleControls,
     ),
   );
   return `${STATE_TITLES[state]}\n${textTable(header, rows)}`;
+}
+
+/** A dead delivery queued again (--retry-dead) starts at 0 attempts: its error is from before. */
+function errorText(delivery: Delivery): string {
+  if (delivery.lastError === null) return '';
+  return delivery.state === 'pending' && delivery.attempts === 0 ? `before it was queued again: ${delivery.lastError}` : delivery.lastError;
 }

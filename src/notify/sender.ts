@@ -101,7 +101,11 @@ export async function sendDueDeliveries(deps: SenderDeps, options: PassOptions):
     const missing = missingSecrets([channel], deps.env, { allowPrivateNetwork: deps.allowPrivateNetwork });
     if (missing.length === 0) return false;
     const due = deps.store.deliveries.countDue([channel.id], at.toISOString())[0]?.due ?? 0;
-    if (due > 0) deps.log?.(`notify: ${channel.id}: not sent, ${missing.join('; ').replace(/^notify\[0\]\./, '')}; ${due} deliveries wait`);
+    if (due > 0) {
+      deps.log?.(
+        `notify: ${channel.id}: not sent, ${missing.join('; ').replace(/^notify\[0\]\./, '')}; ${due} ${due === 1 ? 'delivery waits' : 'deliveries wait'}`,
+      );
+    }
     report.left += due;
     return true;
   }
