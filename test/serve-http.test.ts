@@ -263,6 +263,7 @@ describe('/changes.json with a query', () => {
     ['since=2025-06-01T24:00:00Z', 'since', 'must be a date'],
     ['since=2025-06-01T06:60:00Z', 'since', 'must be a date'],
     ['since=2025-06-01T06:00:00%2B24:00', 'since', 'must be a date'],
+    ['since=2025-06-01T06:00:00+01:00', 'since', 'write the "+" of "+01:00" as %2B'],
     ['cursor=abc', 'cursor', 'nextCursor'],
     ['cursor=-5', 'cursor', 'nextCursor'],
     ['limit=0', 'limit', 'from 1 to 1000'],

@@ -68,6 +68,8 @@ function querySchema(sourceIds: readonly string[]) {
       'min-severity': z.enum(SEVERITY_ORDER as [Severity, ...Severity[]], { message: `must be one of ${SEVERITY_ORDER.join(', ')}` }).optional(),
       since: z
         .string()
+        // A "+01:00" written into a URL as it is arrives as " 01:00": a query decodes "+" as a space.
+        .refine((s) => !/T\S+ \d{2}:?\d{2}$/.test(s), { message: 'has a space where its zone was: write the "+" of "+01:00" as %2B in a URL' })
         .refine((s) => sinceInstant(s) !== null, {
           message: 'must be a date (2025-06-01) or an ISO 8601 date-time with a zone (2025-06-01T06:00:00Z), and a real one',
         })
