@@ -152,7 +152,7 @@ describe('publicUrl against where serve listens', () => {
       'http://127.0.0.1:8080/',
       '127.0.0.1',
       9090,
-      "publicUrl is http://127.0.0.1:8080/, but this server listens on 127.0.0.1:9090: the feeds' self links and item links point to publicUrl, not to this server",
+      "publicUrl is http://127.0.0.1:8080/, but this server listens on 127.0.0.1:9090: the feeds' self and home links (and the WebSub topics) point to publicUrl, not to this server",
     ],
     ['http://127.0.0.1:8080/', '192.168.1.5', 8080, 'but this server listens on 192.168.1.5:8080'],
     ['http://[::1]/', '::1', 8080, 'but this server listens on [::1]:8080'],

@@ -109,6 +109,15 @@ describe('published files', () => {
     expect(post.headers.allow).toBe('GET, HEAD, OPTIONS'); // a feed also answers a CORS preflight
     const onPage = await request(url('/'), { method: 'POST' });
     expect([onPage.status, onPage.headers.allow]).toEqual([405, 'GET, HEAD']);
+    // A path no route answers is not there, whatever the method.
+    for (const [method, path] of [
+      ['POST', '/nope'],
+      ['OPTIONS', '/sources/iso_42001/whatever'],
+      ['DELETE', '/feed.xml/'],
+    ] as const) {
+      const res = await request(url(path), { method });
+      expect([method, path, res.status, res.headers.allow]).toEqual([method, path, 404, undefined]);
+    }
   });
 
   it('dates the page by the newest fact it shows, not by the clock: the same Last-Modified while the clock moves', async () => {

@@ -17,7 +17,7 @@ import type { Schedule } from './scheduler.js';
 import { storeFeed, SOURCE_FEED_PATH } from './source-feeds-route.js';
 import { parseFeedQuery } from './feed-query.js';
 import { allowAnyOrigin, answerPreflight, isSharedPath } from './cors.js';
-import { isFeedFile, isPublishedFile } from '../publish/published-files.js';
+import { isFeedFile, isPublishedFile, type FeedFile } from '../publish/published-files.js';
 import { DEFAULT_CONNECTION_LIMITS, limitConnections, serverOptions, type ConnectionLimits, type ResponseGuard } from './connection-limits.js';
 import { requestTarget } from './request-target.js';
 
@@ -60,6 +60,8 @@ export function requestHandler(
     if (url === null) return sendError(res, 400, `not a request target this server answers: ${String(req.url).slice(0, 200)}`);
     const path = url.pathname;
     const name = path.slice(1);
+    // A path no route answers is a 404 whatever the method (not a 405, nor a CORS preflight).
+    if (!routeShaped(path, name)) return sendError(res, 404, `no such page: ${path}`);
     const shared = isSharedPath(path, isPublishedFile(name));
     if (shared) {
       if (req.method === 'OPTIONS') return answerPreflight(res);
@@ -113,16 +115,12 @@ export function requestHandler(
       return sendRepresentation(req, res, rep, cacheControl());
     }
 
-    const sourcePath = SOURCE_FEED_PATH.exec(path);
-    if (sourcePath !== null && isFeedFile(sourcePath[2]!)) {
-      const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
-      if (filter === undefined) return;
-      const rep = storeFeed(deps, { ...filter, source: sourcePath[1]! }, sourcePath[2]);
-      if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
-      return sendRepresentation(req, res, rep, cacheControl());
-    }
-
-    return sendError(res, 404, `no such page: ${path}`);
+    const sourcePath = SOURCE_FEED_PATH.exec(path)!; // routeShaped: the one shape left
+    const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
+    if (filter === undefined) return;
+    const rep = storeFeed(deps, { ...filter, source: sourcePath[1]! }, sourcePath[2] as FeedFile);
+    if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
+    return sendRepresentation(req, res, rep, cacheControl());
   }
 
   return (req, res) => {
@@ -135,6 +133,13 @@ export function requestHandler(
       })
       .finally(() => guard?.answered(req, res));
   };
+}
+
+/** A path some route answers (a source feed's source id is checked by its route). */
+function routeShaped(path: string, name: string): boolean {
+  if (path === '/' || path === '/index.html' || path === '/healthz' || path === '/refresh' || isPublishedFile(name)) return true;
+  const sourcePath = SOURCE_FEED_PATH.exec(path);
+  return sourcePath !== null && isFeedFile(sourcePath[2]!);
 }
 
 /** The parsed query, or undefined once a 400 naming the bad parameter has been sent. */

@@ -21,5 +21,5 @@ export function publicUrlMismatch(publicUrl: string, host: string, port: number)
     if (url.pathname === '/') return null;
     return `publicUrl is ${url.href}, but this server answers at http://${listening}/, not under ${url.pathname}: the feeds' self links point to paths it does not serve (a proxy that strips ${url.pathname} is what such a publicUrl needs)`;
   }
-  return `publicUrl is ${url.href}, but this server listens on ${listening}: the feeds' self links and item links point to publicUrl, not to this server (set publicUrl in the config, or --host/--port)`;
+  return `publicUrl is ${url.href}, but this server listens on ${listening}: the feeds' self and home links (and the WebSub topics) point to publicUrl, not to this server (set publicUrl in the config, or --host/--port)`;
 }
