@@ -56,8 +56,26 @@ describeWithFixtures('regwatch inspect, every kind', () => {
   it('a saved CEN page without --url: says that its address is what names the document', async () => {
     const out = await run(['inspect', '--watcher', 'cen-project', fixturePath('cen', 'cen-20626-2026-06-26.html')], cwd);
     expect(out.code).toBe(3);
-    expect(out.stderr).toContain("a saved page: some kinds read the document's id from its address (CEN project pages, IEC history XML): give it with --url");
+    expect(out.stderr).toContain("a saved page: cen-project reads the document's id from its address (CEN project pages, IEC history XML): give it with --url");
     expect(out.stderr).not.toContain('the default kind');
+    // read as iso-page, whose pages name their document: no word about the address
+    const iso = await run(['inspect', fixturePath('cen', 'cen-20626-2026-06-26.html')], cwd);
+    expect(iso.stderr).not.toContain('a saved page');
+  });
+
+  it('names what a target that is neither a file nor an http(s) URL probably is, and refuses --url beside a URL (exit 2)', async () => {
+    expect(await run(['inspect', 'ftp://127.0.0.1/x.html'], cwd)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('inspect: ftp://127.0.0.1/x.html: ftp: is not fetched (give a file or an http(s) URL)'),
+    });
+    expect(await run(['inspect', 'www.iso.org/standard/81230.html'], cwd)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no such file (a URL? write it with https://: https://www.iso.org/standard/81230.html)'),
+    });
+    expect(await run(['inspect', 'http://127.0.0.1:9/x.html', '--url', 'https://www.iso.org/standard/1.html'], cwd)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('inspect: --url says where a saved file came from'),
+    });
   });
 
   it('a catalogue with no row in scope prints [] and says where the scope comes from', async () => {

@@ -19,8 +19,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   // Without --watcher: the first kind of watchers/index.ts, the one list (src/ names no kind).
   const watcher = oneOf('watcher', values.watcher, KIND_IDS, KIND_IDS[0]!);
   const isUrl = /^https?:\/\//i.test(target);
-  if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: no such file (give a file or an http(s) URL)`);
+  if (!isUrl && !existsSync(target)) throw usage(`inspect: ${target}: ${notAFile(target)}`);
   if (values.url !== undefined && !/^https?:\/\//i.test(values.url)) throw usage(`inspect: --url "${values.url}" is not an http(s) URL`);
+  if (values.url !== undefined && isUrl) throw usage(`inspect: --url says where a saved file came from; ${target} is fetched from where it says`);
   for (const url of [isUrl ? target : undefined, values.url]) refuseCredentials(url);
   const result = await inspectTarget(target, watcher, {
     configFile: values.config,
@@ -68,8 +69,21 @@ function inspectHints(result: { ok: boolean; output: unknown }, context: { watch
   if (fetchFailed(result.output)) return [];
   return [
     ...(context.kindGiven ? [] : [`read as ${context.watcher}, the default kind; another publisher's page needs --watcher (one of ${KIND_IDS.join(', ')})`]),
-    ...(context.savedFile ? ["a saved page: some kinds read the document's id from its address (CEN project pages, IEC history XML): give it with --url"] : []),
+    ...(context.savedFile && READS_ID_FROM_ADDRESS.has(context.watcher)
+      ? [`a saved page: ${context.watcher} reads the document's id from its address (CEN project pages, IEC history XML): give it with --url`]
+      : []),
   ];
+}
+
+/** The kinds that name a saved page's document by the address it came from. */
+const READS_ID_FROM_ADDRESS: ReadonlySet<string> = new Set(['cen-project', 'iec-webstore']);
+
+/** Why a target that is no URL and no file is neither, with what was probably meant. */
+function notAFile(target: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1];
+  if (scheme !== undefined) return `${scheme}: is not fetched (give a file or an http(s) URL)`;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+\//i.test(target)) return `no such file (a URL? write it with https://: https://${target})`;
+  return 'no such file (give a file or an http(s) URL)';
 }
 
 function fetchFailed(output: unknown): boolean {
