@@ -68,7 +68,7 @@ describeWithFixtures('regwatch inspect <url>', () => {
 
   it('takes what follows -- as written: positionals, never an option and its value', async () => {
     const out = await inspect(['--', '--watcher', '-1'], dir);
-    expect([out.code, out.stderr]).toEqual([2, 'regwatch: inspect: unexpected argument "-1"\n']);
+    expect([out.code, out.stderr]).toEqual([2, 'regwatch: inspect: unexpected argument "-1" (inspect takes one argument; see regwatch help inspect)\n']);
   });
 
   it('refuses a user name or password in the URL or in --url, and never prints them', async () => {

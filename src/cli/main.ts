@@ -1,5 +1,5 @@
 import { VERSION } from '../runtime/version.js';
-import { readInvocation, usage } from './args.js';
+import { commandArgs, readInvocation, usage, VersionAsked } from './args.js';
 import { EXIT, failureReport } from './exit-codes.js';
 import { COMMAND_NAMES, isCommandName, showHelp, type CommandName } from './help-text.js';
 import { processOutput, type CliOutput, type ProcessOutput } from './output.js';
@@ -35,10 +35,7 @@ export async function main(argv: string[], output: ProcessOutput = processOutput
 
 async function dispatch(argv: string[], output: CliOutput): Promise<number> {
   const invocation = readInvocation(argv);
-  if (invocation.version) {
-    output.out(`${VERSION}\n`);
-    return EXIT.ok;
-  }
+  if (invocation.version) return showVersion(output);
   const { command, leading, rest } = invocation;
   if (command === undefined) {
     if (!invocation.help && leading.length > 0) throw usage(`no command given (commands: ${COMMAND_NAMES.join(', ')}; see regwatch --help)`);
@@ -47,7 +44,18 @@ async function dispatch(argv: string[], output: CliOutput): Promise<number> {
   if (command === 'help') return showHelp(output, rest[0]);
   if (!isCommandName(command)) throw usage(`unknown command "${command}" (commands: ${COMMAND_NAMES.join(', ')}; see regwatch --help)`);
   const { run } = await COMMANDS[command]();
-  return run([...leading, ...rest], output);
+  try {
+    return await run(commandArgs(leading, rest), output);
+  } catch (error) {
+    // `regwatch <command> --version`, once the command's parser has taken its arguments.
+    if (error instanceof VersionAsked) return showVersion(output);
+    throw error;
+  }
+}
+
+function showVersion(output: CliOutput): number {
+  output.out(`${VERSION}\n`);
+  return EXIT.ok;
 }
 
 function fail(error: unknown, output: CliOutput): number {
