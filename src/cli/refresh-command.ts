@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { isCleanVerdict } from '../model/source-report.js';
 import { openRuntime, refreshDeps } from '../runtime/open-runtime.js';
 import { VERSION } from '../runtime/version.js';
-import { refresh } from '../pipeline/refresh.js';
+import { refresh, refuseUnknownSources } from '../pipeline/refresh.js';
 import { databaseProblem } from '../store/database-problem.js';
 import { acquireRunLock } from '../store/run-lock.js';
 import { parseCommand, wholeNumber } from './args.js';
@@ -28,6 +28,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   for (const warning of runtime.warnings) output.err(`${warning}\n`);
   let lock;
   try {
+    refuseUnknownSources(runtime.config.sources, values.source);
     lock = await acquireRunLock(runtime.store.runLock, waitSeconds * 1000);
   } catch (error) {
     await runtime.close();

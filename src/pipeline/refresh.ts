@@ -202,9 +202,14 @@ export class UnknownSourceError extends OperatorError {
 
 function selectSources(all: WatchedSource[], only: string[] | undefined): WatchedSource[] {
   if (only === undefined || only.length === 0) return all;
-  const unknown = only.filter((id) => !all.some((s) => s.id === id));
-  if (unknown.length > 0) {
-    throw new UnknownSourceError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${all.map((s) => s.id).join(', ')})`);
-  }
+  refuseUnknownSources(all, only);
   return all.filter((s) => only.includes(s.id));
+}
+
+/** Throws UnknownSourceError naming each `--source` id that no configured source has. */
+export function refuseUnknownSources(configured: ReadonlyArray<{ id: string }>, only: readonly string[] | undefined): void {
+  const unknown = (only ?? []).filter((id) => !configured.some((s) => s.id === id));
+  if (unknown.length > 0) {
+    throw new UnknownSourceError(`refresh: --source ${unknown.join(', ')}: no such source (sources: ${configured.map((s) => s.id).join(', ')})`);
+  }
 }
