@@ -35,9 +35,9 @@ or database (nothing fetched); 4 another refresh is running; 1 internal error.`,
 Prints the recorded changes, newest first, from the database alone (no config, no network).
   --source id        only the items this source reported (exit 2 if the database knows no such source)
   --last N           at most N items (default 20; 1 to 1000000)
-  --min-severity s   only items at least this severe: ${SEVERITY_ORDER.join(', ')}, strongest first
-                     ("major" shows critical and major; "info" hides only first observations;
-                     "baseline", the default, shows everything)
+  --min-severity s   only items at least this severe, of ${SEVERITY_ORDER.join(', ')}
+                     (strongest first: "major" shows critical and major; "info" hides only first
+                     observations; "baseline", the default, shows everything)
   --format f         table (default); markdown: the "Recent Changes" table a reference page pastes
                      in; json; csv: RFC 4180, one row per item
   --data d           the folder whose database is read (default ./data)
@@ -68,8 +68,8 @@ sees on a page.
                      the kinds are listed in the README, "Sources and licences")
   --url u            for a saved file: the URL it came from (some pages name their document only there)
   --config f         a catalogue's settings (committees, documents) come from the config's first
-                     source of that kind, else from the shipped watch list; and how pages are fetched
-                     (a private address only with "allowPrivateNetwork": true)
+                     source of that kind, else from the shipped watch list; and how pages are
+                     fetched (a private address only with "allowPrivateNetwork": true)
   --data d           accepted, not used: inspect opens no database
 Exit: 0 a record was extracted (or the catalogue had none in scope); 3 the page could not be read
 (unreadable: 403, 5xx, a timeout, an error page) or had no record (extraction-failed), printed as
@@ -123,8 +123,9 @@ nothing else: every other byte stays. The file is replaced atomically, and only 
   --source id        the source the page is about (a configured source)
   --last N           rows in the table (default 5; 1 to 1000)
   --vocabulary v     regwatch: critical, major, …; reference: version_bump, substantive, editorial
-  --min-severity s   only rows at least this severe: ${SEVERITY_ORDER.join(', ')}, strongest first
-                     (default: every row; the table says so when none is that severe)
+  --min-severity s   only rows at least this severe, of ${SEVERITY_ORDER.join(', ')}
+                     (strongest first; default: every row; the table says so when none is that
+                     severe)
   --config f         where --source is configured (default: see regwatch --help)
   --data d           the folder whose database is read (default ./data)
 Exit: 0 the page was already up to date (left byte for byte); 6 it was rewritten; 2 bad usage, a
