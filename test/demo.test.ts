@@ -111,6 +111,10 @@ describe('regwatch demo through the CLI, loopback only', () => {
     );
     const publicDir = join(dir, 'demo-data', 'public');
     expect(demo.stdout).toContain(`Published in ${publicDir}:\n  ${join(publicDir, 'feed.xml')}\n`);
+    // The next step serves this very replay (demo --serve would replay into a new folder).
+    expect(demo.stdout).toContain(
+      `regwatch serve --config ${join(dir, 'demo-data', 'demo.config.json')} --data ${join(dir, 'demo-data')}   (this replay, served at`,
+    );
     // Its database read under the shipped watch list: the demo's source is named, not hidden.
     const sources = await runCli(['sources', '--data', 'demo-data'], dir);
     expect([sources.code, sources.stdout]).toEqual([0, expect.stringContaining('\nAlso in this database, not in this config: sc42_catalogue (')]);

@@ -56,7 +56,7 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     output.out(`\n${slice.attribution}. Facts only: stage codes, dates and references; no abstract.\n`);
     if (!values.serve) {
       output.out(
-        `\nNext: regwatch changes --data ${dataDir} --min-severity major\n      regwatch demo --serve   (the same, served at http://127.0.0.1:${port}/)\n`,
+        `\nNext: regwatch changes --data ${dataDir} --min-severity major\n      regwatch serve --config ${configFile} --data ${dataDir}   (this replay, served at http://127.0.0.1:${port}/)\n`,
       );
       return EXIT.ok;
     }
