@@ -1,41 +1,15 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import defaultWatchList from '../../watchlists/default.json' with { type: 'json' };
 import { ConfigError, parseConfig, type Config } from './schema.js';
+import { defaultSources, problemInFile, withWatchList, type SourceOrigin } from './watch-list.js';
 
 // Where a config comes from: the file given, else ./regwatch.config.json when present, else the
 // shipped watch list (watchlists/default.json). A config may build on the shipped list with
-// `"extends": "default"`: its sources are added (one with the same id replaces the shipped one),
-// so following one more standard is one line, not a copy of the defaults.
+// `"extends": "default"` (watch-list.ts).
 
 export const DEFAULT_CONFIG_FILE = 'regwatch.config.json';
 
 /** A config is a few kilobytes; reading stops past this (`--config /dev/zero` once grew to 7.9 GB). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
-
-export const WATCH_LISTS: Readonly<Record<string, { sources: unknown[] }>> = { default: defaultWatchList };
-
-/** The shipped watch list's sources, as a config names them. */
-export function defaultSources(): unknown[] {
-  return structuredClone(defaultWatchList.sources);
-}
-
-/** A config object with `extends` resolved: the watch list's sources, then the config's own. */
-export function withWatchList(input: unknown, origin: string): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input) || !('extends' in input)) return input;
-  const { extends: name, ...rest } = input as { extends: unknown; sources?: unknown };
-  const list = typeof name === 'string' ? WATCH_LISTS[name] : undefined;
-  if (list === undefined)
-    throw new ConfigError([
-      `${origin}: extends: must be one of ${Object.keys(WATCH_LISTS)
-        .map((n) => `"${n}"`)
-        .join(', ')}`,
-    ]);
-  if (rest.sources !== undefined && !Array.isArray(rest.sources)) return input; // the schema names it
-  const own = (rest.sources as unknown[] | undefined) ?? [];
-  const ownIds = new Set(own.map((s) => (typeof s === 'object' && s !== null ? (s as { id?: unknown }).id : undefined)));
-  const inherited = structuredClone(list.sources).filter((s) => !ownIds.has((s as { id?: unknown }).id));
-  return { ...rest, sources: [...inherited, ...own] };
-}
 
 /**
  * The config file given, else ./regwatch.config.json when present, else the shipped watch list.
@@ -56,11 +30,11 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
 }
 
 /** Field problems name the file too, as its other problems do: ./regwatch.config.json may have been read without --config. */
-function parseConfigIn(path: string, input: unknown): Config {
+function parseConfigIn(path: string, { input, origins }: { input: unknown; origins: SourceOrigin[] | undefined }): Config {
   try {
     return parseConfig(input);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.problems.map((problem) => `${path}: ${problem.replace(/^\(root\): /, '')}`));
+    if (error instanceof ConfigError) throw new ConfigError(error.problems.map((problem) => problemInFile(problem.replace(/^\(root\): /, ''), path, origins)));
     throw error;
   }
 }
