@@ -137,8 +137,9 @@ describeWithFixtures('regwatch page through the CLI', () => {
   it('names a missing page, an unknown source and a missing --source (exit 2)', async () => {
     expect(await run(['page', 'nope.md', '--source', 'iso_22934'])).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('page: nope.md: cannot be read (ENOENT)'),
+      stderr: expect.stringContaining('page: nope.md: no such file'),
     });
+    expect(await run(['page', '.', '--source', 'iso_22934'])).toMatchObject({ code: 2, stderr: expect.stringContaining('page: .: is a folder, not a file') });
     expect(await run(['page', 'iso-22934.md', '--source', 'iso_9999'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--source iso_9999: no such source in the config (sources: iso_22934)'),

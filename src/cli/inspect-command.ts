@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readAtMost, sizeText, type BoundedRead } from '../runtime/read-at-most.js';
+import { readAtMost, sizeText, whyUnreadable, type BoundedRead } from '../runtime/read-at-most.js';
 import { KIND_IDS } from '../../watchers/index.js';
 import { OperatorError } from '../model/operator-error.js';
 import { oneOf, parseCommand, usage } from './args.js';
@@ -41,7 +41,7 @@ function readInput(path: string, maxBytes: number): Buffer {
   try {
     read = readAtMost(path, maxBytes);
   } catch (error) {
-    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: ${whyUnreadable(error)}`);
   }
   if (read.kind === 'too-large')
     throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is larger than ${sizeText(maxBytes)}, the most regwatch reads of a page of this kind`);

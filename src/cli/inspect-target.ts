@@ -11,7 +11,7 @@ import { watchedSource } from '../pipeline/sources.js';
 import { runWatch } from '../pipeline/watch.js';
 import { OperatorError } from '../model/operator-error.js';
 import { isForbiddenHostLiteral, isPrivateHostLiteral } from '../fetch/address-guard.js';
-import { sizeText } from '../runtime/read-at-most.js';
+import { sizeText, whyUnreadable } from '../runtime/read-at-most.js';
 
 // `regwatch inspect`: what a kind of source sees on one page or download. Reads a file or fetches a
 // URL (politely, with the same guarded client as refresh), extracts, prints. Stores nothing. A
@@ -104,7 +104,7 @@ function refuseUnfitDownload(path: string, kindId: string, maxBytes: number): vo
     try {
       return statSync(path);
     } catch (error) {
-      throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: ${whyUnreadable(error)}`);
     }
   })();
   if (!stat.isFile()) throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is not a regular file (${kindId} reads a saved download)`);

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readAtMost, whyUnreadable, type BoundedRead } from '../runtime/read-at-most.js';
 import { ConfigError, parseConfig, type Config } from './schema.js';
 import { defaultSources, problemInFile, withWatchList, type SourceOrigin } from './watch-list.js';
 
@@ -41,26 +42,12 @@ function parseConfigIn(path: string, { input, origins }: { input: unknown; origi
 
 /** At most MAX_CONFIG_BYTES, whatever the path is (a device that never ends). */
 function readConfigText(path: string): string {
-  let fd: number;
+  let read: BoundedRead;
   try {
-    fd = openSync(path, 'r');
+    read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+    throw new ConfigError([`${path}: ${whyUnreadable(error)}`]);
   }
-  try {
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-      if (length > MAX_CONFIG_BYTES) throw new ConfigError([`${path}: is larger than 1 MiB; a regwatch config is a few kilobytes`]);
-    }
-    return buffer.toString('utf8', 0, length);
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
-  } finally {
-    closeSync(fd);
-  }
+  if (read.kind === 'too-large') throw new ConfigError([`${path}: is larger than 1 MiB; a regwatch config is a few kilobytes`]);
+  return read.bytes.toString('utf8');
 }

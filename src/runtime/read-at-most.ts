@@ -30,6 +30,15 @@ export function readAtMost(path: string, maxBytes: number): BoundedRead {
   }
 }
 
+/** Why a file the user named cannot be read, in words: "no such file", "is a folder", else the error code. */
+export function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return `cannot be read (${code}: no permission)`;
+  return `cannot be read (${code ?? (error as Error).message ?? String(error)})`;
+}
+
 /** "5 MB", "10 MiB": how a limit reads in a message. */
 export function sizeText(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${(bytes / 1_000_000).toFixed(bytes % 1_000_000 === 0 ? 0 : 1)} MB`;
