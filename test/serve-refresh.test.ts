@@ -18,6 +18,7 @@ const RESULT: RefreshResult = {
   outcomes: [{ sourceId: 'iso_42005', verdict: 'changed', detail: null, summaries: ['x'] } as unknown as RefreshResult['outcomes'][number]],
   itemsCreated: 2,
   published: { written: ['feed.xml'], unchanged: [] },
+  refused: [],
 };
 
 let server: TestServer | undefined;

@@ -184,7 +184,7 @@ export async function startTestServer(
   const clock = { now: NOW };
   const log: string[] = [];
   const runner = createRefreshRunner({
-    refresh: options.refresh ?? (async () => ({ runId: 99, outcomes: [], itemsCreated: 0, published: { written: [], unchanged: [] } })),
+    refresh: options.refresh ?? (async () => ({ runId: 99, outcomes: [], itemsCreated: 0, published: { written: [], unchanged: [] }, refused: [] })),
     acquireLock: () => acquireRunLock(store.runLock, 0),
     now: () => clock.now,
     log: (line) => log.push(line),

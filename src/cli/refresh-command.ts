@@ -40,7 +40,9 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
     output.out(formatRefreshOutcomes(result.outcomes));
     progress?.(`${result.itemsCreated} new item(s); feeds in ${join(runtime.dataDir, 'public')} (${result.published.written.length} file(s) rewritten)`);
     if (result.notified !== undefined && runtime.notifier.enabled) progress?.(formatNotifyReport(result.notified));
-    if (result.outcomes.some((o) => o.verdict === 'internal')) return EXIT.internal;
+    // A change regwatch could not publish is its own bug: said even under --quiet, and exit 1.
+    if (!progress) for (const reason of result.refused) output.err(`compose: item refused, kept pending: ${reason}\n`);
+    if (result.outcomes.some((o) => o.verdict === 'internal') || result.refused.length > 0) return EXIT.internal;
     return result.outcomes.some((o) => !isCleanVerdict(o.verdict)) ? EXIT.sourcesFailed : EXIT.ok;
   } catch (error) {
     throw databaseProblem(error, runtime.store.path) ?? error;

@@ -95,10 +95,10 @@ export const itemSchema = z
       .strict()
       .nullable(), // null only on `source-health` items, which are about a source, not a document
     observedAt: z.string().datetime(),
-    /** The date the source gives for the change, labelled by effectiveDateKind. */
+    /** The date the source gives for the change, as precise as it gives it (NIST lists some by year alone), labelled by effectiveDateKind. */
     effectiveDate: z
       .string()
-      .regex(/^\d{4}-\d{2}(-\d{2})?$/)
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
       .nullable(),
     effectiveDateKind: z.enum(['stage-date', 'publication-date']).nullable(),
     severity: severitySchema,

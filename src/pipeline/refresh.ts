@@ -58,6 +58,8 @@ export interface RefreshResult {
   outcomes: CheckOutcome[];
   itemsCreated: number;
   published: { written: string[]; unchanged: string[] };
+  /** Items composing refused (a bug: an item regwatch made fails its own schema), kept pending and named. */
+  refused: string[];
   /** What the notification step did (absent without a notifier). */
   notified?: NotifyReport;
 }
@@ -106,7 +108,7 @@ export async function refresh(deps: RefreshDeps, options: RefreshOptions): Promi
     });
     const failed = outcomes.filter((o) => !CHECKED.has(o.verdict)).length;
     deps.store.finishRun(runId, deps.now().toISOString(), failed === 0 ? 'ok' : `${failed} source(s) not checked`);
-    return { runId, outcomes, itemsCreated, published, ...(notified ? { notified } : {}) };
+    return { runId, outcomes, itemsCreated, published, refused, ...(notified ? { notified } : {}) };
   } catch (error) {
     // What was committed stays committed (checks, items); the next refresh publishes it.
     const outcome =
