@@ -88,6 +88,7 @@ describe("parseArgs' refusals, in regwatch's words", () => {
   it('names the option that needs a value, and one that takes none', async () => {
     await expectRefused(['changes', '--last'], 'changes: --last: needs a value (see regwatch help changes)');
     await expectRefused(['changes', '--data'], 'changes: --data: needs a value (see regwatch help changes)');
+    await expectRefused(['--data', '--help', 'changes'], '--data: needs a value'); // not a folder named --help
     await expectRefused(
       ['changes', '--source', '--data', 'd'],
       'changes: --source: needs a value ("--data" is an option; a value that starts with - is written --source=--data)',

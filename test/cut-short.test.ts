@@ -67,6 +67,22 @@ describe('cutShortReason', () => {
   });
 });
 
+describe('the IEC webstore kind', () => {
+  const HISTORY = 'https://webstore.iec.ch/webstore/webstore.nsf/AjaxRequestXML?Openagent&url=161';
+  it('names an error page for what it is, even when it never closes', () => {
+    const outcome = extractIecWebstore('<html><head><title>Access denied</title></head><body>Access denied', {
+      url: 'https://webstore.iec.ch/publication/161',
+    });
+    expect(outcome).toEqual({ kind: 'unreadable', reason: expect.stringMatching(/^iec-webstore: \S+: error page instead of the publication page/) });
+  });
+
+  it('reads a history with no row, however its empty root is written, as no record', () => {
+    for (const body of ['<RES/>', '<?xml version="1.0"?>\n<RES count="0"/>\n', '<RES />\n<!-- cached -->\n']) {
+      expect(extractIecWebstore(body, { url: HISTORY }), body).toEqual({ kind: 'records', records: [] });
+    }
+  });
+});
+
 describeWithFixtures('recorded pages cut short are unreadable, never a record', () => {
   const documents = recordedDocuments();
   itHasRows('recorded pages and histories that read as records', documents, 200);
@@ -83,7 +99,7 @@ describeWithFixtures('recorded pages cut short are unreadable, never a record', 
         unreadable += 1;
         continue;
       }
-      // CEN's APEX pages close </HTML> and then carry their scripts: a cut there loses no field.
+      // CEN's APEX pages close </HTML> twice, scripts between: a cut after the first loses no field.
       expect(outcome, doc.name).toEqual(doc.read(doc.body));
     }
     expect(unreadable).toBeGreaterThan(documents.length / 2);

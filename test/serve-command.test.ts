@@ -10,6 +10,7 @@ import { processSignals, serveCommand } from '../src/cli/serve-command.js';
 import { openRuntime, databasePath, type Runtime } from '../src/runtime/open-runtime.js';
 import { request, TOKEN } from './serve-seed.js';
 import { startServingChild, type ServingChild } from './helpers/serving-child.js';
+import { writeRow } from './helpers/database-file.js';
 
 // `regwatch serve` as a user runs it: argument checks, start, and a graceful stop on SIGTERM/SIGINT
 // that finishes or abandons a running refresh and closes the database.
@@ -109,10 +110,14 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('the CLI process stopped by %s', (
 describe('the start', () => {
   it('publishes the feeds again, so files published under the previous config show the new one at once', async () => {
     const { dataDir, configFile } = servingFolder('http://127.0.0.1:9/standard/44545.html', { feedTitle: 'First watch list' });
+    const err: string[] = [];
     const serveOnce = async (): Promise<string> => {
       const stop = deferred<string>();
       const out: string[] = [];
-      const exit = serveCommand({ ...DEFAULTS, configFile, dataDir }, { stdout: (l) => out.push(l), stderr: () => {}, stopSignal: () => stop.promise });
+      const exit = serveCommand(
+        { ...DEFAULTS, configFile, dataDir },
+        { stdout: (l) => out.push(l), stderr: (l) => err.push(l), stopSignal: () => stop.promise },
+      );
       await expect.poll(() => out.find((l) => l.startsWith('regwatch serve: ')), { timeout: 10_000 }).toBeDefined();
       const url = out.find((l) => l.startsWith('regwatch serve: '))!.slice('regwatch serve: '.length);
       const feed = await request(new URL('feed.xml', url).href);
@@ -126,6 +131,15 @@ describe('the start', () => {
     const renamed = await serveOnce();
     expect(renamed).toContain('<title>Renamed watch list</title>');
     expect(renamed).not.toContain('First watch list');
+
+    // A store it cannot publish from (a damaged item row) does not keep it from serving what was published.
+    writeRow(databasePath(dataDir), "INSERT INTO runs (trigger, started_at) VALUES ('test', '2025-01-01T00:00:00.000Z')");
+    writeRow(
+      databasePath(dataDir),
+      "INSERT INTO items (id, run_id, source_id, doc_key, observed_at, severity_rank, item_json) VALUES ('x', 1, 'iso_42005', NULL, '2025-01-01T00:00:00.000Z', 0, 'not json')",
+    );
+    expect(await serveOnce()).toContain('<title>Renamed watch list</title>');
+    expect(err.join('\n')).toMatch(/serve: the feeds could not be published at start, the files already published are served: /);
   });
 });
 

@@ -113,6 +113,8 @@ describe('published files', () => {
     for (const [method, path] of [
       ['POST', '/nope'],
       ['OPTIONS', '/sources/iso_42001/whatever'],
+      ['OPTIONS', '/sources/iso_99999/feed.xml'],
+      ['POST', '/sources/iso_99999/feed.xml'],
       ['DELETE', '/feed.xml/'],
     ] as const) {
       const res = await request(url(path), { method });

@@ -39,6 +39,9 @@ describe('the date of a view when a run’s items are not in time order', () => 
     expect(changes.items.map((i) => i.observedAt)).toEqual([EARLIER, LATER]);
     expect(changes.generatedAt).toBe(LATER);
     expect(readFileSync(join(dir, 'public', 'feed.xml'), 'utf8')).toContain(`<lastBuildDate>${new Date(LATER).toUTCString()}</lastBuildDate>`);
+    // The Atom feed's own <updated> (before its first entry), not that entry's.
+    const atom = readFileSync(join(dir, 'public', 'feed.atom'), 'utf8');
+    expect(atom.slice(0, atom.indexOf('<entry>'))).toContain(`<updated>${LATER}</updated>`);
   });
 
   it('a page of /changes.json and a source’s feed', () => {

@@ -45,7 +45,8 @@ export function readInvocation(argv: readonly string[]): Invocation {
     const name = token.split('=', 1)[0]!;
     if (GLOBAL_WITH_VALUE.has(name)) {
       const value = token === name ? argv[++i] : token.slice(name.length + 1);
-      if (value === undefined) throw usage(`${name}: needs a value`);
+      // `--data --help changes`: a folder named "--help" is far less likely than a forgotten value.
+      if (value === undefined || (token === name && value.startsWith('-'))) throw usage(`${name}: needs a value`);
       refuseEmpty(name.slice(2), value);
       if (leading.some((given) => given.startsWith(`${name}=`))) {
         throw usage(`${name} is given more than once before the command (one before it and one after it may be: the one after wins)`);

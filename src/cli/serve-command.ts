@@ -126,6 +126,9 @@ export async function serveCommand(o: ServeOptions, env: Partial<ServeEnvironmen
   else {
     try {
       await publishFromStore(runtime.store, runtime.config, publicDir, runtime.site);
+    } catch (error) {
+      // Serving what was published before beats not serving at all; the next refresh publishes again.
+      log(`serve: the feeds could not be published at start, the files already published are served: ${(error as Error).message}`);
     } finally {
       lock.release();
     }

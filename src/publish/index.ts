@@ -163,7 +163,8 @@ function feedView(input: FeedInput, items: Item[], { basePath = '', query = '', 
     homePageUrl: home,
     urls: { rss: self(FEED_FILE_OF.rss), atom: self(FEED_FILE_OF.atom), json: self(FEED_FILE_OF.json) },
     generatedAt,
-    updated: feedItems[0]?.observedAt ?? generatedAt,
+    // The most recently observed item's date (generatedAt), not the first item's: a run files its items in key order.
+    updated: generatedAt,
     items: feedItems,
   };
 }

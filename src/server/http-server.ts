@@ -61,6 +61,10 @@ export function requestHandler(
     const path = url.pathname;
     const name = path.slice(1);
     // A path no route answers is a 404 whatever the method (not a 405, nor a CORS preflight).
+    const sourcePath = SOURCE_FEED_PATH.exec(path);
+    if (sourcePath !== null && isFeedFile(sourcePath[2]!) && !sourceIds.includes(sourcePath[1]!)) {
+      return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
+    }
     if (!routeShaped(path, name)) return sendError(res, 404, `no such page: ${path}`);
     const shared = isSharedPath(path, isPublishedFile(name));
     if (shared) {
@@ -115,12 +119,10 @@ export function requestHandler(
       return sendRepresentation(req, res, rep, cacheControl());
     }
 
-    const sourcePath = SOURCE_FEED_PATH.exec(path)!; // routeShaped: the one shape left
+    // routeShaped: the one shape left, a configured source's feed
     const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
     if (filter === undefined) return;
-    const rep = storeFeed(deps, { ...filter, source: sourcePath[1]! }, sourcePath[2] as FeedFile);
-    if (rep === null) return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
-    return sendRepresentation(req, res, rep, cacheControl());
+    return sendRepresentation(req, res, storeFeed(deps, { ...filter, source: sourcePath![1]! }, sourcePath![2] as FeedFile)!, cacheControl());
   }
 
   return (req, res) => {

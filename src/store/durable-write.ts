@@ -6,7 +6,9 @@ import type Database from 'better-sqlite3';
 // cache, check; bench/fsyncs.ts counts them), each milliseconds on a busy or slow disk. The transaction
 // that turns a run's observations into items (and queues their notifications) runs under FULL: its
 // fsync of the write-ahead log makes it, and every commit before it, durable before any feed is
-// published from them. A check it does not follow (nothing changed) is redone by the next refresh.
+// published from them. A run that changed nothing writes no such transaction: its checks reach the
+// disk when the system writes them back, and a power cut before that undoes them (the next refresh
+// redoes them).
 
 export function durably<T>(db: Database.Database, write: () => T): T {
   db.pragma('synchronous = FULL');

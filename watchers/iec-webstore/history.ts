@@ -51,7 +51,7 @@ export function readHistory(body: string, pubid: string | undefined): HistoryRea
     };
   }
 
-  const cut = /<RES\s*\/>\s*$/.test(body) ? undefined : cutShortReason(body, 'RES');
+  const cut = /<RES\b[^>]*\/>\s*(?:<!--[\s\S]*?-->\s*)*$/.test(body) ? undefined : cutShortReason(body, 'RES');
   if (cut !== undefined) return { kind: 'unreadable', reason: cut };
 
   const $ = load(body, { xml: true });

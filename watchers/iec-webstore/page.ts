@@ -24,18 +24,19 @@ export type PageReading = { kind: 'record'; record: Partial<DocumentRecord> } | 
 
 export function readPublicationPage(body: string, url: string): PageReading {
   if (body.trim() === '') return { kind: 'unreadable', reason: 'empty body' };
-  const cut = cutShortReason(body, 'html');
-  if (cut !== undefined) return { kind: 'unreadable', reason: cut };
   const $ = load(body);
   $('[itemprop=description]').remove();
 
   const heading = $('h1.reference').first();
   const reference = text(heading.find('[itemprop=productID]').first());
+  // An error or challenge page says what it is; a page cut short is unreadable too, never a redesign.
+  const cut = cutShortReason(body, 'html');
   if (reference === '') {
-    const unreadable = unreadableReason(body, $);
+    const unreadable = unreadableReason(body, $) ?? cut;
     if (unreadable !== undefined) return { kind: 'unreadable', reason: unreadable };
     return { kind: 'extraction-failed', reason: 'no h1.reference [itemprop=productID] (has the markup changed?)' };
   }
+  if (cut !== undefined) return { kind: 'unreadable', reason: cut };
 
   const rows = detailRows($);
   if (rows.size === 0) return { kind: 'extraction-failed', reason: 'no table.table-info details rows (has the markup changed?)' };
