@@ -4,6 +4,8 @@ import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { DocumentRecord } from '../src/model/record.js';
 import type { Finding, RuleContext } from '../src/model/rule.js';
+import { classifyChange } from '../src/rules/classify.js';
+import { diffRecords } from '../src/rules/diff.js';
 import { iecWebstore } from '../watchers/iec-webstore/index.js';
 import { extractIecWebstore } from '../watchers/iec-webstore/extract.js';
 import type { ExtractOutcome } from '../watchers/kind.js';
@@ -307,7 +309,12 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       expect(h1!.relations?.map((r) => r.reference)).toEqual(['IEC 60050-102:2007/AMD1:2017', 'IEC 60050-102:2007/AMD2:2020']);
       expect(findingsOf(h1!, h2!)).toEqual([{ event: 'under-publication', severity: 'major', words: 'amendment IEC 60050-102/AMD3: Being published [BPUB]' }]);
       expect(findingsOf(h2!, h3!)).toEqual([
-        { event: 'amendment-published', severity: 'major', words: 'amendment IEC 60050-102:2007/AMD3:2021 published 2021-03-23, was Being published [BPUB]' },
+        {
+          event: 'amendment-published',
+          severity: 'major',
+          words: 'amendment IEC 60050-102:2007/AMD3:2021 published 2021-03-23, was Being published [BPUB]',
+          publishedOn: '2021-03-23', // the item's effective date: the history gives the amendment's PUB_DATE
+        },
       ]);
       expect(brief(findingsOf(h2!, h3!, true))).toEqual(['amendment-published/critical']);
     });
@@ -315,9 +322,27 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
     it('IEC 60050-103: AMD4 being published [BPUB] → published 2021-09-03, major, critical for a requirements standard', () => {
       const [before, after] = [recordOf('iec-history-161-2021-08-26.xml'), recordOf('iec-history-161-2021-10-06.xml')];
       expect(findingsOf(before, after)).toEqual([
-        { event: 'amendment-published', severity: 'major', words: 'amendment IEC 60050-103:2009/AMD4:2021 published 2021-09-03, was Being published [BPUB]' },
+        {
+          event: 'amendment-published',
+          severity: 'major',
+          words: 'amendment IEC 60050-103:2009/AMD4:2021 published 2021-09-03, was Being published [BPUB]',
+          publishedOn: '2021-09-03',
+        },
       ]);
       expect(brief(findingsOf(before, after, true))).toEqual(['amendment-published/critical']);
+      // The item is dated by the amendment's publication, which the history gives; the history record has no date of its own.
+      const context: RuleContext = {
+        requirements: false,
+        watchedKeys: new Set([after.key]),
+        requirementsKeys: new Set(),
+        requirementsReferences: new Set(),
+        family: null,
+      };
+      expect(classifyChange(before, after, diffRecords(before, after), context, iecWebstore.rules)).toMatchObject({
+        event: 'amendment-published',
+        effectiveDate: '2021-09-03',
+        effectiveDateKind: 'publication-date',
+      });
     });
 
     it('IEC 60050-103 history: old URL answers XML, then a 200 "Not Found" page (unreadable), then the new URL; the baseline carries across', () => {

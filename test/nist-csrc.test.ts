@@ -219,6 +219,7 @@ describe('rules on hand-made records', () => {
       event: 'final-published',
       severity: 'major',
       words: 'final published 2024-01-10, was not listed',
+      publishedOn: '2024-01-10',
     });
   });
 

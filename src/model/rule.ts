@@ -39,6 +39,12 @@ export interface Finding {
   words: string;
   /** The key of the related document whose move this reports (its amendment published, its successor out). */
   about?: string;
+  /**
+   * When what it reports was published, where the source gives it (an IEC amendment's PUB_DATE, a NIST
+   * final's release date): the finding's effective date, labelled publication date, rather than the
+   * record's own dates (a history has none; a NIST record's is its newest update's).
+   */
+  publishedOn?: string;
 }
 
 export type Rule = (t: Transition) => Finding | Finding[] | null;

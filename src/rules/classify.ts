@@ -50,7 +50,10 @@ export function classifyChange(
     if (unclassified === 'quiet') return null;
     findings.push({ event: 'record-corrected', severity: 'info', words: `${changes.map((c) => c.field).join(', ')} corrected` });
   }
-  const dated = findings.map((f): DatedFinding => ({ ...f, ...effectiveDate(after, f.event) }));
+  const dated = findings.map(({ publishedOn, ...f }): DatedFinding => ({
+    ...f,
+    ...(publishedOn !== undefined ? { effectiveDate: publishedOn, effectiveDateKind: 'publication-date' as const } : effectiveDate(after, f.event)),
+  }));
   const classification = summarise(after.reference, dated);
   return dated.some((f) => f.about !== undefined) ? { ...classification, findings: dated } : classification;
 }

@@ -58,6 +58,7 @@ const supplements: Rule = (t) => {
         event: 'amendment-published',
         severity: t.context.requirements ? 'critical' : 'major',
         words: `amendment ${after.reference} published${date}${was}`,
+        ...(after.date !== undefined ? { publishedOn: after.date } : {}),
       });
     } else if (after.status === 'under-development' || after.status === 'deleted') {
       const finding = workInProgress(t, 'amendment', before, after);
@@ -66,7 +67,12 @@ const supplements: Rule = (t) => {
   }
   for (const { before, after } of moved(t, 'corrigendum')) {
     if (isPublished(after) && (before === undefined || !isPublished(before))) {
-      findings.push({ event: 'corrigendum-published', severity: 'minor', words: `corrigendum ${after.reference} published` });
+      findings.push({
+        event: 'corrigendum-published',
+        severity: 'minor',
+        words: `corrigendum ${after.reference} published`,
+        ...(after.date !== undefined ? { publishedOn: after.date } : {}),
+      });
     }
   }
   return findings;

@@ -132,6 +132,7 @@ export const finalPublished: Rule = (t) => {
     event: 'final-published',
     severity: replaced.length > 0 ? 'critical' : 'major',
     words: `final published${dated(first)}${updated}${supersedes}, ${was(t)}`,
+    ...(first.date !== undefined ? { publishedOn: first.date } : {}),
   };
 };
 
