@@ -345,6 +345,23 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       });
     });
 
+    it('a stability date bumped is no date of publication: the item has no effective date, not the 2008 publication date', () => {
+      const [before, after] = [recordOf('iec-pub-7479-2019-11-27.html'), recordOf('iec-pub-7479-2020-10-28.html')];
+      const context: RuleContext = {
+        requirements: false,
+        watchedKeys: new Set([after.key]),
+        requirementsKeys: new Set(),
+        requirementsReferences: new Set(),
+        family: null,
+      };
+      expect(after.publicationDate).toBe('2008-03-26');
+      expect(classifyChange(before, after, diffRecords(before, after), context, iecWebstore.rules)).toMatchObject({
+        event: 'stability-date-changed',
+        effectiveDate: null,
+        effectiveDateKind: null,
+      });
+    });
+
     it('IEC 60050-103 history: old URL answers XML, then a 200 "Not Found" page (unreadable), then the new URL; the baseline carries across', () => {
       const notFound = outcomeOf(rowByFile.get('iec-history-161-2019-09-19.html')!);
       expect(notFound).toMatchObject({ kind: 'unreadable', reason: expect.stringContaining('Not Found') });

@@ -139,8 +139,7 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
   if (event === 'publication-date' && record.publicationDate !== undefined) {
     return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
   }
-  const general = dateOf(record);
-  if (general.effectiveDate !== null) return general;
+  if (record.stageDate !== undefined) return dateOf(record);
   // Publishers with no stage date (IEC, CEN, NIST) date some events themselves (spec, composing
   // rule 6: the effective date the source gives): a withdrawal or supersession by its withdrawal date,
   // a NIST draft by its release date (never a forecast, unlike an ISO publication date before 60.60).
@@ -148,8 +147,13 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
   if ((event === 'withdrawn' || event === 'new-edition') && withdrawal !== undefined) return { effectiveDate: withdrawal, effectiveDateKind: 'stage-date' };
   if (event === 'draft-released' && record.publicationDate !== undefined)
     return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
-  return general;
+  // The document's own publication date dates its publication, never a later move (a stability
+  // date bumped, a title changed, a supersession announced): those the page does not date.
+  return DATED_BY_PUBLICATION.has(event) ? dateOf(record) : { effectiveDate: null, effectiveDateKind: null };
 }
+
+/** Where a publisher gives no stage date: the events a published document's own publication date dates. */
+const DATED_BY_PUBLICATION: ReadonlySet<EventType> = new Set(['baseline', 'published', 'publication-date', 'final-published', 'update-published']);
 
 function dateOf(record: DocumentRecord): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
   if (record.stageDate !== undefined) return { effectiveDate: record.stageDate, effectiveDateKind: 'stage-date' };
