@@ -36,3 +36,22 @@ describeWithFixtures('nist-techpubs through refresh', () => {
     expect(h.store.items().items.length).toBe(published.length);
   });
 });
+
+describeWithFixtures('nist-techpubs following a whole series', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('techpubs-series', (origin) => [{ id: 'nist_ai', watcher: 'nist-techpubs', url: `${origin}${LIST}` }]);
+  });
+  afterAll(async () => h?.close());
+
+  it('says a publication new in the series is newly listed: a NIST series has no committee', async () => {
+    const summaries: string[] = [];
+    for (const [i, commit] of COMMITS.entries()) {
+      h.server.routes.set(LIST, { file: join(FIXTURES_DIR, 'nist', 'techpubs', `nist-techpubs-ai-list-${commit}.html`) });
+      const { added } = await h.refreshAt(new Date(Date.UTC(2024, 0, 1 + i)));
+      summaries.push(...added.filter((item) => item.event === 'new-project').map((item) => item.summary));
+    }
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const summary of summaries) expect(summary).toMatch(/^NIST AI [^:]+: newly listed, /);
+  });
+});

@@ -124,7 +124,8 @@ export function classifyFirstObservation(
     event: 'new-project',
     severity: context.family !== null ? 'minor' : 'info',
     alsoEvents: [],
-    summary: clip(`${record.reference}: new project in ${record.committee ?? 'the committee'}, ${words}`),
+    // A NIST series has no committee: a publication newly in it is "newly listed".
+    summary: clip(`${record.reference}: ${record.committee === undefined ? 'newly listed' : `new project in ${record.committee}`}, ${words}`),
     ...dateOf(record),
   };
 }
