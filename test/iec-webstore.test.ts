@@ -90,6 +90,18 @@ function recordOf(file: string): DocumentRecord {
   return outcome.records[0]!;
 }
 
+/** The item's classification (event, effective date) of one move, for a document that is no requirements standard. */
+function classified(before: DocumentRecord, after: DocumentRecord) {
+  const context: RuleContext = {
+    requirements: false,
+    watchedKeys: new Set([after.key]),
+    requirementsKeys: new Set(),
+    requirementsReferences: new Set(),
+    family: null,
+  };
+  return classifyChange(before, after, diffRecords(before, after), context, iecWebstore.rules);
+}
+
 function findingsOf(before: DocumentRecord, after: DocumentRecord, requirements = false): Finding[] {
   const context: RuleContext = {
     requirements,
@@ -331,14 +343,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       ]);
       expect(brief(findingsOf(before, after, true))).toEqual(['amendment-published/critical']);
       // The item is dated by the amendment's publication, which the history gives; the history record has no date of its own.
-      const context: RuleContext = {
-        requirements: false,
-        watchedKeys: new Set([after.key]),
-        requirementsKeys: new Set(),
-        requirementsReferences: new Set(),
-        family: null,
-      };
-      expect(classifyChange(before, after, diffRecords(before, after), context, iecWebstore.rules)).toMatchObject({
+      expect(classified(before, after)).toMatchObject({
         event: 'amendment-published',
         effectiveDate: '2021-09-03',
         effectiveDateKind: 'publication-date',
@@ -347,15 +352,8 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
 
     it('a stability date bumped is no date of publication: the item has no effective date, not the 2008 publication date', () => {
       const [before, after] = [recordOf('iec-pub-7479-2019-11-27.html'), recordOf('iec-pub-7479-2020-10-28.html')];
-      const context: RuleContext = {
-        requirements: false,
-        watchedKeys: new Set([after.key]),
-        requirementsKeys: new Set(),
-        requirementsReferences: new Set(),
-        family: null,
-      };
       expect(after.publicationDate).toBe('2008-03-26');
-      expect(classifyChange(before, after, diffRecords(before, after), context, iecWebstore.rules)).toMatchObject({
+      expect(classified(before, after)).toMatchObject({
         event: 'stability-date-changed',
         effectiveDate: null,
         effectiveDateKind: null,
