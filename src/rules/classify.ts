@@ -141,7 +141,7 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
     return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
   }
   if (record.stageDate !== undefined) return dateOf(record);
-  // Publishers with no stage date (IEC, CEN, NIST) date some events themselves (spec, composing
+  // Sources with no stage date (IEC, CEN, NIST, the ISO Open Data catalogue) date some events themselves (spec, composing
   // rule 6: the effective date the source gives): a withdrawal or supersession by its withdrawal date,
   // a NIST draft by its release date (never a forecast, unlike an ISO publication date before 60.60).
   const withdrawal = record.dates?.withdrawal;
