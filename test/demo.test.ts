@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesFileSchema } from '../src/model/item.js';
+import { changesFileSchema, type Item } from '../src/model/item.js';
 import { demoSlice } from '../src/demo/slice.js';
 import { describeWithFixtures, FIXTURES_DIR } from './fixtures.js';
 import { CLI, LOOPBACK_ONLY, runCli } from './helpers/run-cli.js';
@@ -121,6 +121,17 @@ describe('regwatch demo through the CLI, loopback only', () => {
     // A filter that leaves nothing says so, rather than that nothing was ever recorded.
     const critical = await runCli(['changes', '--data', 'demo-data', '--min-severity', 'critical'], dir);
     expect([critical.code, critical.stdout]).toEqual([0, 'No critical changes recorded yet.\n']);
+    // The catalogue gives no stage date: its publication date dates a publication, never a later review.
+    const items = JSON.parse((await runCli(['changes', '--data', 'demo-data', '--format', 'json'], dir)).stdout) as Item[];
+    const dated = (event: string) => items.filter((i) => i.event === event).map((i) => [i.effectiveDate, i.effectiveDateKind]);
+    expect(dated('published')).toEqual([
+      ['2024-10-01', 'publication-date'],
+      ['2024-03-01', 'publication-date'],
+    ]);
+    expect([...dated('confirmed'), ...dated('revision-registered')]).toEqual([
+      [null, null],
+      [null, null],
+    ]);
     const pageFile = join(dir, 'reference.md');
     writeFileSync(pageFile, '<!-- regwatch:changes -->\n<!-- /regwatch:changes -->\n<!-- regwatch:provenance -->\n<!-- /regwatch:provenance -->\n');
     const demoConfig = join(dir, 'demo-data', 'demo.config.json');
