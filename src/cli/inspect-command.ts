@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readAtMost, sizeText, whyUnreadable, type BoundedRead } from '../runtime/read-at-most.js';
+import { readNamedFile, sizeText } from '../runtime/read-at-most.js';
 import { KIND_IDS } from '../../watchers/index.js';
 import { OperatorError } from '../model/operator-error.js';
 import { oneOf, parseCommand, usage } from './args.js';
@@ -37,15 +37,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
 
 /** A file the user named: one that cannot be read (a folder, no permission) is theirs to fix. */
 function readInput(path: string, maxBytes: number): Buffer {
-  let read: BoundedRead;
-  try {
-    read = readAtMost(path, maxBytes);
-  } catch (error) {
-    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: ${whyUnreadable(error)}`);
-  }
-  if (read.kind === 'too-large')
-    throw new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: is larger than ${sizeText(maxBytes)}, the most regwatch reads of a page of this kind`);
-  return read.bytes;
+  const problem = (reason: string) => new OperatorError('REGWATCH_INSPECT_INPUT', `inspect: ${path}: ${reason}`);
+  return readNamedFile(path, maxBytes, problem, `is larger than ${sizeText(maxBytes)}, the most regwatch reads of a page of this kind`);
 }
 
 /** As in a config: a user name or password in a URL would be sent to every host it redirects to and printed. */

@@ -13,7 +13,7 @@ import { EXIT } from './exit-codes.js';
 import { showHelp } from './help-text.js';
 import type { CliOutput } from './output.js';
 import { dataDirOf, namingDatabaseProblems, openStoreForReading } from './read-store.js';
-import { readAtMost, sizeText, whyUnreadable, type BoundedRead } from '../runtime/read-at-most.js';
+import { readNamedFile, sizeText, whyUnreadable } from '../runtime/read-at-most.js';
 
 // `regwatch page <file.md> --source id`: rewrites a reference page's two regwatch blocks from the
 // database (src/page), replacing the file atomically and only when a block changed. The exit code
@@ -50,15 +50,8 @@ export async function run(args: string[], output: CliOutput): Promise<number> {
   const path = await realpath(file).catch((error: NodeJS.ErrnoException) => {
     throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: ${whyUnreadable(error)}`);
   });
-  let read: BoundedRead;
-  try {
-    read = readAtMost(path, MAX_PAGE_BYTES);
-  } catch (error) {
-    throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: ${whyUnreadable(error)}`);
-  }
-  if (read.kind === 'too-large')
-    throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: is larger than ${sizeText(MAX_PAGE_BYTES)}; a reference page is text`);
-  const bytes = read.bytes;
+  const problem = (reason: string) => new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: ${reason}`);
+  const bytes = readNamedFile(path, MAX_PAGE_BYTES, problem, `is larger than ${sizeText(MAX_PAGE_BYTES)}; a reference page is text`);
   const text = bytes.toString('utf8');
   // A page in another encoding would come back with its bytes replaced: refused instead.
   if (!Buffer.from(text, 'utf8').equals(bytes)) throw new OperatorError('REGWATCH_PAGE_FILE', `page: ${file}: is not UTF-8 text`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readAtMost, whyUnreadable, type BoundedRead } from '../runtime/read-at-most.js';
+import { readNamedFile } from '../runtime/read-at-most.js';
 import { ConfigError, parseConfig, type Config } from './schema.js';
 import { defaultSources, problemInFile, withWatchList, type SourceOrigin } from './watch-list.js';
 
@@ -42,12 +42,6 @@ function parseConfigIn(path: string, { input, origins }: { input: unknown; origi
 
 /** At most MAX_CONFIG_BYTES, whatever the path is (a device that never ends). */
 function readConfigText(path: string): string {
-  let read: BoundedRead;
-  try {
-    read = readAtMost(path, MAX_CONFIG_BYTES);
-  } catch (error) {
-    throw new ConfigError([`${path}: ${whyUnreadable(error)}`]);
-  }
-  if (read.kind === 'too-large') throw new ConfigError([`${path}: is larger than 1 MiB; a regwatch config is a few kilobytes`]);
-  return read.bytes.toString('utf8');
+  const problem = (reason: string) => new ConfigError([`${path}: ${reason}`]);
+  return readNamedFile(path, MAX_CONFIG_BYTES, problem, 'is larger than 1 MiB; a regwatch config is a few kilobytes').toString('utf8');
 }

@@ -4,12 +4,27 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 // /dev/zero, a pipe that never ends or a stray multi-gigabyte file ends in one line naming it, not
 // in an out-of-memory abort.
 
-export type BoundedRead = { kind: 'read'; bytes: Buffer } | { kind: 'too-large' };
+type BoundedRead = { kind: 'read'; bytes: Buffer } | { kind: 'too-large' };
 
 const CHUNK_BYTES = 64 * 1024;
 
+/**
+ * The bytes of a file the user named (a config, a page, a saved download), or the caller's error:
+ * `problem` gets why it cannot be read in words ("no such file"), or `tooLarge` past `maxBytes`.
+ */
+export function readNamedFile(path: string, maxBytes: number, problem: (reason: string) => Error, tooLarge: string): Buffer {
+  let read: BoundedRead;
+  try {
+    read = readAtMost(path, maxBytes);
+  } catch (error) {
+    throw problem(whyUnreadable(error));
+  }
+  if (read.kind === 'too-large') throw problem(tooLarge);
+  return read.bytes;
+}
+
 /** The file's bytes, or too-large past `maxBytes`. Throws the fs error (ENOENT, EISDIR, EACCES) for the caller to name. */
-export function readAtMost(path: string, maxBytes: number): BoundedRead {
+function readAtMost(path: string, maxBytes: number): BoundedRead {
   const fd = openSync(path, 'r');
   try {
     const stat = fstatSync(fd);
