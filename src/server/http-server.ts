@@ -61,11 +61,11 @@ export function requestHandler(
     const path = url.pathname;
     const name = path.slice(1);
     // A path no route answers is a 404 whatever the method (not a 405, nor a CORS preflight).
-    const sourcePath = SOURCE_FEED_PATH.exec(path);
-    if (sourcePath !== null && isFeedFile(sourcePath[2]!) && !sourceIds.includes(sourcePath[1]!)) {
-      return sendError(res, 404, `no source "${sourcePath[1]}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
+    const sourceFeed = sourceFeedOf(path);
+    if (sourceFeed !== null && !sourceIds.includes(sourceFeed.source)) {
+      return sendError(res, 404, `no source "${sourceFeed.source}" (known: ${sourceIds.join(', ')})`, { parameter: 'source' });
     }
-    if (!routeShaped(path, name)) return sendError(res, 404, `no such page: ${path}`);
+    if (sourceFeed === null && !isNamedRoute(path, name)) return sendError(res, 404, `no such page: ${path}`);
     const shared = isSharedPath(path, isPublishedFile(name));
     if (shared) {
       if (req.method === 'OPTIONS') return answerPreflight(res);
@@ -119,10 +119,10 @@ export function requestHandler(
       return sendRepresentation(req, res, rep, cacheControl());
     }
 
-    // routeShaped: the one shape left, a configured source's feed
+    // The one route left: a configured source's feed.
     const filter = parsedOr400(res, () => parseFeedQuery(url.searchParams));
     if (filter === undefined) return;
-    return sendRepresentation(req, res, storeFeed(deps, { ...filter, source: sourcePath![1]! }, sourcePath![2] as FeedFile)!, cacheControl());
+    return sendRepresentation(req, res, storeFeed(deps, { ...filter, source: sourceFeed!.source }, sourceFeed!.file)!, cacheControl());
   }
 
   return (req, res) => {
@@ -137,11 +137,15 @@ export function requestHandler(
   };
 }
 
-/** A path some route answers (a source feed's source id is checked by its route). */
-function routeShaped(path: string, name: string): boolean {
-  if (path === '/' || path === '/index.html' || path === '/healthz' || path === '/refresh' || isPublishedFile(name)) return true;
-  const sourcePath = SOURCE_FEED_PATH.exec(path);
-  return sourcePath !== null && isFeedFile(sourcePath[2]!);
+/** A path some route answers by its name: the page, /healthz, /refresh, a published file. */
+function isNamedRoute(path: string, name: string): boolean {
+  return path === '/' || path === '/index.html' || path === '/healthz' || path === '/refresh' || isPublishedFile(name);
+}
+
+/** `/sources/<id>/<feed file>`, whether or not a source has that id. */
+function sourceFeedOf(path: string): { source: string; file: FeedFile } | null {
+  const match = SOURCE_FEED_PATH.exec(path);
+  return match !== null && isFeedFile(match[2]!) ? { source: match[1]!, file: match[2] } : null;
 }
 
 /** The parsed query, or undefined once a 400 naming the bad parameter has been sent. */
