@@ -141,9 +141,10 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
     return { effectiveDate: record.publicationDate, effectiveDateKind: 'publication-date' };
   }
   if (record.stageDate !== undefined) return dateOf(record);
-  // Sources with no stage date (IEC, CEN, NIST, the ISO Open Data catalogue) date some events themselves (spec, composing
-  // rule 6: the effective date the source gives): a withdrawal or supersession by its withdrawal date,
-  // a NIST draft by its release date (never a forecast, unlike an ISO publication date before 60.60).
+  // Sources with no stage date (IEC, CEN, NIST, the ISO Open Data catalogue) date some events
+  // themselves (spec, composing rule 6: the effective date the source gives): a withdrawal or
+  // supersession by its withdrawal date, a NIST draft by its release date (never a forecast, unlike
+  // an ISO publication date before 60.60).
   const withdrawal = record.dates?.withdrawal;
   if ((event === 'withdrawn' || event === 'new-edition') && withdrawal !== undefined) return { effectiveDate: withdrawal, effectiveDateKind: 'stage-date' };
   if (event === 'draft-released' && record.publicationDate !== undefined)
@@ -153,8 +154,11 @@ function effectiveDate(record: DocumentRecord, event: EventType): Pick<Classific
   return DATED_BY_PUBLICATION.has(event) ? dateOf(record) : { effectiveDate: null, effectiveDateKind: null };
 }
 
-/** Where a publisher gives no stage date: the events a published document's own publication date dates. */
-const DATED_BY_PUBLICATION: ReadonlySet<EventType> = new Set(['baseline', 'published', 'publication-date', 'final-published', 'update-published']);
+/**
+ * Where a source gives no stage date: the moves a published document's own publication date dates
+ * (a first observation is dated by classifyFirstObservation, a publication-date change above).
+ */
+const DATED_BY_PUBLICATION: ReadonlySet<EventType> = new Set(['published', 'final-published', 'update-published']);
 
 function dateOf(record: DocumentRecord): Pick<Classification, 'effectiveDate' | 'effectiveDateKind'> {
   if (record.stageDate !== undefined) return { effectiveDate: record.stageDate, effectiveDateKind: 'stage-date' };
