@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -114,29 +114,33 @@ export async function serveDirectory(dir: string): Promise<{ url: (name: string)
  */
 export async function runNewsboat(feedUrl: string): Promise<{ unread: number | undefined; stdout: string; stderr: string; log: string }> {
   const home = mkdtempSync(join(tmpdir(), 'regwatch-newsboat-'));
-  writeFileSync(join(home, 'urls'), `${feedUrl}\n`);
-  writeFileSync(join(home, 'config'), '');
-  const args = [
-    '-x',
-    'reload',
-    'print-unread',
-    '-u',
-    join(home, 'urls'),
-    '-c',
-    join(home, 'cache.db'),
-    '-C',
-    join(home, 'config'),
-    '-l',
-    '6',
-    '-d',
-    join(home, 'log'),
-  ];
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', no_proxy: '127.0.0.1' };
-  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(NEWSBOAT, args, { env, timeout: 30_000 }, (error, out, err) =>
-      error ? reject(Object.assign(error, { stderr: err })) : resolve({ stdout: out, stderr: err }),
-    );
-  });
-  const match = /^(\d+) unread articles?/m.exec(stdout);
-  return { unread: match ? Number(match[1]) : undefined, stdout, stderr, log: readFileSync(join(home, 'log'), 'utf8') };
+  try {
+    writeFileSync(join(home, 'urls'), `${feedUrl}\n`);
+    writeFileSync(join(home, 'config'), '');
+    const args = [
+      '-x',
+      'reload',
+      'print-unread',
+      '-u',
+      join(home, 'urls'),
+      '-c',
+      join(home, 'cache.db'),
+      '-C',
+      join(home, 'config'),
+      '-l',
+      '6',
+      '-d',
+      join(home, 'log'),
+    ];
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', no_proxy: '127.0.0.1' };
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(NEWSBOAT, args, { env, timeout: 30_000 }, (error, out, err) =>
+        error ? reject(Object.assign(error, { stderr: err })) : resolve({ stdout: out, stderr: err }),
+      );
+    });
+    const match = /^(\d+) unread articles?/m.exec(stdout);
+    return { unread: match ? Number(match[1]) : undefined, stdout, stderr, log: readFileSync(join(home, 'log'), 'utf8') };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }

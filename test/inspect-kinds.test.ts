@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli as run } from './helpers/run-cli.js';
@@ -11,6 +11,7 @@ import { describeWithFixtures, fixturePath } from './fixtures.js';
 
 describeWithFixtures('regwatch inspect, every kind', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'regwatch-inspect-kinds-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   const cases: Array<[string, string, unknown]> = [
     ['iso-page', fixturePath('iso-pages', 'iso-74197-2021-07-28.html'), { key: 'iso:74197', reference: 'ISO 22934:2021', stage: '60.60', phase: 'published' }],
     ['iec-webstore', fixturePath('iec', 'iec-pub-7479-2022-12-21.html'), { reference: 'IEC 80000-13:2008', status: 'published', dates: { stability: '2023' } }],

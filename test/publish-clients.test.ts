@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import jsonFeedSchema from 'jsonfeed-schema/schema-v1.1.json' with { type: 'json' };
 import Parser from 'rss-parser';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../src/publish/index.js';
 import { NEWSBOAT, XMLLINT, itWithClient, missingExecutable, missingFeedparser, runFeedparser, runNewsboat, runXmllint, serveDirectory } from './clients.js';
 import { HOSTILE_SUMMARY_SHOWN, REALISTIC_ITEMS, hostileItem, longestItem, realisticInput } from './publish-items.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'regwatch-publish-clients-'));
   await publish(dir, realisticInput({ items }));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('xmllint', () => {
   for (const name of ['feed.xml', 'feed.atom']) {

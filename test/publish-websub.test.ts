@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -23,6 +23,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'regwatch-websub-'));
   await publish(dir, realisticInput({ site: { ...SITE, websubHub: HUB } }));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FEEDPARSER_LINKS = `
 import json, sys, feedparser

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeFileAtomicallyIfChanged } from '../src/publish/atomic-write.js';
 import { PublishError, publish, renderOutputs } from '../src/publish/index.js';
 import { BASELINE_42001, FDIS_42005, REALISTIC_ITEMS, realisticInput } from './publish-items.js';
@@ -9,8 +9,11 @@ import { BASELINE_42001, FDIS_42005, REALISTIC_ITEMS, realisticInput } from './p
 const FIVE = ['changes.json', 'feed.atom', 'feed.json', 'feed.xml', 'sources.json'];
 const LONG_AGO = new Date('2001-01-01T00:00:00Z');
 
+/** A folder of this test's own, removed when the test ends. */
 function freshDir(): string {
-  return mkdtempSync(join(tmpdir(), 'regwatch-publish-'));
+  const dir = mkdtempSync(join(tmpdir(), 'regwatch-publish-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 function snapshot(dir: string) {
