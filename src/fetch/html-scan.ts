@@ -6,14 +6,23 @@
 // missing after some position, it is missing after every later one too, so the scan stops there.
 
 const BLOCK_ELEMENTS = ['script', 'style', 'noscript', 'template'] as const;
+type BlockElement = (typeof BLOCK_ELEMENTS)[number];
+
+// Found by the regex engine, which scans natively: a JavaScript loop over every `<` of a page cost
+// more than the rest of the soft-error check. `(?![A-Za-z0-9_])` is the `\b` after a name; `\s*>`
+// cannot backtrack far, as each run of whitespace follows one closing name.
+const BLOCK_OPENING = new RegExp(`<(${BLOCK_ELEMENTS.join('|')})(?![A-Za-z0-9_])`, 'gi');
+const TITLE_OPENING = /<title/gi;
+const TITLE_CLOSING = /<\/title>/gi;
+const CLOSING_TAGS = Object.fromEntries(BLOCK_ELEMENTS.map((name) => [name, new RegExp(`<\\/${name}\\s*>`, 'gi')])) as Record<BlockElement, RegExp>;
 
 /** The inside of the first `<title …>…</title>`: /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1]. */
 export function firstTitle(html: string): string | undefined {
-  const open = indexOfIgnoringCase(html, '<title', 0);
+  const open = indexOfIgnoringCase(html, TITLE_OPENING, 0);
   if (open < 0) return undefined;
   const openEnd = html.indexOf('>', open + '<title'.length);
   if (openEnd < 0) return undefined;
-  const close = indexOfIgnoringCase(html, '</title>', openEnd + 1);
+  const close = indexOfIgnoringCase(html, TITLE_CLOSING, openEnd + 1);
   return close < 0 ? undefined : html.slice(openEnd + 1, close);
 }
 
@@ -21,17 +30,18 @@ export function firstTitle(html: string): string | undefined {
 export function withoutBlockElements(html: string): string {
   const parts: string[] = [];
   const unclosedFrom = new Map<string, number>();
+  const opening = new RegExp(BLOCK_OPENING);
   let copied = 0;
-  for (let at = html.indexOf('<'); at >= 0;) {
-    const name = blockElementAt(html, at + 1);
-    const end = name === undefined ? -1 : closingTagEnd(html, name, at + 1 + name.length, unclosedFrom);
+  for (let found = opening.exec(html); found !== null; found = opening.exec(html)) {
+    const name = found[1]!.toLowerCase();
+    const end = closingTagEnd(html, name, opening.lastIndex, unclosedFrom);
     if (end < 0) {
-      at = html.indexOf('<', at + 1);
+      opening.lastIndex = found.index + 1;
       continue;
     }
-    parts.push(html.slice(copied, at), ' ');
+    parts.push(html.slice(copied, found.index), ' ');
     copied = end;
-    at = html.indexOf('<', end);
+    opening.lastIndex = end;
   }
   parts.push(html.slice(copied));
   return parts.join('');
@@ -61,11 +71,6 @@ function replaceSpans(html: string, open: string, close: string): string {
   return parts.join('');
 }
 
-/** The block element named at `from` (just after a `<`) when a word boundary follows its name. */
-function blockElementAt(html: string, from: number): string | undefined {
-  return BLOCK_ELEMENTS.find((name) => startsWithIgnoringCase(html, name, from) && !isWordChar(html.charCodeAt(from + name.length)));
-}
-
 /**
  * Where the first `</name\s*>` at or after `from` ends, or -1. A search that found none is
  * remembered in `unclosedFrom`: no later search for that name can find one either.
@@ -73,40 +78,16 @@ function blockElementAt(html: string, from: number): string | undefined {
 function closingTagEnd(html: string, name: string, from: number, unclosedFrom: Map<string, number>): number {
   const known = unclosedFrom.get(name);
   if (known !== undefined && known <= from) return -1;
-  const closing = `</${name}`;
-  for (let at = indexOfIgnoringCase(html, closing, from); at >= 0; at = indexOfIgnoringCase(html, closing, at + 1)) {
-    let end = at + closing.length;
-    while (end < html.length && WHITESPACE.test(html[end]!)) end++;
-    if (html[end] === '>') return end + 1;
-  }
+  const closing = CLOSING_TAGS[name as BlockElement];
+  closing.lastIndex = from;
+  if (closing.test(html)) return closing.lastIndex;
   unclosedFrom.set(name, from);
   return -1;
 }
 
 /** ASCII case-insensitive indexOf: what /i does for these ASCII needles (non-unicode regexes fold only ASCII to ASCII). */
-function indexOfIgnoringCase(html: string, needle: string, from: number): number {
-  const first = needle.charCodeAt(0);
-  for (let at = from; at <= html.length - needle.length; at++) {
-    if (lowerAscii(html.charCodeAt(at)) === first && startsWithIgnoringCase(html, needle, at)) return at;
-  }
-  return -1;
+function indexOfIgnoringCase(html: string, needle: RegExp, from: number): number {
+  needle.lastIndex = from;
+  const found = needle.exec(html);
+  return found === null ? -1 : found.index;
 }
-
-function startsWithIgnoringCase(html: string, lowerNeedle: string, at: number): boolean {
-  if (at + lowerNeedle.length > html.length) return false;
-  for (let i = 0; i < lowerNeedle.length; i++) {
-    if (lowerAscii(html.charCodeAt(at + i)) !== lowerNeedle.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-function lowerAscii(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
-}
-
-/** \w without the u flag: what \b looks at. NaN (past the end) is not a word character. */
-function isWordChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-}
-
-const WHITESPACE = /^\s$/;
