@@ -291,18 +291,59 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
     it('a "replaced by" note is read across the <br/> before its link, with or without a space (the notes\' template)', () => {
       const row = rowByFile.get('iec-pub-88-2020-12-04.html')!;
       const page = readFixture('iec', row.file);
-      for (const [wording, breakBefore] of [
-        ['this publication has been partially replaced by ', '<br/>'],
-        ['this publication has been replaced by', '<br/>'],
-        ['this publication has been <strong>replaced</strong> by', '<br/>'],
+      for (const [wording, partial] of [
+        ['this publication has been partially replaced by ', true],
+        ['this publication has been replaced by', false],
+        ['this publication has been <strong>replaced</strong> by', false],
       ] as const) {
-        const noted = page.replace(/Note: a consolidated version of\s+this publication exists\s*<br\/>/, `Note: ${wording}${breakBefore}`);
+        const noted = page.replace(/Note: a consolidated version of\s+this publication exists\s*<br\/>/, `Note: ${wording}<br/>`);
         expect(noted).not.toBe(page);
         const outcome = extractIecWebstore(noted, { url: row.url });
         expect(outcome.kind === 'records' && outcome.records[0]!.relations, wording).toEqual([
-          { kind: 'replaced-by', key: 'iec:92', reference: 'IEC 60027-1:1992+AMD1:1997+AMD2:2005 CSV' },
+          { kind: 'replaced-by', key: 'iec:92', reference: 'IEC 60027-1:1992+AMD1:1997+AMD2:2005 CSV', ...(partial && { partial: true }) },
         ]);
       }
+    });
+
+    /** IEC 60027-1:1992's page of 2023-02-03 with its note replaced by `note`. */
+    function notedPage(note: string): string {
+      const page = readFixture('iec', 'iec-pub-91-2023-02-03.html');
+      const noted = page.replace(/Note: a more recent\s+version of this publication exists<br\/>\s*<a href="\/publication\/92">[^<]*<\/a>/, note);
+      expect(noted).not.toBe(page);
+      return noted;
+    }
+
+    it('a note added that the publication "has been partially replaced by" another says partially: critical, as a successor, but not called a replacement of the whole', () => {
+      const url = rowByFile.get('iec-pub-91-2023-02-03.html')!.url;
+      const before = recordOf('iec-pub-91-2023-02-03.html');
+      const outcome = extractIecWebstore(notedPage('This publication has been partially replaced by <br/><a href="/publication/60010">IEC 80000-6:2022</a>'), {
+        url,
+      });
+      expect(outcome.kind).toBe('records');
+      const after = (outcome as { records: DocumentRecord[] }).records[0]!;
+      expect(after.relations).toEqual([{ kind: 'replaced-by', key: 'iec:60010', reference: 'IEC 80000-6:2022', partial: true }]);
+      expect(findingsOf(before, after)).toEqual([{ event: 'new-edition', severity: 'critical', words: 'partially replaced by IEC 80000-6:2022' }]);
+    });
+
+    it('a successor linked other than /publication/<id> is kept by its reference, never dropped', () => {
+      const url = rowByFile.get('iec-pub-91-2023-02-03.html')!.url;
+      const outcome = extractIecWebstore(
+        notedPage('This publication has been replaced by <br/><a href="/webstore/webstore.nsf/ArtNum_PK/60011">IEC 80000-6:2022</a>'),
+        { url },
+      );
+      expect(outcome.kind === 'records' && outcome.records[0]!.relations).toEqual([{ kind: 'replaced-by', reference: 'IEC 80000-6:2022' }]);
+    });
+
+    it('a line break in the title is a space between its words', () => {
+      const row = rowByFile.get('iec-pub-7479-2022-12-21.html')!;
+      const page = readFixture('iec', row.file);
+      const title = recordOf(row.file).title!;
+      const split = title.replace(/: /, ':<br/>');
+      expect(split).not.toBe(title);
+      const broken = page.replace(`>${title}</h2>`, `>${split}</h2>`);
+      expect(broken).not.toBe(page);
+      const outcome = extractIecWebstore(broken, { url: row.url });
+      expect(outcome.kind === 'records' && outcome.records[0]!.title).toBe(title);
     });
 
     it('IEC 61326-1:2020 RLV: the publication date corrected 2020-10-26 → 2020-10-25 is the only difference (the shared publication-date row)', () => {
@@ -478,7 +519,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
 
   describe('the declaration', () => {
     it('names the kind, its licence and its options', () => {
-      expect(iecWebstore).toMatchObject({ id: 'iec-webstore', version: '2', publisher: 'IEC', input: 'text' });
+      expect(iecWebstore).toMatchObject({ id: 'iec-webstore', version: '3', publisher: 'IEC', input: 'text' });
       expect(iecWebstore.licence.tag).toBe('proprietary-metadata-only');
       expect(iecWebstore.licence.attribution).toMatch(/IEC/);
       expect(iecWebstore.options.safeParse({}).success).toBe(true);

@@ -82,6 +82,8 @@ export const relationSchema = z
     stageLabel: shortText(80).optional(),
     /** The related document's date where the source gives one (a NIST version's release date). */
     date: partialDateSchema.optional(),
+    /** A successor that replaces only part of this document (IEC: "has been partially replaced by"). */
+    partial: z.literal(true).optional(),
   })
   .strict();
 export type Relation = z.infer<typeof relationSchema>;

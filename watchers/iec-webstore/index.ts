@@ -25,7 +25,7 @@ export const IEC_WEBSTORE_LICENCE: Licence = {
 export const iecWebstore: PageKind<IecWebstoreOptions> = {
   input: 'text',
   id: 'iec-webstore',
-  version: '2',
+  version: '3',
   publisher: 'IEC',
   licence: IEC_WEBSTORE_LICENCE,
   // Pages are 7–26 kB, history answers under 10 kB: 2 MB leaves room for a long family history.

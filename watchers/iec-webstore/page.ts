@@ -56,7 +56,7 @@ export function readPublicationPage(body: string, url: string): PageReading {
   const record: Partial<DocumentRecord> = {
     key: `iec:${pubid}`,
     reference,
-    title: text($('h2.title, h2[itemprop=name]').first()) || undefined,
+    title: titleOf($, $('h2.title, h2[itemprop=name]').get(0)),
     // The page never prints "Published": in force unless the red marker says otherwise.
     status: withdrawn ? 'withdrawn' : 'published',
     phase: withdrawn ? 'withdrawn' : 'published',
@@ -151,20 +151,25 @@ function languageCodes(cell: string | undefined): string[] | undefined {
 }
 
 /**
- * `p.alert` notes under the heading. Only a "replaced by" note names successors; "a more recent version"
- * and "a consolidated version" point to a consolidated edition (CSV) of the same text, not a successor.
+ * `p.alert` notes under the heading. Only a "replaced by" note names successors ("partially replaced by":
+ * successors of a part); "a more recent version" and "a consolidated version" point to a consolidated
+ * edition (CSV) of the same text, not a successor. A successor linked other than `/publication/<id>`
+ * is kept by its reference: a replacement is never dropped for the shape of its link.
  */
 function replacedBy($: CheerioAPI): Relation[] {
   const relations: Relation[] = [];
   $('p.alert').each((_, note) => {
-    if (!/\b(?:replaced|superseded)\s+by\b/i.test(wordsOf($, note))) return;
+    const words = wordsOf($, note);
+    const replaced = /\b(partially\s+|partly\s+|in\s+part\s+)?(?:replaced|superseded)\s+(?:in\s+part\s+)?by\b/i.exec(words);
+    if (replaced === null) return;
+    const partial = replaced[1] !== undefined || /\bin\s+part\s+by\b/i.test(replaced[0]);
     $(note)
       .find('a[href]')
       .each((_, a) => {
         const reference = text($(a));
+        if (reference === '') return;
         const pubid = publicationIdFromHref($(a).attr('href') ?? '');
-        if (reference === '' || pubid === undefined) return;
-        relations.push({ kind: 'replaced-by', key: `iec:${pubid}`, reference });
+        relations.push({ kind: 'replaced-by', ...(pubid !== undefined && { key: `iec:${pubid}` }), reference, ...(partial && { partial: true as const }) });
       });
   });
   return relations;
@@ -203,6 +208,11 @@ function positiveInteger(cellText: string | undefined): number | undefined {
  * The words of an element, a line break read as a space: the notes put a `<br/>` between
  * "replaced by" and the link, which .text() would run together ("byIEC 80000-1:2022").
  */
+/** The heading's words; a line break in it is a space, as a browser shows it. */
+function titleOf($: CheerioAPI, heading: AnyNode | undefined): string | undefined {
+  return heading === undefined ? undefined : wordsOf($, heading) || undefined;
+}
+
 function wordsOf($: CheerioAPI, element: AnyNode): string {
   const copy = $(element).clone();
   copy.find('br').replaceWith(' ');

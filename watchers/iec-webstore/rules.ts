@@ -35,7 +35,7 @@ const withdrawn: Rule = (t) => {
   const date = t.after.dates?.withdrawal === undefined ? '' : ` ${t.after.dates.withdrawal}`;
   const successors = relations(t.after, 'replaced-by').filter(isPublished);
   if (successors.length > 0) {
-    return { event: 'new-edition', severity: 'critical', words: `Withdrawn${date}, replaced by ${successors.map((r) => r.reference).join(', ')}` };
+    return { event: 'new-edition', severity: 'critical', words: `Withdrawn${date}, ${replacementWords(successors)}` };
   }
   return { event: 'withdrawn', severity: 'critical', words: `Withdrawn${date}` };
 };
@@ -45,7 +45,7 @@ const replacementPublished: Rule = (t) => {
   if (t.after.status === 'withdrawn' && t.before.status !== 'withdrawn') return null; // told by `withdrawn`
   const published = moved(t, 'replaced-by').filter(({ before, after }) => isPublished(after) && (before === undefined || !isPublished(before)));
   if (published.length === 0) return null;
-  return { event: 'new-edition', severity: 'critical', words: `replaced by ${published.map(({ after }) => after.reference).join(', ')}` };
+  return { event: 'new-edition', severity: 'critical', words: replacementWords(published.map(({ after }) => after)) };
 };
 
 const supplements: Rule = (t) => {
@@ -125,6 +125,15 @@ function workInProgress(t: Transition, kind: 'amendment' | 'replaced-by', before
   if (to.phase === 'approval' && from?.phase !== 'approval' && to.event === 'draft-progress') return { event: 'fdis', severity: 'major', words };
   if (to.event === 'dis-ballot' || to.event === 'fdis' || to.event === 'under-publication') return { event: to.event, severity: 'major', words };
   return { event: 'draft-progress', severity: 'minor', words };
+}
+
+/** "replaced by A and partially replaced by B": a note that replaces only a part says so. */
+function replacementWords(successors: readonly Relation[]): string {
+  const named = (partial: boolean) => successors.filter((r) => (r.partial === true) === partial).map((r) => r.reference);
+  const [whole, part] = [named(false), named(true)];
+  return [whole.length > 0 ? `replaced by ${whole.join(', ')}` : '', part.length > 0 ? `partially replaced by ${part.join(', ')}` : '']
+    .filter((words) => words !== '')
+    .join(' and ');
 }
 
 function relations(record: DocumentRecord, kind: Kind): Relation[] {
