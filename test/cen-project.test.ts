@@ -263,6 +263,16 @@ describeWithFixtures('cen-project on recorded CEN-CENELEC pages', () => {
       const body = readFixture('cen', 'cen-20626-2026-06-26.html');
       expect(body.match(/<td\/>/g)?.length).toBe(3);
     });
+    it('reads a line break inside a cell as a space between its words', () => {
+      const row = rowByFile.get('cen-20626-2026-06-26.html')!;
+      const body = readFixture(row.dir, row.file);
+      const { title } = extract(row);
+      const split = title!.replace(/ /, '<br/>');
+      const broken = body.replace(`>${title!}<`, `>${split}<`);
+      expect(broken).not.toBe(body);
+      const outcome = extractBody(broken, row.url);
+      expect(outcome.kind === 'records' && outcome.records[0]!.title).toBe(title);
+    });
   });
 
   describe('consecutive recordings of a page', () => {
@@ -464,7 +474,7 @@ describe('cen-project declaration', () => {
   const url = 'https://standards.cencenelec.eu/dyn/www/f?cs=164A85D79EC87EC8DA38B838C6399F8B7&p=CEN:110:0::::FSP_PROJECT,FSP_ORG_ID:19677,733642';
 
   it('is the cen-project kind of CEN-CENELEC pages, metadata only', () => {
-    expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '2', publisher: 'CEN-CENELEC' });
+    expect(cenProjectKind).toMatchObject({ input: 'text', id: 'cen-project', version: '3', publisher: 'CEN-CENELEC' });
     expect(cenProjectKind.licence.tag).toBe('proprietary-metadata-only');
     expect(cenProjectKind.maxResponseBytes).toBeGreaterThan(100_000);
     expect(cenProjectKind.rules.length).toBe(10 + FIELD_RULES.length);

@@ -21,7 +21,7 @@ export const CEN_PROJECT_LICENCE: Licence = {
 export const cenProjectKind: PageKind<CenProjectOptions> = {
   input: 'text',
   id: 'cen-project',
-  version: '2',
+  version: '3',
   publisher: 'CEN-CENELEC',
   licence: CEN_PROJECT_LICENCE,
   // A project page is 25–60 kB in every era; 2 MB leaves room for long relation lists without letting an endless body through.

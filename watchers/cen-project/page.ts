@@ -104,9 +104,15 @@ export function cellLines($: CheerioAPI, cell: Cheerio<Element>): string[] {
     .filter((line) => line !== '');
 }
 
+/** A cell's words on one line: a line break in it is a space, as a browser shows it. */
 export function cellText(cell: Cheerio<Element> | undefined): string | undefined {
   if (cell === undefined) return undefined;
-  const text = collapseWhitespace(cell.text());
+  let words = cell;
+  if (cell.find('br').length > 0) {
+    words = cell.clone();
+    words.find('br').replaceWith(' ');
+  }
+  const text = collapseWhitespace(words.text());
   return text === '' ? undefined : text;
 }
 
