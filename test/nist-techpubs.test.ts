@@ -42,7 +42,7 @@ function paper({ title = 'A Title', date = '2023', number = 'NIST AI 100-1', doi
 
 describe('nist-techpubs declaration', () => {
   it('declares id, version, publisher, NIST’s licence, input, limit and the two NIST rules it can see', () => {
-    expect(nistTechpubs).toMatchObject({ id: 'nist-techpubs', version: '2', publisher: 'NIST', input: 'text', maxResponseBytes: 2_000_000 });
+    expect(nistTechpubs).toMatchObject({ id: 'nist-techpubs', version: '3', publisher: 'NIST', input: 'text', maxResponseBytes: 2_000_000 });
     expect(nistTechpubs.licence).toBe(NIST_LICENCE);
     expect(nistTechpubs.rules).toHaveLength(2);
   });
@@ -106,6 +106,9 @@ describe('nist-techpubs declaration', () => {
       status: 'under-development',
       phase: 'enquiry',
     });
+    // The DOI names the final (no stage): a stray "ipd" in the report number does not make it a draft.
+    const [final] = records(page([paper({ number: 'NIST AI NIST AI 100-2e2023 ipd', doi: '10.6028/NIST.AI.100-2e2023' })]));
+    expect(final).toMatchObject({ key: 'nist:AI.100-2e2023', version: 'final', status: 'published' });
   });
 });
 

@@ -18,7 +18,7 @@ import { draftReleased, finalPublished, unlistedRecord } from '../nist-csrc/rule
 
 export const nistTechpubs: PageKind<TechpubsOptions> = {
   id: 'nist-techpubs',
-  version: '2',
+  version: '3',
   publisher: 'NIST',
   licence: NIST_LICENCE,
   maxResponseBytes: 2_000_000,

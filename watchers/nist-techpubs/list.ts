@@ -65,7 +65,8 @@ export function readList(body: string): ListOutcome {
         reason: `entry ${i + 1} (${JSON.stringify(title.slice(0, 60))}) has neither a DOI nor a report number that names a publication`,
       };
     }
-    const stage = id.stage ?? parseIdentifier(reportNumber)?.stage ?? stageWord(reportNumber) ?? 'final';
+    // A DOI without a stage is the final's, whatever a slip in the report number says.
+    const stage = id.stage ?? (fromDoi === null ? stageWord(reportNumber) : undefined) ?? 'final';
     const entry: ListEntry = { id: { ...id, stage: undefined }, stage };
     if (title !== '') entry.title = title;
     const date = readDate(field('span.publication_date'));
