@@ -140,7 +140,7 @@ describe('regwatch CLI', () => {
       `gone  unreadable         fetch: connection refused (connect ECONNREFUSED 127.0.0.1:${port}): ${origin}/robots.txt could not be fetched; RFC 9309 then counts every page of ${origin} as disallowed, so GET ${origin}/standard/81230.html was not attempted\n`,
     );
     const sources = await run(['sources', '--config', 'unreachable.json', '--data', 'unreachable'], dir);
-    expect(sources.stdout).toMatch(/^gone\s+ok\s+unreadable\s+never\s+never\s+fetch: connection refused/m);
+    expect(sources.stdout).toMatch(/^gone\s+never-read\s+unreadable\s+never\s+never\s+fetch: connection refused/m);
   });
 
   it('prints an empty changes table before the first refresh, saying why', async () => {

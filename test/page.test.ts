@@ -194,6 +194,19 @@ describe('the table', () => {
     expect(html).toContain('<a href="https://example.org/a%20%28b%29/c">https://example.org/a (b)/c</a>');
     expect(html).toContain('<li>Source health: degraded, 3 failed checks in a row (fetch: GET &lt;x&gt; returned 403 | blocked)</li>');
   });
+
+  it('a source no check has read yet says so, with why', () => {
+    const unread: SourceReport = {
+      ...SOURCE,
+      documents: [],
+      state: 'never-read',
+      consecutiveFailures: 1,
+      lastGoodCheckAt: null,
+      lastDetail: 'fetch: GET x returned 404',
+    };
+    const { text } = updatePage('<!-- regwatch:provenance -->\n<!-- /regwatch:provenance -->\n', { ...INPUT, source: unread, require: ['provenance'] });
+    expect(text).toContain('- Source health: not read yet, 1 failed checks (fetch: GET x returned 404)');
+  });
 });
 
 describe('bad markers: a typed error naming the marker and its line, and no page', () => {

@@ -151,8 +151,14 @@ describeWithFixtures('a source that has never been read', () => {
   });
   afterAll(async () => h?.close());
 
+  const stateOf = () => (JSON.parse(readFileSync(join(h.dataDir, 'public', 'sources.json'), 'utf8')) as { sources: SourceReport[] }).sources[0]!;
+
   it('degrades without claiming anything about documents it never read', async () => {
-    for (const day of [1, 2]) await h.refreshAt(new Date(Date.UTC(2026, 2, day, 6)));
+    await h.refreshAt(new Date(Date.UTC(2026, 2, 1, 6)));
+    // One failed check, below degradedAfter: not "ok", as nothing has been read.
+    expect([stateOf().state, stateOf().consecutiveFailures, stateOf().lastGoodCheckAt]).toEqual(['never-read', 1, null]);
+    await h.refreshAt(new Date(Date.UTC(2026, 2, 2, 6)));
+    expect(stateOf().state).toBe('degraded');
     const health = h.store.items({ source: 'missing' }).items;
     expect(health.map((i) => i.event)).toEqual(['source-health']);
     expect(health[0]!.summary).toMatch(/^Source missing degraded: 2 checks in a row failed \(last: .*404.*\)\. regwatch has not read its documents yet\.$/);

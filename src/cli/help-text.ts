@@ -48,7 +48,8 @@ Prints the recorded changes, newest first, from the database alone (no config, n
     summary: "print each source's state, last good check and last change",
     text: `regwatch sources [--format table|json] [--config f] [--data d]
 
-Prints each source's state (ok, degraded, never-checked), last verdict, last good check and last change;
+Prints each source's state (ok; never-read: checked, no check has read it yet; degraded: failed
+degradedAfter checks in a row; never-checked), last verdict, last good check and last change;
 names the sources the database holds that this config does not watch (a demo folder, a source since
 removed); then, when the config has a notify list, each channel's pending, dead and sent deliveries.
   --format f         table (default), or json: the same reports as the published sources.json

@@ -13,7 +13,11 @@ export function isCleanVerdict(verdict: Verdict): boolean {
   return verdict === 'changed' || verdict === 'unchanged';
 }
 
-export type SourceState = 'ok' | 'degraded' | 'never-checked';
+/**
+ * `never-read`: checked, but no check has read it yet (a wrong URL, a page that is not the kind's), and
+ * not yet failed `degradedAfter` times; `ok`: its last good check read it and it is not degraded.
+ */
+export type SourceState = 'ok' | 'degraded' | 'never-read' | 'never-checked';
 
 /** One row of sources.json: what a dashboard or a reference page's Provenance & licence block shows. */
 export interface SourceReport {

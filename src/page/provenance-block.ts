@@ -17,6 +17,10 @@ export function provenanceLines(report: SourceReport): string[] {
     lines.push(
       `- Source health: degraded, ${report.consecutiveFailures} failed checks in a row${report.lastDetail === null ? '' : ` (${markdownText(report.lastDetail)})`}`,
     );
+  } else if (report.state === 'never-read') {
+    lines.push(
+      `- Source health: not read yet, ${report.consecutiveFailures} failed checks${report.lastDetail === null ? '' : ` (${markdownText(report.lastDetail)})`}`,
+    );
   } else if (report.state === 'never-checked') {
     lines.push('- Source health: not checked yet');
   }

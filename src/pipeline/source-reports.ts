@@ -27,7 +27,7 @@ export function sourceReports(store: Store, config: Config): SourceReport[] {
       watcherVersion: source.kind.version,
       url: source.url,
       licence: source.licence,
-      state: state === undefined ? 'never-checked' : state.degraded ? 'degraded' : 'ok',
+      state: state === undefined ? 'never-checked' : state.degraded ? 'degraded' : state.lastGoodAt === null ? 'never-read' : 'ok',
       lastVerdict: state?.lastVerdict ?? null,
       lastDetail: state?.lastDetail ?? null,
       lastCode: state?.lastCode ?? null,

@@ -91,9 +91,11 @@ function provenance(report: SourceReport): string {
   const sourceState =
     report.state === 'degraded'
       ? `<span class="state-degraded">source degraded</span>${report.lastDetail === null ? '' : `: ${html(report.lastDetail)}`}`
-      : report.state === 'never-checked'
-        ? 'source not checked yet'
-        : `source ok (last check ${html(report.lastVerdict ?? 'unknown')})`;
+      : report.state === 'never-read'
+        ? `<span class="state-degraded">source not read yet</span>${report.lastDetail === null ? '' : `: ${html(report.lastDetail)}`}`
+        : report.state === 'never-checked'
+          ? 'source not checked yet'
+          : `source ok (last check ${html(report.lastVerdict ?? 'unknown')})`;
   const licence = report.licence;
   return `<dl class="provenance">
 <dt>Source</dt><dd>${link(report.url, report.url)} <span class="muted">(watcher ${html(report.watcher)})</span></dd>
