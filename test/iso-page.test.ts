@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecord, type DocumentRecord, type Status } from '../src/model/record.js';
+import { diffRecords } from '../src/rules/diff.js';
 import { extractIsoPage } from '../watchers/iso-page/extract.js';
 import { isoPageWatcher } from '../watchers/iso-page/index.js';
 import { describeWithFixtures, fixturePath, itHasRows, isoPageRows, readFixture, type ManifestRow } from './fixtures.js';
@@ -22,7 +23,8 @@ const KNOWN_MANIFEST_DISCREPANCIES: Readonly<Record<string, { claim: string; pag
     claim: 'no related-document change (markup era only)',
     pageEvidence:
       'iso-27001-flagship-2023-05-18.html lists "Previous editions" as unlinked `<h5>ISO/IEC 27001:2013</h5>` (and 27001:2005); ' +
-      '2023-10-19 links them (`<a href="/contents/data/standard/05/45/54534.html">ISO/IEC 27001:2013</a>`), so keyed relations appear.',
+      '2023-10-19 links them (`<a href="/contents/data/standard/05/45/54534.html">ISO/IEC 27001:2013</a>`), so the records gain keys. ' +
+      'The diff matches a linked relation with the unlinked one of the same reference, so no change is reported but the 2005 one dropped.',
   },
 };
 
@@ -105,9 +107,35 @@ describeWithFixtures('iso-page watcher on recorded iso.org pages', () => {
     }
   });
 
-  it('takes stageDate from meta[name=pubdate]', () => {
+  it("takes stageDate from the life cycle's date of the current stage, which meta[name=pubdate] repeats on every page but one", () => {
     expect(recordOf('iso-53798-2019-01-23.html').stageDate).toBe('2019-01-15');
     expect(recordOf('iso-85870-2023-07-11.html').stageDate).toBe('2023-07-07');
+    for (const row of rows) {
+      const meta = load(readFixture(row.dir, row.file))('meta[name=pubdate]')
+        .attr('content')
+        ?.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+      if (row.file !== 'iso-27001-flagship-2023-05-18.html') expect(extract(row).stageDate, row.file).toBe(meta);
+    }
+    // The flagship template of 2023-05-18 wrote its own re-publication day (20230413) into the meta;
+    // its life cycle, and the meta of the next recording, date 60.60 on 2022-10-25.
+    expect(['iso-27001-flagship-2023-05-18.html', 'iso-27001-flagship-2023-10-19.html'].map((file) => recordOf(file).stageDate)).toEqual([
+      '2022-10-25',
+      '2022-10-25',
+    ]);
+  });
+
+  it('falls back to meta[name=pubdate] when the life cycle gives the current stage no date', () => {
+    const row = rowByFile.get('iso-53798-2019-01-23.html')!;
+    const page = readFixture(row.dir, row.file);
+    const undated = page.replace(/(<span class="stage-code">\s*(?:<strong>)?90\.20(?:<\/strong>)?\s*<\/span>\s*<span class="stage-date">)2019-01-15/g, '$1');
+    expect(undated).not.toBe(page);
+    const outcome = extractIsoPage(undated.replace('content="20190115"', 'content="20190116"'), { url: row.url });
+    expect(outcome.kind === 'records' && outcome.records[0]!.stageDate).toBe('2019-01-16');
+  });
+
+  it('a related document the page starts linking is the same relation (markup, no change): the flagship of 2023-10-19 only drops 27001:2005', () => {
+    const [before, after] = [recordOf('iso-27001-flagship-2023-05-18.html'), recordOf('iso-27001-flagship-2023-10-19.html')];
+    expect(diffRecords(before, after)).toEqual([{ field: 'relations.replaces', before: 'ISO/IEC 27001:2005 (withdrawn)', after: null }]);
   });
 
   it('reads committee, ICS and title the way each page shows them', () => {
@@ -268,6 +296,34 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
     expect(outcome.kind === 'extraction-failed' && outcome.reason).toMatch(/stage/);
   });
 
+  it('reads the French life-cycle labels of either gender: "Remplacé par" and "Révisé par" name successors, "Remplace" predecessors', () => {
+    const page = readFixture('iso-pages', 'iso-53798-fr-2024-02-02.html');
+    const kindsUnder = (label: string) => {
+      const relabelled = page.replace('<h4 class="ms-sm-3 text-muted">Précédemment</h4>', `<h4 class="ms-sm-3 text-muted">${label}</h4>`);
+      expect(relabelled).not.toBe(page);
+      const outcome = extractIsoPage(relabelled, { url: 'https://www.iso.org/fr/standard/53798.html' });
+      return new Set(
+        outcome.kind === 'records'
+          ? (outcome.records[0]!.relations ?? []).filter((r) => r.kind !== 'amendment' && r.kind !== 'corrigendum').map((r) => r.kind)
+          : [],
+      );
+    };
+    for (const label of ['Remplacé par', 'Remplacée par', 'Sera remplacé par', 'Révisé par', 'Sera révisée par'])
+      expect(kindsUnder(label), label).toEqual(new Set(['replaced-by']));
+    for (const label of ['Remplace', 'Éditions précédentes']) expect(kindsUnder(label), label).toEqual(new Set(['replaces']));
+  });
+
+  it('calls a page whose stage code is not a harmonized one extraction-failed, never a stage to report (spec rule 4)', () => {
+    const page = readFixture('iso-pages', 'iso-85870-2023-07-11.html');
+    const odd = page.replace('Stage: <strong>40.99</strong>', 'Stage: <strong>90.00</strong>');
+    expect(odd).not.toBe(page);
+    const outcome = extractIsoPage(odd, { url: 'https://www.iso.org/standard/85870.html' });
+    expect(outcome).toEqual({
+      kind: 'extraction-failed',
+      reason: 'iso-page: https://www.iso.org/standard/85870.html: stage "90.00" is not a harmonized stage code',
+    });
+  });
+
   it('falls back to the /standard/<csnumber>.html URL when the page does not say its csnumber', () => {
     const $ = load(readFixture('iso-pages', 'iso-53798-2018-10-18.html'));
     $('[id^=csNumber], [itemprop=productID], [id^=indexReference]').remove();
@@ -276,7 +332,7 @@ describeWithFixtures('iso-page watcher on bodies that are not a readable standar
   });
 
   it('declares itself as the iso-page watcher', () => {
-    expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '2', maxResponseBytes: 5_000_000 });
+    expect(isoPageWatcher).toMatchObject({ input: 'text', id: 'iso-page', version: '3', maxResponseBytes: 5_000_000 });
     expect(isoPageWatcher.licence.tag).toBe('proprietary-metadata-only');
   });
 });

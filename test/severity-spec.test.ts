@@ -72,6 +72,17 @@ describe('spec/severity.md rows without a recorded pair', () => {
     expect([classify(before, after).event, classify(before, after).severity]).toEqual(['new-edition', 'critical']);
   });
 
+  it('an amendment shown withdrawn (its base revised) is no draft progress: nothing a rule reads, so info', () => {
+    const amendment = { kind: 'amendment' as const, key: 'iso:90002', reference: 'ISO/IEC 42001:2023/Amd 1:2025' };
+    const r = classify({ ...base, relations: [{ ...amendment, status: 'published' }] }, { ...base, relations: [{ ...amendment, status: 'withdrawn' }] });
+    expect([r.event, r.severity]).toEqual(['record-corrected', 'info']);
+  });
+
+  it('a successor the catalogue does not resolve (`iso:8846`, four digits) is a revision registered, never a dated edition published', () => {
+    const r = classify(base, { ...base, relations: [{ kind: 'replaced-by', key: 'iso:8846', reference: 'iso:8846' }] });
+    expect([r.event, r.severity]).toEqual(['revision-registered', 'major']);
+  });
+
   it('corrigendum-published is minor; committee-changed is minor', () => {
     const cor = classify(base, {
       ...base,

@@ -1,6 +1,6 @@
 import type { Relation } from '../model/record.js';
 import type { Finding, Rule, Transition } from '../model/rule.js';
-import { describeRelation, relationIdentity } from './diff.js';
+import { describeRelation, relationIdentities } from './diff.js';
 
 // The rows of spec/severity.md that read the same for every publisher: related documents (a new
 // edition out, an amendment or corrigendum published or registered, a pending revision deleted)
@@ -20,10 +20,18 @@ export function relationsOf(record: Transition['after'], kind: Relation['kind'])
   return (record.relations ?? []).filter((r) => r.kind === kind);
 }
 
-/** Published per its status; a page that shows no status still dates a published reference (`…/Amd 2:2020`). */
+/**
+ * Published per its status; a page that shows no status still dates a published reference (`…/Amd 2:2020`).
+ * A reference that is only a key (`iso:8846`, a catalogue row the dump does not resolve) dates nothing.
+ */
 export function isPublishedRelation(r: Relation): boolean {
   if (r.status !== undefined) return r.status === 'published';
-  return /:\d{4}$/.test(r.reference);
+  return r.reference !== r.key && /:\d{4}$/.test(r.reference);
+}
+
+/** Still a draft as far as the page says: no status, or under development (not withdrawn, not published). */
+function inPreparation(r: Relation): boolean {
+  return r.status === undefined || r.status === 'under-development';
 }
 
 function about(relation: Relation): Pick<Finding, 'about'> {
@@ -32,9 +40,11 @@ function about(relation: Relation): Pick<Finding, 'about'> {
 
 /** Relations of `kind` on `after` that are new or changed since `before`, with their earlier form. */
 export function movedRelations(t: Transition, kind: Relation['kind']): Array<{ before?: Relation; after: Relation }> {
-  const old = new Map(relationsOf(t.before, kind).map((r) => [relationIdentity(r), r]));
-  return relationsOf(t.after, kind)
-    .map((after) => ({ before: old.get(relationIdentity(after)), after }))
+  const [before, after] = [relationsOf(t.before, kind), relationsOf(t.after, kind)];
+  const identity = relationIdentities(before, after);
+  const old = new Map(before.map((r) => [identity(r), r]));
+  return after
+    .map((after) => ({ before: old.get(identity(after)), after }))
     .filter(({ before, after }) => before === undefined || describeRelation(before) !== describeRelation(after))
     .map(({ before, after }) => (before === undefined ? { after } : { before, after }));
 }
@@ -63,7 +73,7 @@ export const supplementsMoved: Rule = (t) => {
         words: `amendment ${after.reference} published`,
         ...about(after),
       });
-    } else if (before === undefined) {
+    } else if (before === undefined && inPreparation(after)) {
       findings.push({
         event: 'amendment-registered',
         severity: t.context.requirements ? 'major' : 'minor',
@@ -73,7 +83,8 @@ export const supplementsMoved: Rule = (t) => {
     } else if (after.status === 'deleted') {
       // the pending amendment of the watched document was abandoned
       findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted`, ...about(after) });
-    } else {
+    } else if (before !== undefined && inPreparation(after)) {
+      // A published amendment shown withdrawn (its base revised) is no progress: the base's own event tells it.
       findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}`, ...about(after) });
     }
   }
@@ -92,9 +103,9 @@ export const revisionsMoved: Rule = (t) => {
     if (isPublishedRelation(after)) continue;
     if (after.status === 'deleted') {
       findings.push({ event: 'deleted', severity: 'major', words: `revision project ${after.reference} deleted`, ...about(after) });
-    } else if (before === undefined) {
+    } else if (before === undefined && inPreparation(after)) {
       findings.push({ event: 'revision-registered', severity: 'major', words: `revision ${describeRelation(after)} registered`, ...about(after) });
-    } else {
+    } else if (before !== undefined && inPreparation(after)) {
       findings.push({ event: 'draft-progress', severity: 'minor', words: `revision ${after.reference} progressed, was ${before.reference}`, ...about(after) });
     }
   }

@@ -75,8 +75,17 @@ export function baselineChanges(record: DocumentRecord): FieldChange[] {
   return [...lead, ...diffRecords(empty, record)];
 }
 
-export function relationIdentity(relation: Relation): string {
-  return `${relation.kind}:${relation.key ?? relation.reference}`;
+/**
+ * How a relation is recognised across two records: by its key, or, when one side names it without a
+ * link, by the key the other side gives the same kind and reference. A page that starts (or stops)
+ * linking a related document changes its markup, not the relation (spec rule 3).
+ */
+export function relationIdentities(...records: ReadonlyArray<readonly Relation[]>): (relation: Relation) => string {
+  const keyOf = new Map<string, string>();
+  for (const relation of records.flat()) {
+    if (relation.key !== undefined) keyOf.set(`${relation.kind}\u0000${relation.reference}`, relation.key);
+  }
+  return (relation) => `${relation.kind}:${relation.key ?? keyOf.get(`${relation.kind}\u0000${relation.reference}`) ?? relation.reference}`;
 }
 
 /** `ISO/IEC 42001:2023/Amd 1 (published)`; a stage label or date where the source gives one. */
@@ -86,8 +95,9 @@ export function describeRelation(relation: Relation): string {
 }
 
 function diffRelations(before: Relation[], after: Relation[]): FieldChange[] {
-  const old = new Map(before.map((r) => [relationIdentity(r), r]));
-  const now = new Map(after.map((r) => [relationIdentity(r), r]));
+  const identity = relationIdentities(before, after);
+  const old = new Map(before.map((r) => [identity(r), r]));
+  const now = new Map(after.map((r) => [identity(r), r]));
   const changes: FieldChange[] = [];
   for (const identity of [...new Set([...old.keys(), ...now.keys()])].sort()) {
     const a = old.get(identity);

@@ -1,9 +1,10 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import { recordSchema, type DocumentRecord } from '../../src/model/record.js';
-import { phaseOfStage } from '../../src/rules/harmonized-stages.js';
+import { isValidStage, phaseOfStage } from '../../src/rules/harmonized-stages.js';
 import type { ExtractOutcome } from '../kind.js';
 import { readDetails } from './details.js';
 import { readKey, readReference, readTitle } from './identity.js';
+import { collapseWhitespace } from './page-text.js';
 import { readLifeCycleStage, readLifeCycleStatus, readRelations } from './life-cycle.js';
 import { unreadableReason } from './soft-error.js';
 
@@ -24,6 +25,9 @@ export function extractIsoPage(body: string, context: { url: string }): ExtractO
   if (missing.length > 0) {
     return { kind: 'extraction-failed', reason: `iso-page: ${context.url}: no ${missing.join(', ')} found (has the markup changed?)` };
   }
+  // spec rule 4: a code outside the harmonized table is the page's problem, never a stage to report.
+  if (!isValidStage(record.stage!))
+    return { kind: 'extraction-failed', reason: `iso-page: ${context.url}: stage "${record.stage}" is not a harmonized stage code` };
   const parsed = recordSchema.safeParse(record);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`);
@@ -43,7 +47,7 @@ function readRecord($: CheerioAPI, url: string): Partial<DocumentRecord> {
     status: details.status ?? readLifeCycleStatus($),
     stage,
     phase: stage === undefined ? undefined : phaseOfStage(stage),
-    stageDate: stageDate($),
+    stageDate: stage === undefined ? undefined : stageDate($, stage),
     publicationDate: details.publicationDate,
     edition: details.edition,
     pages: details.pages,
@@ -57,8 +61,19 @@ function readRecord($: CheerioAPI, url: string): Partial<DocumentRecord> {
   return withoutAbsentFields(record);
 }
 
-/** `<meta name="pubdate" content="20190613">`: the date of the latest stage change. */
-function stageDate($: CheerioAPI): string | undefined {
+/**
+ * The date the life cycle gives the current stage (the latest: a stage recurs in every review), else
+ * `<meta name="pubdate" content="20190613">`. The flagship template (`/standard/27001`) once wrote the
+ * day it was re-published into that meta, not the stage's date.
+ */
+function stageDate($: CheerioAPI, stage: string): string | undefined {
+  const shown = $('.stage-date')
+    .toArray()
+    .filter((date) => collapseWhitespace($(date).siblings('.stage-code').first().text()) === stage)
+    .map((date) => collapseWhitespace($(date).text()))
+    .filter((date) => /^\d{4}-\d{2}-\d{2}$/.test(date))
+    .sort();
+  if (shown.length > 0) return shown.at(-1);
   const digits = $('meta[name=pubdate]')
     .attr('content')
     ?.trim()

@@ -19,7 +19,7 @@ const optionsSchema = z.object({}).strict();
 export const isoPageWatcher: PageKind<z.infer<typeof optionsSchema>> = {
   input: 'text',
   id: 'iso-page',
-  version: '2',
+  version: '3',
   publisher: 'ISO',
   licence: ISO_PAGE_LICENCE,
   maxResponseBytes: 5_000_000,

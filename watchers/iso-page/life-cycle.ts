@@ -104,10 +104,9 @@ function stepItemsOf($: CheerioAPI, section: Cheerio<AnyNode>): Cheerio<AnyNode>
 
 function kindOfSection(label: string, reference: string): RelationKind | 'self' | undefined {
   const folded = foldLabel(label);
+  // "Remplacé par" (masculine, folded "remplace par") before "Remplace" (replaces).
+  if (/^(will be replaced by|replaced by|revised by|(sera )?(remplacee?|revisee?) par)\b/.test(folded)) return 'replaced-by';
   if (/^(previously|previous editions?|precedemment|editions precedentes|replaces|remplace)\b/.test(folded)) return 'replaces';
-  if (/^(will be replaced by|replaced by|revised by|sera remplacee par|remplacee par|revisee par|sera revisee par)\b/.test(folded)) {
-    return 'replaced-by';
-  }
   if (/^(now|actuellement)\b/.test(folded)) return 'self';
   if (/corrigend|amendment|amendement|rectificatif/.test(folded)) {
     return /\/[A-Z]*\s?Cor\b/i.test(reference) ? 'corrigendum' : 'amendment';
