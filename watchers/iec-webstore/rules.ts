@@ -1,5 +1,6 @@
 import type { DocumentRecord, Relation } from '../../src/model/record.js';
 import type { Finding, Rule, Transition } from '../../src/model/rule.js';
+import { relationIdentities } from '../../src/rules/diff.js';
 import { editionWords, undated, yearOf } from './reference.js';
 import { describeIecStage, iecStage, stepOrdinal } from './stages.js';
 
@@ -146,9 +147,11 @@ function identity(r: Relation): string {
 
 /** Relations of `kind` in `after` that are new or differ from `before`, each with its earlier form. */
 function moved(t: Transition, kind: Kind): Array<{ before?: Relation; after: Relation }> {
-  const old = new Map(relations(t.before, kind).map((r) => [identity(r), r]));
-  return relations(t.after, kind)
-    .map((after) => ({ before: old.get(identity(after)), after }))
+  const [before, after] = [relations(t.before, kind), relations(t.after, kind)];
+  const sameRelation = relationIdentities(before, after);
+  const old = new Map(before.map((r) => [sameRelation(r), r]));
+  return after
+    .map((after) => ({ before: old.get(sameRelation(after)), after }))
     .filter(({ before, after }) => before === undefined || !sameFacts(before, after));
 }
 
