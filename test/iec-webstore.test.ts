@@ -323,6 +323,7 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
       const after = (outcome as { records: DocumentRecord[] }).records[0]!;
       expect(after.relations).toEqual([{ kind: 'replaced-by', key: 'iec:60010', reference: 'IEC 80000-6:2022', partial: true }]);
       expect(findingsOf(before, after)).toEqual([{ event: 'new-edition', severity: 'critical', words: 'partially replaced by IEC 80000-6:2022' }]);
+      expect(diffRecords(before, after)).toContainEqual({ field: 'relations.replaced-by', before: null, after: 'IEC 80000-6:2022 (partial)' });
     });
 
     it('a successor linked other than /publication/<id> is kept by its reference, never dropped', () => {

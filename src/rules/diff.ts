@@ -88,9 +88,9 @@ export function relationIdentities(...records: ReadonlyArray<readonly Relation[]
   return (relation) => `${relation.kind}:${relation.key ?? keyOf.get(`${relation.kind}\u0000${relation.reference}`) ?? relation.reference}`;
 }
 
-/** `ISO/IEC 42001:2023/Amd 1 (published)`; a stage label or date where the source gives one. */
+/** `ISO/IEC 42001:2023/Amd 1 (published)`; a stage label or date where the source gives one; `partial` for a successor of a part. */
 export function describeRelation(relation: Relation): string {
-  const facts = [relation.status, relation.stageLabel, relation.date].filter((fact) => fact !== undefined);
+  const facts = [relation.status, relation.stageLabel, relation.date, relation.partial === true ? 'partial' : undefined].filter((fact) => fact !== undefined);
   return facts.length === 0 ? relation.reference : `${relation.reference} (${facts.join(', ')})`;
 }
 
