@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
-import type { DocumentRecord } from '../src/model/record.js';
+import { canonicalRecord, type DocumentRecord } from '../src/model/record.js';
 import type { Finding, RuleContext } from '../src/model/rule.js';
 import { classifyChange } from '../src/rules/classify.js';
 import { diffRecords } from '../src/rules/diff.js';
@@ -320,10 +320,16 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
         url,
       });
       expect(outcome.kind).toBe('records');
-      const after = (outcome as { records: DocumentRecord[] }).records[0]!;
+      // As the pipeline diffs and stores it: in canonical form.
+      const after = canonicalRecord((outcome as { records: DocumentRecord[] }).records[0]!);
       expect(after.relations).toEqual([{ kind: 'replaced-by', key: 'iec:60010', reference: 'IEC 80000-6:2022', partial: true }]);
       expect(findingsOf(before, after)).toEqual([{ event: 'new-edition', severity: 'critical', words: 'partially replaced by IEC 80000-6:2022' }]);
       expect(diffRecords(before, after)).toContainEqual({ field: 'relations.replaced-by', before: null, after: 'IEC 80000-6:2022 (partial)' });
+
+      // The note later says the whole is replaced: news, not a correction.
+      const whole = extractIecWebstore(notedPage('This publication has been replaced by <br/><a href="/publication/60010">IEC 80000-6:2022</a>'), { url });
+      const replaced = canonicalRecord((whole as { records: DocumentRecord[] }).records[0]!);
+      expect(findingsOf(after, replaced)).toEqual([{ event: 'new-edition', severity: 'critical', words: 'replaced by IEC 80000-6:2022' }]);
     });
 
     it('a successor linked other than /publication/<id> is kept by its reference, never dropped', () => {

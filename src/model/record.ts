@@ -217,6 +217,7 @@ function canonicalRelations(relations: Relation[]): Relation[] {
       if (r.status !== undefined) rel.status = r.status;
       if (r.stageLabel !== undefined) rel.stageLabel = r.stageLabel;
       if (r.date !== undefined) rel.date = r.date;
+      if (r.partial === true) rel.partial = true;
       return rel;
     })
     .sort((a, b) => relationSortKey(a).localeCompare(relationSortKey(b)));

@@ -204,15 +204,15 @@ function positiveInteger(cellText: string | undefined): number | undefined {
   return digits === undefined || Number(digits) === 0 ? undefined : Number(digits);
 }
 
-/**
- * The words of an element, a line break read as a space: the notes put a `<br/>` between
- * "replaced by" and the link, which .text() would run together ("byIEC 80000-1:2022").
- */
 /** The heading's words; a line break in it is a space, as a browser shows it. */
 function titleOf($: CheerioAPI, heading: AnyNode | undefined): string | undefined {
   return heading === undefined ? undefined : wordsOf($, heading) || undefined;
 }
 
+/**
+ * The words of an element, a line break read as a space: the notes put a `<br/>` between
+ * "replaced by" and the link, which .text() would run together ("byIEC 80000-1:2022").
+ */
 function wordsOf($: CheerioAPI, element: AnyNode): string {
   const copy = $(element).clone();
   copy.find('br').replaceWith(' ');

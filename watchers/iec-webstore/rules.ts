@@ -44,7 +44,10 @@ const withdrawn: Rule = (t) => {
 /** A "replaced by" note on a page still in force, or a new edition the history shows published. */
 const replacementPublished: Rule = (t) => {
   if (t.after.status === 'withdrawn' && t.before.status !== 'withdrawn') return null; // told by `withdrawn`
-  const published = moved(t, 'replaced-by').filter(({ before, after }) => isPublished(after) && (before === undefined || !isPublished(before)));
+  // A successor of a part that now replaces the whole is news too.
+  const published = moved(t, 'replaced-by').filter(
+    ({ before, after }) => isPublished(after) && (before === undefined || !isPublished(before) || (before.partial === true && after.partial !== true)),
+  );
   if (published.length === 0) return null;
   return { event: 'new-edition', severity: 'critical', words: replacementWords(published.map(({ after }) => after)) };
 };
@@ -156,7 +159,7 @@ function moved(t: Transition, kind: Kind): Array<{ before?: Relation; after: Rel
 }
 
 function sameFacts(a: Relation, b: Relation): boolean {
-  return a.reference === b.reference && a.status === b.status && a.stageLabel === b.stageLabel && a.date === b.date;
+  return a.reference === b.reference && a.status === b.status && a.stageLabel === b.stageLabel && a.date === b.date && a.partial === b.partial;
 }
 
 /** Published per its status; a "replaced by" link on a page has none, but names a dated publication. */
