@@ -75,7 +75,32 @@ describe('spec/severity.md rows without a recorded pair', () => {
   it('an amendment shown withdrawn (its base revised) is no draft progress: nothing a rule reads, so info', () => {
     const amendment = { kind: 'amendment' as const, key: 'iso:90002', reference: 'ISO/IEC 42001:2023/Amd 1:2025' };
     const r = classify({ ...base, relations: [{ ...amendment, status: 'published' }] }, { ...base, relations: [{ ...amendment, status: 'withdrawn' }] });
-    expect([r.event, r.severity]).toEqual(['record-corrected', 'info']);
+    expect([r.event, r.severity, r.summary]).toEqual(['record-corrected', 'info', 'ISO/IEC 42001:2023: amendment ISO/IEC 42001:2023/Amd 1:2025 withdrawn']);
+  });
+
+  it('an amendment first seen already deleted is registered, as before (never a major deletion of a project nobody was told of)', () => {
+    const r = classify(base, { ...base, relations: [{ kind: 'amendment', key: 'iso:90003', reference: 'ISO/IEC 42001:2023/DAmd 2', status: 'deleted' }] });
+    expect([r.event, r.severity]).toEqual(['amendment-registered', 'minor']);
+  });
+
+  it('a deleted project and a new live one under the same reference are two relations, not one that came back to life', () => {
+    const dead = { kind: 'replaced-by' as const, key: 'iso:77374', reference: 'ISO/IEC CD 42001', status: 'deleted' as const };
+    const r = classify(
+      { ...base, relations: [dead] },
+      { ...base, relations: [{ kind: 'replaced-by', reference: 'ISO/IEC CD 42001', status: 'under-development' }] },
+    );
+    expect([r.event, r.severity]).toEqual(['revision-registered', 'major']);
+    const both = classify(
+      { ...base, relations: [{ ...dead, key: undefined }] },
+      {
+        ...base,
+        relations: [
+          { ...dead, key: 'iso:99999', status: 'under-development' },
+          { ...dead, key: undefined },
+        ],
+      },
+    );
+    expect([both.event, both.severity]).toEqual(['revision-registered', 'major']);
   });
 
   it('a successor the catalogue does not resolve (`iso:8846`, four digits) is a revision registered, never a dated edition published', () => {

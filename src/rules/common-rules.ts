@@ -73,7 +73,7 @@ export const supplementsMoved: Rule = (t) => {
         words: `amendment ${after.reference} published`,
         ...about(after),
       });
-    } else if (before === undefined && inPreparation(after)) {
+    } else if (before === undefined && (inPreparation(after) || after.status === 'deleted')) {
       findings.push({
         event: 'amendment-registered',
         severity: t.context.requirements ? 'major' : 'minor',
@@ -84,8 +84,10 @@ export const supplementsMoved: Rule = (t) => {
       // the pending amendment of the watched document was abandoned
       findings.push({ event: 'deleted', severity: 'major', words: `amendment project ${after.reference} deleted`, ...about(after) });
     } else if (before !== undefined && inPreparation(after)) {
-      // A published amendment shown withdrawn (its base revised) is no progress: the base's own event tells it.
       findings.push({ event: 'draft-progress', severity: 'minor', words: `amendment ${after.reference} progressed, was ${before.reference}`, ...about(after) });
+    } else if (after.status === 'withdrawn') {
+      // No progress and no row of its own: its base revised, the amendment goes with it (the base's event tells that).
+      findings.push({ event: 'record-corrected', severity: 'info', words: `amendment ${after.reference} withdrawn`, ...about(after) });
     }
   }
   for (const { before, after } of movedRelations(t, 'corrigendum')) {

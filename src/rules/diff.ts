@@ -76,16 +76,33 @@ export function baselineChanges(record: DocumentRecord): FieldChange[] {
 }
 
 /**
- * How a relation is recognised across two records: by its key, or, when one side names it without a
- * link, by the key the other side gives the same kind and reference. A page that starts (or stops)
- * linking a related document changes its markup, not the relation (spec rule 3).
+ * How a relation is recognised across two records: by its key, or, when one record names it without a
+ * link and the other with one, by that key. A page that starts (or stops) linking a related document
+ * changes its markup, not the relation (spec rule 3). Paired only one to one: the unlinked side has
+ * no linked twin, the linked side exactly one and no unlinked twin, and a deleted project is never
+ * paired with a live one of the same reference (a new project can reuse a deleted one's reference).
  */
-export function relationIdentities(...records: ReadonlyArray<readonly Relation[]>): (relation: Relation) => string {
-  const keyOf = new Map<string, string>();
-  for (const relation of records.flat()) {
-    if (relation.key !== undefined) keyOf.set(`${relation.kind}\u0000${relation.reference}`, relation.key);
+export function relationIdentities(before: readonly Relation[], after: readonly Relation[]): (relation: Relation) => string {
+  const plain = (r: Relation) => `${r.kind}:${r.key ?? r.reference}`;
+  const named = (r: Relation) => `${r.kind}\u0000${r.reference}`;
+  const borrowed = new Map<Relation, string>();
+  for (const [own, other] of [
+    [before, after],
+    [after, before],
+  ] as const) {
+    for (const relation of own) {
+      if (relation.key !== undefined) continue;
+      const twins = (side: readonly Relation[]) => side.filter((r) => named(r) === named(relation));
+      const linkedHere = twins(own).filter((r) => r.key !== undefined);
+      const linkedThere = twins(other).filter((r) => r.key !== undefined);
+      const unlinkedThere = twins(other).filter((r) => r.key === undefined);
+      const twin = linkedThere[0];
+      if (linkedHere.length > 0 || linkedThere.length !== 1 || unlinkedThere.length > 0 || twin === undefined) continue;
+      if ((twin.status === 'deleted') !== (relation.status === 'deleted')) continue;
+      borrowed.set(relation, plain(twin));
+    }
   }
-  return (relation) => `${relation.kind}:${relation.key ?? keyOf.get(`${relation.kind}\u0000${relation.reference}`) ?? relation.reference}`;
+  return (relation) => borrowed.get(relation) ?? plain(relation);
 }
 
 /** `ISO/IEC 42001:2023/Amd 1 (published)`; a stage label or date where the source gives one; `partial` for a successor of a part. */
