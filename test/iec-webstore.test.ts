@@ -339,6 +339,14 @@ describeWithFixtures('iec-webstore watcher on recorded IEC webstore pages and hi
         { url },
       );
       expect(outcome.kind === 'records' && outcome.records[0]!.relations).toEqual([{ kind: 'replaced-by', reference: 'IEC 80000-6:2022' }]);
+      // …but a link in the note that names no publication is no successor.
+      const noted = extractIecWebstore(
+        notedPage(
+          'This publication has been replaced by <br/><a href="/publication/60010">IEC 80000-6:2022</a> <a href="/help/replacements">More information</a>',
+        ),
+        { url },
+      );
+      expect(noted.kind === 'records' && noted.records[0]!.relations).toEqual([{ kind: 'replaced-by', key: 'iec:60010', reference: 'IEC 80000-6:2022' }]);
     });
 
     it('a line break in the title is a space between its words', () => {

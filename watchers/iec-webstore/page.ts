@@ -156,6 +156,9 @@ function languageCodes(cell: string | undefined): string[] | undefined {
  * edition (CSV) of the same text, not a successor. A successor linked other than `/publication/<id>`
  * is kept by its reference: a replacement is never dropped for the shape of its link.
  */
+/** `IEC 80000-6:2022`, `ISO/IEC 27001:2022`, `CISPR 11:2015`: a publisher's name, then a number. */
+const NAMES_A_PUBLICATION = /^(?:IEC|ISO|CISPR|EN|IEEE)\b[^\d]{0,20}\d/;
+
 function replacedBy($: CheerioAPI): Relation[] {
   const relations: Relation[] = [];
   $('p.alert').each((_, note) => {
@@ -169,6 +172,8 @@ function replacedBy($: CheerioAPI): Relation[] {
         const reference = text($(a));
         if (reference === '') return;
         const pubid = publicationIdFromHref($(a).attr('href') ?? '');
+        // A link that names no publication ("More information") is no successor.
+        if (pubid === undefined && !NAMES_A_PUBLICATION.test(reference)) return;
         relations.push({ kind: 'replaced-by', ...(pubid !== undefined && { key: `iec:${pubid}` }), reference, ...(partial && { partial: true as const }) });
       });
   });
