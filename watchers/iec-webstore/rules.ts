@@ -19,12 +19,13 @@ const newEdition: Rule = (t) => {
   const laterYear = undated(before.reference) === undated(after.reference) && yearBefore !== undefined && yearAfter !== undefined && yearAfter > yearBefore;
   // A history that knew its current edition only undated (`IEC 61326-1`: no published row or amendment
   // names it) sees the new edition it listed in preparation become the current edition.
+  const [listed, stillListed] = [relations(before, 'replaced-by'), relations(after, 'replaced-by')];
+  const sameRelation = relationIdentities(listed, stillListed);
+  const stillListedIds = new Set(stillListed.map(sameRelation));
   const successorArrived =
     yearBefore === undefined &&
     yearAfter !== undefined &&
-    relations(t.before, 'replaced-by').some(
-      (r) => !isPublished(r) && undated(r.reference) === undated(after.reference) && !relations(after, 'replaced-by').some((a) => identity(a) === identity(r)),
-    );
+    listed.some((r) => !isPublished(r) && undated(r.reference) === undated(after.reference) && !stillListedIds.has(sameRelation(r)));
   if (!editionUp && !laterYear && !successorArrived) return null;
   const was = before.edition === undefined ? before.reference : `${before.reference} (${editionWords(before.edition)})`;
   const now = after.edition === undefined ? after.reference : `${editionWords(after.edition)}, ${after.reference}`;
@@ -142,10 +143,6 @@ function replacementWords(successors: readonly Relation[]): string {
 
 function relations(record: DocumentRecord, kind: Kind): Relation[] {
   return (record.relations ?? []).filter((r) => r.kind === kind);
-}
-
-function identity(r: Relation): string {
-  return r.key ?? `reference:${r.reference}`;
 }
 
 /** Relations of `kind` in `after` that are new or differ from `before`, each with its earlier form. */
