@@ -150,22 +150,22 @@ function languageCodes(cell: string | undefined): string[] | undefined {
   return [...new Set(names.map((name) => LANGUAGES[name]!))].sort();
 }
 
+/** `IEC 80000-6:2022`, `ISO/IEC 27001:2022`, `CISPR 11:2015`: a publisher's name, then a number. */
+const NAMES_A_PUBLICATION = /^(?:IEC|ISO|CISPR|EN|IEEE)\b[^\d]{0,20}\d/;
+
 /**
  * `p.alert` notes under the heading. Only a "replaced by" note names successors ("partially replaced by":
  * successors of a part); "a more recent version" and "a consolidated version" point to a consolidated
  * edition (CSV) of the same text, not a successor. A successor linked other than `/publication/<id>`
  * is kept by its reference: a replacement is never dropped for the shape of its link.
  */
-/** `IEC 80000-6:2022`, `ISO/IEC 27001:2022`, `CISPR 11:2015`: a publisher's name, then a number. */
-const NAMES_A_PUBLICATION = /^(?:IEC|ISO|CISPR|EN|IEEE)\b[^\d]{0,20}\d/;
-
 function replacedBy($: CheerioAPI): Relation[] {
   const relations: Relation[] = [];
   $('p.alert').each((_, note) => {
     const words = wordsOf($, note);
-    const replaced = /\b(partially\s+|partly\s+|in\s+part\s+)?(?:replaced|superseded)\s+(?:in\s+part\s+)?by\b/i.exec(words);
+    const replaced = /\b(partially\s+|partly\s+|in\s+part\s+)?(?:replaced|superseded)\s+(in\s+part\s+)?by\b/i.exec(words);
     if (replaced === null) return;
-    const partial = replaced[1] !== undefined || /\bin\s+part\s+by\b/i.test(replaced[0]);
+    const partial = replaced[1] !== undefined || replaced[2] !== undefined;
     $(note)
       .find('a[href]')
       .each((_, a) => {
