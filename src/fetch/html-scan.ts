@@ -18,11 +18,11 @@ const CLOSING_TAGS = Object.fromEntries(BLOCK_ELEMENTS.map((name) => [name, new 
 
 /** The inside of the first `<title …>…</title>`: /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1]. */
 export function firstTitle(html: string): string | undefined {
-  const open = indexOfIgnoringCase(html, TITLE_OPENING, 0);
+  const open = firstMatchFrom(html, TITLE_OPENING, 0);
   if (open < 0) return undefined;
   const openEnd = html.indexOf('>', open + '<title'.length);
   if (openEnd < 0) return undefined;
-  const close = indexOfIgnoringCase(html, TITLE_CLOSING, openEnd + 1);
+  const close = firstMatchFrom(html, TITLE_CLOSING, openEnd + 1);
   return close < 0 ? undefined : html.slice(openEnd + 1, close);
 }
 
@@ -85,8 +85,8 @@ function closingTagEnd(html: string, name: string, from: number, unclosedFrom: M
   return -1;
 }
 
-/** ASCII case-insensitive indexOf: what /i does for these ASCII needles (non-unicode regexes fold only ASCII to ASCII). */
-function indexOfIgnoringCase(html: string, needle: RegExp, from: number): number {
+/** Where the global regex `needle` first matches at or after `from`, or -1; `/i` without `u` folds only ASCII to ASCII, as the regexes replaced did. */
+function firstMatchFrom(html: string, needle: RegExp, from: number): number {
   needle.lastIndex = from;
   const found = needle.exec(html);
   return found === null ? -1 : found.index;
