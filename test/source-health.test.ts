@@ -156,7 +156,8 @@ describeWithFixtures('a source that has never been read', () => {
   it('degrades without claiming anything about documents it never read', async () => {
     await h.refreshAt(new Date(Date.UTC(2026, 2, 1, 6)));
     // One failed check, below degradedAfter: not "ok", as nothing has been read.
-    expect([stateOf().state, stateOf().consecutiveFailures, stateOf().lastGoodCheckAt]).toEqual(['never-read', 1, null]);
+    const first = stateOf();
+    expect([first.state, first.consecutiveFailures, first.lastGoodCheckAt]).toEqual(['never-read', 1, null]);
     await h.refreshAt(new Date(Date.UTC(2026, 2, 2, 6)));
     expect(stateOf().state).toBe('degraded');
     const health = h.store.items({ source: 'missing' }).items;
